@@ -1,0 +1,149 @@
+"""Authorities on the platform, their teams and agents, and who delivers which service where."""
+
+from django.conf import settings
+from django.db import models
+
+from guichet.catalogue.models import Service
+from guichet.territory.models import Commune, Departement, Intercommunality
+
+
+class Authority(models.Model):
+    """A tenant of the platform: a commune, an EPCI/EPT, a département or an operator."""
+
+    class Kind(models.TextChoices):
+        COMMUNE = "commune", "commune"
+        INTERCOMMUNALITY = "intercommunality", "intercommunalité (EPCI, EPT)"
+        DEPARTEMENT = "departement", "département"
+        OPERATOR = "operator", "opérateur délégataire"
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField("nom", max_length=200)
+    kind = models.CharField("nature", max_length=20, choices=Kind.choices)
+    siren = models.CharField("SIREN", max_length=9, blank=True)
+    commune = models.OneToOneField(
+        Commune, null=True, blank=True, on_delete=models.PROTECT, related_name="authority"
+    )
+    intercommunality = models.OneToOneField(
+        Intercommunality, null=True, blank=True, on_delete=models.PROTECT, related_name="authority"
+    )
+    departement = models.OneToOneField(
+        Departement, null=True, blank=True, on_delete=models.PROTECT, related_name="authority"
+    )
+    operator_sector = models.CharField(
+        "secteur délégué", max_length=40, blank=True, help_text="eau, déchets, transport…"
+    )
+    # Branding shown on the portal and in messages sent on the authority's behalf.
+    brand_color = models.CharField("couleur", max_length=7, default="#000091")
+    logo_url = models.URLField("logo", blank=True)
+    contact_email = models.EmailField("courriel de contact", blank=True)
+    contact_phone = models.CharField("téléphone", max_length=20, blank=True)
+    website = models.URLField("site web", blank=True)
+    is_active = models.BooleanField("active sur la plateforme", default=True)
+
+    class Meta:
+        verbose_name = "collectivité"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="authority_territory_matches_kind",
+                condition=(
+                    models.Q(kind="commune", commune__isnull=False)
+                    | models.Q(kind="intercommunality", intercommunality__isnull=False)
+                    | models.Q(kind="departement", departement__isnull=False)
+                    | models.Q(kind="operator")
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    """A department (service, direction) of an authority that handles requests."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="teams")
+    slug = models.SlugField()
+    name = models.CharField("nom", max_length=200)
+    is_default = models.BooleanField(
+        "équipe par défaut", default=False, help_text="reçoit ce qu'aucune règle n'attribue"
+    )
+
+    class Meta:
+        verbose_name = "équipe"
+        ordering = ["authority__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "slug"], name="team_slug_per_authority"),
+            models.UniqueConstraint(
+                fields=["authority"], condition=models.Q(is_default=True), name="one_default_team"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} — {self.authority.name}"
+
+
+class Role(models.TextChoices):
+    FRONT_DESK = "front_desk", "agent d'accueil"
+    CASE_HANDLER = "case_handler", "instructeur"
+    MANAGER = "manager", "responsable"
+    ADMINISTRATOR = "administrator", "administrateur"
+
+
+class AgentMembership(models.Model):
+    """An agent works for an authority with a role, in some of its teams."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField("rôle", max_length=16, choices=Role.choices)
+    teams = models.ManyToManyField(Team, blank=True, related_name="members")
+
+    class Meta:
+        verbose_name = "rattachement d'agent"
+        verbose_name_plural = "rattachements d'agents"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "authority"], name="one_membership_per_authority"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.authority} ({self.get_role_display()})"
+
+
+class CompetenceAssignment(models.Model):
+    """A recorded exception to the default competence map.
+
+    A transfer (waste collection moved from the communes to their EPCI) or a delegation
+    (an operator acts for the authority). `communes` empty means every commune where
+    `granting_authority` is competent by default.
+    """
+
+    class Kind(models.TextChoices):
+        TRANSFER = "transfer", "transfert de compétence"
+        DELEGATION = "delegation", "délégation de service public"
+
+    kind = models.CharField("nature", max_length=12, choices=Kind.choices)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="assignments")
+    granting_authority = models.ForeignKey(
+        Authority,
+        on_delete=models.CASCADE,
+        related_name="competences_granted",
+        help_text="la collectivité compétente par défaut, qui transfère ou délègue",
+    )
+    receiving_authority = models.ForeignKey(
+        Authority, on_delete=models.CASCADE, related_name="competences_received"
+    )
+    communes = models.ManyToManyField(Commune, blank=True, related_name="+")
+    starts_on = models.DateField("à partir du", null=True, blank=True)
+    ends_on = models.DateField("jusqu'au", null=True, blank=True)
+    note = models.CharField("référence (délibération, contrat)", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "transfert ou délégation de compétence"
+        verbose_name_plural = "transferts et délégations de compétence"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} : {self.service} → {self.receiving_authority}"

@@ -1,0 +1,183 @@
+"""Guichet settings: complete for the embedded demo, hardened by the environment.
+
+Environment variables (all optional in the embedded mode):
+  GUICHET_ENV        "development" (default) or "production": production refuses unsafe values
+  GUICHET_DATA_DIR   folder for the SQLite file and uploaded files (default ./var)
+  DATABASE_URL       e.g. postgres://user@127.0.0.1:5432/guichet (default SQLite in the data dir)
+  SECRET_KEY, ALLOWED_HOSTS (comma separated), CSRF_TRUSTED_ORIGINS, DEBUG
+  EMAIL_URL-like settings: EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+  EMAIL_USE_TLS, DEFAULT_FROM_EMAIL
+  GUICHET_BASE_URL   public address used in links sent to people (default http://127.0.0.1:8000)
+"""
+
+from pathlib import Path
+
+import dj_database_url
+import xstatic.pkg.leaflet as xstatic_leaflet
+from django.core.exceptions import ImproperlyConfigured
+
+from guichet.config.env import data_dir, env, env_bool, env_int, env_list
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = data_dir()
+
+GUICHET_ENV = env("GUICHET_ENV", "development")
+IS_PRODUCTION = GUICHET_ENV == "production"
+INSECURE_DEV_KEY = "django-insecure-guichet-embedded-demo-key-not-for-production"  # noqa: S105
+
+SECRET_KEY = env("SECRET_KEY", INSECURE_DEV_KEY)
+DEBUG = env_bool("DEBUG", default=not IS_PRODUCTION)
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", [] if IS_PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
+)
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+GUICHET_BASE_URL = env("GUICHET_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "dsfr",
+    "django_htmx",
+    "guichet.core",
+    "guichet.territory",
+    "guichet.catalogue",
+    "guichet.authorities",
+    "guichet.people",
+    "guichet.portal",
+    "guichet.backoffice",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "guichet.config.urls"
+WSGI_APPLICATION = "guichet.config.wsgi.application"
+AUTH_USER_MODEL = "core.User"
+LOGIN_URL = "backoffice:login"
+LOGIN_REDIRECT_URL = "backoffice:home"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "guichet.core.context_processors.platform",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'guichet.sqlite3'}"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL and a busy timeout let the demo's web server and worker write side by side.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français")]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+MEDIA_URL = "/media/"
+MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+# Third-party front-end assets come from pip packages that ship them (never copied by hand).
+STATICFILES_DIRS = [("vendor/leaflet", xstatic_leaflet.BASE_DIR)]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if IS_PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Guichet <ne-pas-repondre@guichet.localhost>")
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = IS_PRODUCTION
+CSRF_COOKIE_SECURE = IS_PRODUCTION
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+if IS_PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+}
+
+
+# Where the territory importer finds the data shipped with the product.
+GUICHET_TERRITORY_DATA = PACKAGE_DIR / "territory" / "data"
+
+
+def _refuse_unsafe_production_settings() -> None:
+    problems = []
+    if SECRET_KEY == INSECURE_DEV_KEY or len(SECRET_KEY) < 40:
+        problems.append("SECRET_KEY doit être défini (au moins 40 caractères aléatoires)")
+    if DEBUG:
+        problems.append("DEBUG doit être désactivé")
+    if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
+        problems.append("ALLOWED_HOSTS doit lister les noms de domaine servis")
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and not env_bool(
+        "GUICHET_ALLOW_SQLITE"
+    ):
+        problems.append("DATABASE_URL doit désigner PostgreSQL (ou GUICHET_ALLOW_SQLITE=1)")
+    if problems:
+        raise ImproperlyConfigured("Configuration de production refusée : " + " ; ".join(problems))
+
+
+if IS_PRODUCTION:
+    _refuse_unsafe_production_settings()

@@ -1,0 +1,16 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Guichet — administration"
+admin.site.site_title = "Guichet"
+admin.site.index_title = "Administration de la plateforme"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("agents/", include("guichet.backoffice.urls")),
+    path("", include("guichet.portal.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,105 @@
+"""The event journal: append one event per write, let other apps react after commit.
+
+    journal.append(kind="person.merged", actor=Actor.agent(user), person_id=survivor.pk,
+                   payload={"merged": loser.pk})
+
+Listeners subscribe in their AppConfig.ready():
+
+    journal.subscribe("request.", on_request_event)   # a prefix, or an exact kind
+
+and run once the surrounding transaction commits, so they never see a write that is rolled
+back. A listener's failure is logged and does not undo the write.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from guichet.core.models import ActorType, Event
+
+logger = logging.getLogger(__name__)
+
+Listener = Callable[[Event], None]
+_listeners: list[tuple[str, Listener]] = []
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did something: a person, an agent (user), an application or the system."""
+
+    type: str
+    user: Any = None
+    person_id: int | None = None
+    label: str = ""
+
+    @classmethod
+    def system(cls, label: str = "système") -> Actor:
+        return cls(type=ActorType.SYSTEM, label=label)
+
+    @classmethod
+    def agent(cls, user: Any) -> Actor:
+        return cls(type=ActorType.AGENT, user=user, label=user.get_username())
+
+    @classmethod
+    def person(cls, person: Any) -> Actor:
+        return cls(type=ActorType.PERSON, person_id=person.pk, label=f"usager:{person.pk}")
+
+    @classmethod
+    def application(cls, name: str) -> Actor:
+        return cls(type=ActorType.APPLICATION, label=f"application:{name}")
+
+
+def append(
+    *,
+    kind: str,
+    actor: Actor,
+    channel: str = "",
+    authority_id: int | None = None,
+    person_id: int | None = None,
+    case_id: int | None = None,
+    subject: Any = None,
+    visible_to_person: bool = False,
+    payload: dict[str, Any] | None = None,
+    occurred_at: datetime | None = None,
+) -> Event:
+    """Append one event inside the caller's transaction and schedule its listeners."""
+    event = Event.objects.create(
+        occurred_at=occurred_at or timezone.now(),
+        kind=kind,
+        actor_type=actor.type,
+        actor_user=actor.user,
+        resource=actor.label,
+        channel=channel,
+        authority_id=authority_id,
+        person_id=person_id if person_id is not None else actor.person_id,
+        case_id=case_id,
+        subject_type=subject._meta.label_lower if subject is not None else "",
+        subject_id=subject.pk if subject is not None else None,
+        visible_to_person=visible_to_person,
+        payload=payload or {},
+    )
+    matching = [listener for prefix, listener in _listeners if kind.startswith(prefix)]
+    if matching:
+        transaction.on_commit(lambda: _dispatch(event, matching))
+    return event
+
+
+def subscribe(prefix: str, listener: Listener) -> None:
+    """Call `listener(event)` after commit for every event whose kind starts with `prefix`."""
+    if (prefix, listener) not in _listeners:
+        _listeners.append((prefix, listener))
+
+
+def _dispatch(event: Event, listeners: list[Listener]) -> None:
+    for listener in listeners:
+        try:
+            listener(event)
+        except Exception:
+            logger.exception("journal listener %r failed on %s", listener, event.kind)

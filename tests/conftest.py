@@ -1,0 +1,52 @@
+"""Fixtures shared by the whole suite: real data, a real browser, real servers."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API keeps an event loop in the test thread; Django's ORM would refuse to
+# run there. Tests only, never in the product.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = Path(os.environ.get("GUICHET_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The large real data sets beside the checkout (present in CI, absent in a user's clone)."""
+    if not (SHARED_DATA / "territory" / "communes.json").exists():
+        pytest.skip(f"../shared/data absent ({SHARED_DATA}): test needs the national data sets")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: run `make browser` (Debian package chromium)"
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-background-networking", "--disable-gpu"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium_browser, request):
+    """A fresh browser page; a screenshot of its last state is kept in test-artifacts/."""
+    context = chromium_browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()

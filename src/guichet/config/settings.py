@@ -48,8 +48,10 @@ INSTALLED_APPS = [
     "guichet.catalogue",
     "guichet.authorities",
     "guichet.people",
+    "guichet.cases",
     "guichet.portal",
     "guichet.backoffice",
+    "guichet.demo",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +143,17 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Guichet <ne-pas-repondre@guichet.localhost>")
+
+# Rate limits and other short-lived counters must be shared by every web worker: a file cache
+# in the data dir by default, Redis when REDIS_URL is set (redis://127.0.0.1:6379/0).
+REDIS_URL = env("REDIS_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(DATA_DIR / "cache")}
+    )
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = IS_PRODUCTION

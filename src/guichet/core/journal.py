@@ -20,8 +20,8 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
+from guichet.core import clock
 from guichet.core.models import ActorType, Event
 
 logger = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ def append(
 ) -> Event:
     """Append one event inside the caller's transaction and schedule its listeners."""
     event = Event.objects.create(
-        occurred_at=occurred_at or timezone.now(),
+        occurred_at=occurred_at or clock.now(),
         kind=kind,
         actor_type=actor.type,
         actor_user=actor.user,

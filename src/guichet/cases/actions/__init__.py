@@ -1,0 +1,26 @@
+"""Every write on requests: intake, handling, conversation. Import from here."""
+
+from guichet.cases.actions.conversation import add_note, reply_as_person, send_message
+from guichet.cases.actions.handling import (
+    StaleRequest,
+    assign,
+    change_status,
+    hand_off,
+    link_requests,
+    record_contact,
+)
+from guichet.cases.actions.intake import IntakeError, submit_request
+
+__all__ = [
+    "IntakeError",
+    "StaleRequest",
+    "add_note",
+    "assign",
+    "change_status",
+    "hand_off",
+    "link_requests",
+    "record_contact",
+    "reply_as_person",
+    "send_message",
+    "submit_request",
+]

@@ -1,0 +1,181 @@
+"""Filing a request, on any channel."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from guichet.cases import events
+from guichet.cases.actions._common import Checked, append, check_loose_files, store_files
+from guichet.cases.deadlines import compute_due_at
+from guichet.cases.models import Request
+from guichet.cases.references import new_reference, new_tracking_secret
+from guichet.cases.routing import NotRoutable, route
+from guichet.cases.workflow import DEFAULT_WORKFLOW
+from guichet.catalogue.models import Channel, Service
+from guichet.catalogue.uploads import uploaded_list
+from guichet.catalogue.validation import FormValidationError, validate_submission
+from guichet.core import clock
+from guichet.core.journal import Actor
+from guichet.people.models import Person
+from guichet.territory.models import Commune
+from guichet.territory.selectors import commune_at_point
+
+# Channels where an agent types the request for the person (and is recorded as filing it).
+AGENT_CHANNELS = {Channel.COUNTER, Channel.PHONE, Channel.MAIL}
+
+
+class IntakeError(ValueError):
+    """A request that cannot be filed as given; `errors` maps field names to French messages."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(m for messages in errors.values() for m in messages))
+
+
+@transaction.atomic
+def submit_request(
+    *,
+    service: Service,
+    person: Person,
+    channel: str,
+    actor: Actor,
+    form_data: dict[str, Any] | None = None,
+    files: Any = None,
+    letter: Any = None,
+    commune: Commune | None = None,
+    address: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
+    filed_by=None,
+    received_at: datetime | None = None,
+) -> Request:
+    """File a request for `person` on `channel`; check everything before writing anything.
+
+    The form is validated against the service's definition; the place is the given commune,
+    or the commune containing the point (given, or from the form's location field); the
+    competence map picks the authority, routing rules the team; the due date follows the
+    service's promise in French working days. `letter` is the scanned paper mail (channel
+    `mail`). Raises IntakeError (or FormValidationError) with French messages.
+    """
+    errors: dict[str, list[str]] = {}
+    if not service.is_active or not service.accepts_requests:
+        errors["service"] = ["Ce service ne permet pas de déposer une demande en ligne."]
+    elif service.channels and channel not in service.channels:
+        errors["channel"] = [
+            f"Ce service n'accepte pas les demandes par « {Channel(channel).label} »."
+        ]
+    if channel in AGENT_CHANNELS and filed_by is None:
+        errors["channel"] = [
+            "Une demande au guichet, par téléphone ou par courrier est saisie par un agent."
+        ]
+    if person.merged_into_id is not None:
+        person = person.merged_into
+    cleaned = _validated_form(service, form_data, files, errors)
+    letter_files = _checked_letter(channel, letter, errors)
+    latitude, longitude = _point(cleaned, latitude, longitude)
+    if commune is None and latitude is not None and longitude is not None:
+        commune = commune_at_point(longitude, latitude)
+        if commune is None:
+            errors.setdefault("location", []).append(
+                "Ce point n'est dans aucune commune desservie."
+            )
+    if errors:
+        raise IntakeError(errors)
+    try:
+        destination = route(
+            service=service, commune=commune, person_category=person.category, form_data=cleaned
+        )
+    except NotRoutable as refusal:
+        raise IntakeError({"commune": [str(refusal)]}) from refusal
+
+    request = _create_with_unique_reference(
+        service=service, authority=destination.authority, team=destination.team, person=person,
+        channel=channel, filed_by=filed_by, state=DEFAULT_WORKFLOW.initial,
+        public_status=DEFAULT_WORKFLOW.state(DEFAULT_WORKFLOW.initial).public_status,
+        summary=_summary(service, cleaned), form_data=cleaned, address=address or cleaned.get("adresse", ""),
+        commune=commune, latitude=latitude, longitude=longitude,
+        received_at=received_at or clock.now(),
+    )  # fmt: skip
+    request.due_at = compute_due_at(request)
+    request.save(update_fields=["due_at"])
+    for field_name, checked in _form_files(service, cleaned, files):
+        store_files(request, checked, field_name=field_name)
+    store_files(request, letter_files, field_name="courrier")
+    append(
+        events.RECEIVED, request, actor, visible=True, channel=channel,
+        reference=request.reference, service=service.slug, team=destination.team.slug if destination.team else "",
+        routed_by=destination.competence.via if destination.competence else "forced",
+        rule=destination.rule.pk if destination.rule else None,
+    )  # fmt: skip
+    return request
+
+
+def _validated_form(service, form_data, files, errors) -> dict[str, Any]:
+    try:
+        return validate_submission(service.form_definition, form_data or {}, files or {})
+    except FormValidationError as invalid:
+        for name, messages in invalid.errors.items():
+            label = invalid.labels.get(name)
+            errors.setdefault(name, []).extend(f"{label} : {m}" if label else m for m in messages)
+        return {}
+
+
+def _checked_letter(channel: str, letter: Any, errors) -> Checked:
+    if channel != Channel.MAIL:
+        return []
+    if not uploaded_list(letter):
+        errors["courrier"] = ["Joignez le courrier numérisé (PDF ou image)."]
+        return []
+    try:
+        return check_loose_files(letter)
+    except ValueError as refused:
+        errors["courrier"] = getattr(refused, "messages", [str(refused)])
+        return []
+
+
+def _form_files(service: Service, cleaned: dict[str, Any], files: Any):
+    """Pair each form file field's uploads with the descriptions the validator returned."""
+    if not files:
+        return
+    for field in service.form_definition or []:
+        if field.get("type") == "file" and field["name"] in cleaned:
+            getlist = getattr(files, "getlist", None)
+            uploads = (
+                getlist(field["name"])
+                if callable(getlist)
+                else uploaded_list(files.get(field["name"]))
+            )
+            yield field["name"], list(zip(uploads, cleaned[field["name"]], strict=False))
+
+
+def _point(cleaned, latitude, longitude) -> tuple[float | None, float | None]:
+    if latitude is not None and longitude is not None:
+        return latitude, longitude
+    for value in cleaned.values():
+        if isinstance(value, dict) and {"lat", "lon"} <= value.keys():
+            return value["lat"], value["lon"]
+    return None, None
+
+
+def _summary(service: Service, cleaned: dict[str, Any]) -> str:
+    for key in ("objet", "titre", "description", "message"):
+        if isinstance(cleaned.get(key), str) and cleaned[key].strip():
+            text = " ".join(cleaned[key].split())
+            return text if len(text) <= 120 else text[:119] + "…"
+    return service.name
+
+
+def _create_with_unique_reference(**fields) -> Request:
+    # 50 random bits make a clash unlikely, not impossible: retry inside a savepoint.
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                return Request.objects.create(
+                    reference=new_reference(), tracking_secret=new_tracking_secret(), **fields
+                )
+        except IntegrityError:
+            continue
+    raise RuntimeError("no unique reference after 5 tries")

@@ -1,0 +1,20 @@
+"""The journal kinds this app appends (the activities of the process-mining log)."""
+
+RECEIVED = "request.received"
+STATUS_CHANGED = "request.status_changed"
+ASSIGNED = "request.assigned"
+HANDED_OFF = "request.handed_off"
+MESSAGE_SENT = "request.message_sent"  # an agent writes to the person
+PERSON_REPLIED = "request.person_replied"  # the person writes back
+NOTE_ADDED = "request.note_added"  # internal, never shown to the person
+CONTACT_RECORDED = "request.contact_recorded"  # "where is my file?" on any channel
+LINKED = "request.linked"
+
+# What the person sees on the tracking page, in their words.
+PUBLIC_LABELS = {
+    RECEIVED: "Demande reçue",
+    STATUS_CHANGED: "Changement d'état",
+    HANDED_OFF: "Demande transmise",
+    MESSAGE_SENT: "Message de l'administration",
+    PERSON_REPLIED: "Votre réponse",
+}

@@ -1,0 +1,170 @@
+"""Requests (cases) and what hangs off them: messages, attachments, links, routing rules."""
+
+from django.conf import settings
+from django.db import models
+
+from guichet.authorities.models import Authority, Team
+from guichet.catalogue.models import Service
+from guichet.people.models import Person
+from guichet.territory.models import Commune
+
+
+class PublicStatus(models.TextChoices):
+    """The small vocabulary every user-facing state maps to, whatever the service."""
+
+    ONGOING = "ongoing", "en cours"
+    ACTION_NEEDED = "action_needed", "action attendue de votre part"
+    DONE = "done", "traitée"
+    CANCELLED = "cancelled", "annulée"
+
+
+class Request(models.Model):
+    """A request from a person to the platform: the case an authority handles.
+
+    `state` is the workflow state; `public_status` its generic translation, kept on the row so
+    "my requests" and the open data read it without the workflow. The history is the journal.
+    """
+
+    reference = models.CharField("référence", max_length=16, unique=True)
+    tracking_secret = models.CharField(max_length=32)
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="requests")
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="requests")
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_requests",
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="requests")
+    channel = models.CharField("canal", max_length=16)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="filed_requests",
+        help_text="l'agent qui a saisi la demande (guichet, téléphone, courrier)",
+    )
+    state = models.CharField("état", max_length=32)
+    public_status = models.CharField("statut public", max_length=16, choices=PublicStatus.choices)
+    summary = models.CharField("objet", max_length=200)
+    form_data = models.JSONField("réponses au formulaire", default=dict, blank=True)
+    address = models.CharField("adresse", max_length=300, blank=True)
+    commune = models.ForeignKey(
+        Commune, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    received_at = models.DateTimeField("reçue le")
+    due_at = models.DateTimeField("échéance", null=True, blank=True)
+    paused_since = models.DateTimeField("en attente de l'usager depuis", null=True, blank=True)
+    pauses = models.JSONField("attentes de l'usager (terminées)", default=list, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+    related = models.ManyToManyField("self", blank=True, symmetrical=True)
+
+    class Meta:
+        verbose_name = "demande"
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["authority", "public_status", "due_at"], name="request_queue"),
+            models.Index(fields=["authority", "team", "state"], name="request_team_state"),
+            models.Index(fields=["person", "received_at"], name="request_person"),
+            models.Index(fields=["service", "authority", "resolved_at"], name="request_delay"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} — {self.summary}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.public_status in (PublicStatus.ONGOING, PublicStatus.ACTION_NEEDED)
+
+
+class Message(models.Model):
+    """A message between the person and the agents, or an internal note (never shown)."""
+
+    class Author(models.TextChoices):
+        PERSON = "person", "usager"
+        AGENT = "agent", "agent"
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="messages")
+    author_type = models.CharField(max_length=8, choices=Author.choices)
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    body = models.TextField("message")
+    is_internal = models.BooleanField("note interne", default=False)
+    channel = models.CharField(max_length=16, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "message"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_author_type_display()} : {self.body[:40]}"
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    return f"requests/{instance.request.reference}/{filename}"
+
+
+class Attachment(models.Model):
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    field_name = models.CharField("champ du formulaire", max_length=64, blank=True)
+    is_internal = models.BooleanField(default=False)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "pièce jointe"
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class RoutingRule(models.Model):
+    """Within an authority, which team receives a request. The first matching rule wins.
+
+    Every condition left empty matches anything; a rule with no condition at all is a
+    catch-all. When no rule matches, the authority's default team receives the request.
+    """
+
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="routing_rules")
+    position = models.PositiveSmallIntegerField("ordre", default=0)
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    service_category = models.ForeignKey(
+        "catalogue.Category", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    person_category = models.CharField("catégorie d'usager", max_length=16, blank=True)
+    communes = models.ManyToManyField(Commune, blank=True, related_name="+")
+    field_name = models.CharField("champ du formulaire", max_length=64, blank=True)
+    field_value = models.CharField("valeur attendue", max_length=200, blank=True)
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="routing_rules")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = "règle d'orientation"
+        verbose_name_plural = "règles d'orientation"
+        ordering = ["authority", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.authority} n° {self.position} → {self.team.name}"

@@ -1,0 +1,88 @@
+"""Where a request goes: the competent authority, then the team inside it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from guichet.authorities.competence import Competence, who_handles
+from guichet.authorities.models import Authority, Team
+from guichet.cases.models import RoutingRule
+from guichet.catalogue.models import Service
+from guichet.territory.models import Commune
+
+
+class NotRoutable(Exception):
+    """No authority on the platform delivers this service here (French message)."""
+
+
+@dataclass(frozen=True)
+class Route:
+    authority: Authority
+    team: Team | None
+    competence: Competence | None
+    rule: RoutingRule | None
+
+
+def route(
+    *,
+    service: Service,
+    commune: Commune | None,
+    person_category: str = "",
+    form_data: dict[str, Any] | None = None,
+    authority: Authority | None = None,
+) -> Route:
+    """The competence map picks the authority (unless `authority` is forced, as in a hand-off),
+    then the authority's routing rules pick the team; its default team catches the rest."""
+    competence = None
+    if authority is None:
+        if commune is None:
+            raise NotRoutable("Indiquez la commune concernée pour orienter la demande.")
+        competence = who_handles(service, commune)
+        if competence.authority is None:
+            raise NotRoutable(competence.reason)
+        authority = competence.authority
+    rule = matching_rule(
+        authority=authority, service=service, commune=commune,
+        person_category=person_category, form_data=form_data or {},
+    )  # fmt: skip
+    team = rule.team if rule else authority.teams.filter(is_default=True).first()
+    return Route(authority=authority, team=team, competence=competence, rule=rule)
+
+
+def matching_rule(
+    *,
+    authority: Authority,
+    service: Service,
+    commune: Commune | None,
+    person_category: str,
+    form_data: dict[str, Any],
+) -> RoutingRule | None:
+    rules = (
+        RoutingRule.objects.filter(authority=authority, is_active=True)
+        .select_related("team")
+        .prefetch_related("communes")
+        .order_by("position", "id")
+    )
+    for rule in rules:
+        if rule.service_id and rule.service_id != service.pk:
+            continue
+        if rule.service_category_id and rule.service_category_id != service.category_id:
+            continue
+        if rule.person_category and rule.person_category != person_category:
+            continue
+        rule_communes = {c.pk for c in rule.communes.all()}
+        if rule_communes and (commune is None or commune.pk not in rule_communes):
+            continue
+        if rule.field_name and not _answer_matches(
+            form_data.get(rule.field_name), rule.field_value
+        ):
+            continue
+        return rule
+    return None
+
+
+def _answer_matches(answer: Any, expected: str) -> bool:
+    if isinstance(answer, list):
+        return expected in [str(item) for item in answer]
+    return answer is not None and str(answer) == expected

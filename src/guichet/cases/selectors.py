@@ -1,0 +1,139 @@
+"""Reads for lists and screens: the agent queue, timelines, "my requests", delay estimates."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from guichet.authorities.access import authority_ids_for
+from guichet.cases import events
+from guichet.cases.models import Message, PublicStatus, Request
+from guichet.core.models import Event
+
+OPEN_STATUSES = (PublicStatus.ONGOING, PublicStatus.ACTION_NEEDED)
+AT_RISK_WINDOW = timedelta(days=2)
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    state: str = ""
+    public_status: str = ""
+    service: int | None = None
+    team: int | None = None
+    channel: str = ""
+    overdue: bool = False
+    assigned_to_me: bool = False
+    open_only: bool = True
+    search: str = ""
+
+
+def queue_for_agent(user, filters: QueueFilters = QueueFilters()) -> QuerySet[Request]:  # noqa: B008
+    """The requests of the agent's authorities, filtered, most urgent first."""
+    requests = Request.objects.filter(authority_id__in=authority_ids_for(user)).select_related(
+        "service", "authority", "team", "assignee", "commune"
+    )
+    if filters.open_only and not filters.state and not filters.public_status:
+        requests = requests.filter(public_status__in=OPEN_STATUSES)
+    if filters.state:
+        requests = requests.filter(state=filters.state)
+    if filters.public_status:
+        requests = requests.filter(public_status=filters.public_status)
+    if filters.service:
+        requests = requests.filter(service_id=filters.service)
+    if filters.team:
+        requests = requests.filter(team_id=filters.team)
+    if filters.channel:
+        requests = requests.filter(channel=filters.channel)
+    if filters.overdue:
+        requests = requests.filter(due_at__lt=timezone.now())
+    if filters.assigned_to_me:
+        requests = requests.filter(assignee=user)
+    if filters.search:
+        text = filters.search.strip()
+        requests = requests.filter(
+            Q(reference__iexact=text)
+            | Q(summary__icontains=text)
+            | Q(person__last_name__icontains=text)
+        )
+    return requests.order_by(F("due_at").asc(nulls_last=True), "received_at")
+
+
+def queue_counts(user) -> dict[str, int]:
+    """Open requests of the agent's authorities: total, waiting for the user, overdue, at risk."""
+    now = timezone.now()
+    return Request.objects.filter(
+        authority_id__in=authority_ids_for(user), public_status__in=OPEN_STATUSES
+    ).aggregate(
+        open=Count("id"),
+        waiting_user=Count("id", filter=Q(public_status=PublicStatus.ACTION_NEEDED)),
+        overdue=Count("id", filter=Q(due_at__lt=now)),
+        at_risk=Count("id", filter=Q(due_at__gte=now, due_at__lt=now + AT_RISK_WINDOW)),
+    )
+
+
+def timeline(request: Request, *, for_person: bool = False) -> QuerySet[Event]:
+    """The request's history from the journal; only user-visible events for the person."""
+    history = Event.objects.filter(case_id=request.pk).select_related("actor_user")
+    if for_person:
+        history = history.filter(visible_to_person=True)
+    return history.order_by("occurred_at", "id")
+
+
+def conversation(request: Request, *, for_person: bool = False) -> QuerySet[Message]:
+    messages = request.messages.select_related("author_user").prefetch_related("attachments")
+    return messages.filter(is_internal=False) if for_person else messages
+
+
+def requests_of_person(person) -> QuerySet[Request]:
+    """Every request of the person, across every authority, newest first."""
+    return (
+        Request.objects.filter(person=person)
+        .select_related("service", "authority")
+        .order_by("-received_at")
+    )
+
+
+@dataclass(frozen=True)
+class DelayEstimate:
+    median_days: float
+    p90_days: float
+    sample: int
+
+    def as_range(self) -> str:
+        low, high = round(self.median_days), round(self.p90_days)
+        if high <= low:
+            return f"environ {max(low, 1)} jour{'s' if low > 1 else ''}"
+        return f"entre {max(low, 1)} et {high} jours"
+
+
+MIN_SAMPLE = 5
+
+
+def delay_estimate(
+    service_id: int, authority_id: int, *, sample_size: int = 300
+) -> DelayEstimate | None:
+    """Median and 90th percentile of how long comparable requests took (same service and
+    authority, the most recent resolved ones). None below MIN_SAMPLE: no estimate beats a
+    made-up one."""
+    durations = [
+        (resolved - received).total_seconds() / 86400
+        for received, resolved in Request.objects.filter(
+            service_id=service_id, authority_id=authority_id, resolved_at__isnull=False
+        )
+        .order_by("-resolved_at")
+        .values_list("received_at", "resolved_at")[:sample_size]
+    ]
+    if len(durations) < MIN_SAMPLE:
+        return None
+    deciles = statistics.quantiles(durations, n=10, method="inclusive")
+    return DelayEstimate(
+        median_days=statistics.median(durations), p90_days=deciles[8], sample=len(durations)
+    )
+
+
+def repeat_contacts(request: Request) -> int:
+    return Event.objects.filter(case_id=request.pk, kind=events.CONTACT_RECORDED).count()

@@ -38,6 +38,8 @@ class Intercommunality(models.Model):
         CU = "CU", "communauté urbaine"
         METRO = "METRO", "métropole"
         EPT = "EPT", "établissement public territorial"
+        # A territorial authority with EPCI powers, listed among the EPCI by INSEE.
+        MET69 = "MET69", "Métropole de Lyon"
 
     siren = models.CharField("SIREN", max_length=9, unique=True)
     name = models.CharField("nom", max_length=200)
@@ -69,6 +71,11 @@ class Commune(models.Model):
     code = models.CharField("code INSEE", max_length=5, db_index=True)
     kind = models.CharField("type", max_length=24, choices=Kind.choices, default=Kind.CURRENT)
     name = models.CharField("nom", max_length=200)
+    # Lower-case, accent-free, punctuation-free name: the same search on SQLite and PostgreSQL
+    # without database extensions (filled by the importer, see territory.text).
+    search_name = models.CharField(
+        "nom normalisé", max_length=200, blank=True, db_index=True, editable=False
+    )
     siren = models.CharField("SIREN", max_length=9, blank=True)
     departement = models.ForeignKey(
         Departement, null=True, blank=True, on_delete=models.PROTECT, related_name="communes"

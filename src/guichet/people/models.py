@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from guichet.people.identifiers import fold
 from guichet.territory.models import Commune
 
 
@@ -45,6 +46,9 @@ class Person(models.Model):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
     )
+    # "first last" folded (no case, accents or punctuation): SQLite has no unaccent, and one
+    # indexed column serves name search and duplicate detection on every database alike.
+    search_name = models.CharField(max_length=241, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -56,6 +60,13 @@ class Person(models.Model):
     def __str__(self) -> str:
         name = f"{self.first_name} {self.last_name}".strip()
         return name or f"usager n° {self.pk}"
+
+    def save(self, *args, **kwargs):
+        self.search_name = fold(f"{self.first_name} {self.last_name}")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"first_name", "last_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
     @property
     def is_merged(self) -> bool:

@@ -1,0 +1,39 @@
+"""Every write on the citizen record: one transaction and one journal event per call."""
+
+from guichet.people.actions.choices import record_consent, set_preferences
+from guichet.people.actions.merge import merge_persons, person_relations
+from guichet.people.actions.organisations import create_organisation
+from guichet.people.actions.persons import (
+    MatchResult,
+    add_identity,
+    create_person,
+    dismiss_suspicion,
+    find_or_create_person,
+    identity_level,
+    normalise_identity,
+    suspect_duplicate,
+    verify_identity,
+)
+from guichet.people.errors import IdentityConflict, MergeRefused, PeopleError
+from guichet.people.identifiers import IdentifierError
+
+__all__ = [
+    "IdentifierError",
+    "IdentityConflict",
+    "MatchResult",
+    "MergeRefused",
+    "PeopleError",
+    "add_identity",
+    "create_organisation",
+    "create_person",
+    "dismiss_suspicion",
+    "find_or_create_person",
+    "identity_level",
+    "merge_persons",
+    "normalise_identity",
+    "person_relations",
+    "record_consent",
+    "set_preferences",
+    "suspect_duplicate",
+    "verify_identity",
+]

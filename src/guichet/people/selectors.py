@@ -1,0 +1,219 @@
+"""Reads on the citizen record: search, the 360° view, duplicates, notification choices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from rapidfuzz import fuzz, process
+
+from guichet.core.models import Event
+from guichet.people.identifiers import (
+    IdentifierError,
+    fold,
+    looks_like_phone,
+    normalise_email,
+    normalise_phone,
+)
+from guichet.people.models import (
+    Consent,
+    DuplicateSuspicion,
+    Identity,
+    NotificationPreference,
+    OrganisationRole,
+    Person,
+)
+
+# token_sort_ratio of folded full names from which two records in one commune look alike:
+# "Jean Dupont" / "Jean Dupond" scores 91, "Jean Dupont" / "Jeanne Dupuis" 75.
+NAME_SIMILARITY = 90
+
+
+def resolve(person: Person) -> Person:
+    """The record that survives `person`: itself, or the one it was merged into."""
+    seen = set()
+    while person.merged_into_id is not None and person.pk not in seen:
+        seen.add(person.pk)
+        person = person.merged_into
+    return person
+
+
+def search_persons(query: str, limit: int = 20) -> list[Person]:
+    """Active persons whose name, e-mail or phone (in any format) matches `query`."""
+    text = (query or "").strip()
+    if not text:
+        return []
+    if "@" in text:
+        try:
+            condition = _identity_is(Identity.Kind.EMAIL, normalise_email(text))
+        except IdentifierError:
+            condition = Q(
+                identities__kind=Identity.Kind.EMAIL, identities__value__contains=text.lower()
+            )
+    elif looks_like_phone(text):
+        try:
+            condition = _identity_is(Identity.Kind.PHONE, normalise_phone(text))
+        except IdentifierError:
+            return []
+    else:
+        words = fold(text).split()
+        if not words:
+            return []
+        condition = Q()
+        for word in words:
+            condition &= Q(search_name__contains=word)
+    persons = Person.objects.filter(condition, merged_into__isnull=True).distinct()
+    return list(persons[:limit])
+
+
+@dataclass(frozen=True)
+class Person360:
+    """Everything we know about one person, for the agent's screen."""
+
+    person: Person
+    identities: list[Identity]
+    organisation_roles: list[OrganisationRole]
+    consents: dict[str, Consent]
+    preferences: list[NotificationPreference]
+    suspicions: list[DuplicateSuspicion]
+    merged_from: list[Person]
+    events: list[Event]
+
+
+def person_360(person: Person) -> Person360:
+    """The 360° view of `person`: identities, organisations, choices, duplicates and journal."""
+    return Person360(
+        person=person,
+        identities=list(person.identities.order_by("kind", "-verification", "value")),
+        organisation_roles=list(
+            person.organisation_roles.select_related("organisation").order_by("organisation__name")
+        ),
+        consents=consents_in_force(person),
+        preferences=list(person.preferences.order_by("message_kind", "channel")),
+        suspicions=list(
+            DuplicateSuspicion.objects.filter(Q(person=person) | Q(candidate=person))
+            .select_related("person", "candidate")
+            .order_by("-created_at", "-id")
+        ),
+        merged_from=list(person.merged_from.all()),
+        events=list(Event.objects.filter(person_id=person.pk).order_by("occurred_at", "id")),
+    )
+
+
+def consents_in_force(person: Person) -> dict[str, Consent]:
+    """The latest decision per purpose."""
+    latest: dict[str, Consent] = {}
+    for consent in person.consents.order_by("purpose", "-decided_at", "-id"):
+        latest.setdefault(consent.purpose, consent)
+    return latest
+
+
+def open_suspicions() -> QuerySet[DuplicateSuspicion]:
+    """Suspicions waiting for an agent, the most likely first."""
+    return (
+        DuplicateSuspicion.objects.filter(status=DuplicateSuspicion.Status.OPEN)
+        .select_related("person", "candidate")
+        .order_by("-score", "created_at", "id")
+    )
+
+
+def wants(person: Person, message_kind: str, channel: str) -> bool:
+    """Whether `person` is to be sent a message of `message_kind` on `channel`.
+
+    Withdrawing the NOTIFICATIONS consent stops everything; BROADCAST needs its own consent;
+    then an explicit preference wins; by default e-mail yes (when we have an address), SMS no.
+    """
+    if message_kind not in NotificationPreference.MessageKind.values:
+        raise ValueError(f"unknown message kind {message_kind!r}")
+    if channel not in NotificationPreference.Channel.values:
+        raise ValueError(f"unknown channel {channel!r}")
+    consents = consents_in_force(person)
+    notifications = consents.get(Consent.Purpose.NOTIFICATIONS)
+    if notifications is not None and not notifications.granted:
+        return False
+    if message_kind == NotificationPreference.MessageKind.BROADCAST:
+        broadcast = consents.get(Consent.Purpose.BROADCAST)
+        if broadcast is None or not broadcast.granted:
+            return False
+    identity_kind = (
+        Identity.Kind.EMAIL
+        if channel == NotificationPreference.Channel.EMAIL
+        else Identity.Kind.PHONE
+    )
+    if not person.identities.filter(kind=identity_kind).exists():
+        return False
+    preference = person.preferences.filter(message_kind=message_kind, channel=channel).first()
+    if preference is not None:
+        return preference.enabled
+    return channel == NotificationPreference.Channel.EMAIL
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An existing person a new record may duplicate, with why and how likely (0 to 1)."""
+
+    person: Person
+    score: float
+    reason: str
+
+
+def duplicate_candidates(
+    *,
+    first_name: str = "",
+    last_name: str = "",
+    email: str | None = None,
+    phone: str | None = None,
+    commune: Any = None,
+) -> list[Candidate]:
+    """Active persons who look like the one described, the most likely first.
+
+    `email` and `phone` must be normalised. Same e-mail or phone: 0.85 (1.0 with the same
+    name); a very similar name in the same commune: 0.77 to 0.8.
+    """
+    folded = fold(f"{first_name} {last_name}")
+    found: dict[int, Candidate] = {}
+
+    def add(person: Person, score: float, reason: str) -> None:
+        known = found.get(person.pk)
+        if known is not None:
+            score = min(1.0, max(score, known.score) + 0.1)
+            reason = f"{known.reason} ; {reason}"
+        found[person.pk] = Candidate(person=person, score=round(score, 3), reason=reason)
+
+    for kind, value, label in (
+        (Identity.Kind.EMAIL, email, "courriel"),
+        (Identity.Kind.PHONE, phone, "téléphone"),
+    ):
+        if not value:
+            continue
+        for person in Person.objects.filter(
+            _identity_is(kind, value), merged_into__isnull=True
+        ).distinct():
+            if folded and person.search_name == folded:
+                add(person, 1.0, f"même nom et même {label}")
+            else:
+                add(person, 0.85, f"même {label}")
+
+    if first_name.strip() and last_name.strip() and commune is not None:
+        names = dict(
+            Person.objects.filter(commune=commune, merged_into__isnull=True)
+            .exclude(search_name="")
+            .values_list("pk", "search_name")
+        )
+        similar = process.extract(
+            folded, names, scorer=fuzz.token_sort_ratio, score_cutoff=NAME_SIMILARITY, limit=10
+        )
+        persons = Person.objects.in_bulk([pk for _, _, pk in similar])
+        for _, ratio, pk in similar:
+            add(
+                persons[pk],
+                0.5 + 0.3 * ratio / 100,
+                f"nom très proche ({ratio:.0f} %), même commune",
+            )
+
+    return sorted(found.values(), key=lambda c: (-c.score, c.person.pk))
+
+
+def _identity_is(kind: str, value: str) -> Q:
+    return Q(identities__kind=kind, identities__value=value, identities__provider="")

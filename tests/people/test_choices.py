@@ -1,0 +1,136 @@
+import pytest
+
+from guichet.core.models import Event
+from guichet.people import actions, selectors
+from guichet.people.models import Identity
+
+from .factories import IdentityFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reachable():
+    """A person with an e-mail and a phone."""
+    person = PersonFactory()
+    IdentityFactory(person=person)
+    IdentityFactory(person=person, kind=Identity.Kind.PHONE, value="+33612345678")
+    return person
+
+
+def test_email_is_wanted_by_default_for_request_messages(reachable):
+    # given a person with an e-mail and no choices made
+    # then e-mail is wanted for every request message, SMS for none
+    for kind in ["receipt", "status", "message", "action_needed", "handoff", "resolved"]:
+        assert selectors.wants(reachable, kind, "email") is True
+        assert selectors.wants(reachable, kind, "sms") is False
+
+
+def test_nothing_is_wanted_on_a_channel_without_address():
+    # given a person with a phone only
+    person = IdentityFactory(kind=Identity.Kind.PHONE, value="+33612345678").person
+    # then e-mail is never wanted, even if chosen
+    assert selectors.wants(person, "status", "email") is False
+
+
+def test_sms_is_wanted_once_chosen(actor, reachable):
+    # given a person who chose SMS for status changes
+    actions.set_preferences(actor=actor, person=reachable, preferences={("status", "sms"): True})
+    # then SMS is wanted for status changes only
+    assert selectors.wants(reachable, "status", "sms") is True
+    assert selectors.wants(reachable, "resolved", "sms") is False
+
+
+def test_an_explicit_refusal_of_email_wins(actor, reachable):
+    # given a person who refused e-mails for receipts
+    actions.set_preferences(
+        actor=actor, person=reachable, preferences={("receipt", "email"): False}
+    )
+    # then no receipt by e-mail, other e-mails still
+    assert selectors.wants(reachable, "receipt", "email") is False
+    assert selectors.wants(reachable, "status", "email") is True
+
+
+def test_broadcast_needs_a_granted_consent(actor, reachable):
+    # given no consent yet
+    assert selectors.wants(reachable, "broadcast", "email") is False
+    # when the person grants it
+    actions.record_consent(
+        actor=actor, person=reachable, purpose="broadcast", granted=True, source="portail"
+    )
+    # then broadcasts are wanted by e-mail; when withdrawn, no longer
+    assert selectors.wants(reachable, "broadcast", "email") is True
+    actions.record_consent(
+        actor=actor, person=reachable, purpose="broadcast", granted=False, source="portail"
+    )
+    assert selectors.wants(reachable, "broadcast", "email") is False
+
+
+def test_withdrawing_notifications_consent_stops_everything(actor, reachable):
+    # given a person who chose SMS and granted broadcasts
+    actions.set_preferences(actor=actor, person=reachable, preferences={("status", "sms"): True})
+    actions.record_consent(
+        actor=actor, person=reachable, purpose="broadcast", granted=True, source="portail"
+    )
+    # when the notifications consent is withdrawn
+    actions.record_consent(
+        actor=actor, person=reachable, purpose="notifications", granted=False, source="courrier"
+    )
+    # then nothing at all is wanted
+    assert not any(
+        selectors.wants(reachable, kind, channel)
+        for kind in ["receipt", "status", "broadcast", "appointment"]
+        for channel in ["email", "sms"]
+    )
+
+
+def test_record_consent_journals_each_decision(actor, reachable):
+    # when a consent is granted then withdrawn
+    actions.record_consent(
+        actor=actor, person=reachable, purpose="surveys", granted=True, source="guichet"
+    )
+    actions.record_consent(
+        actor=actor, person=reachable, purpose="surveys", granted=False, source="web"
+    )
+    # then both decisions are kept, the latest in force, each journaled
+    assert reachable.consents.count() == 2
+    assert selectors.consents_in_force(reachable)["surveys"].granted is False
+    assert [e.payload["granted"] for e in Event.objects.filter(kind="person.consent_recorded")] == [
+        True,
+        False,
+    ]
+
+
+def test_unknown_purposes_kinds_and_channels_are_refused(actor, reachable):
+    # when a consent or preference names an unknown purpose, message kind or channel
+    # then a French error is raised and nothing is journaled
+    with pytest.raises(actions.PeopleError, match="Finalité"):
+        actions.record_consent(actor=actor, person=reachable, purpose="x", granted=True, source="")
+    with pytest.raises(actions.PeopleError, match="Type de message"):
+        actions.set_preferences(actor=actor, person=reachable, preferences={("x", "sms"): True})
+    with pytest.raises(actions.PeopleError, match="Canal"):
+        actions.set_preferences(
+            actor=actor, person=reachable, preferences={("status", "fax"): True}
+        )
+    assert not Event.objects.exists()
+
+
+def test_set_preferences_updates_in_place_with_one_event(actor, reachable):
+    # given a preference
+    actions.set_preferences(actor=actor, person=reachable, preferences={("status", "sms"): True})
+    # when it is changed along with another
+    actions.set_preferences(
+        actor=actor,
+        person=reachable,
+        preferences={("status", "sms"): False, ("resolved", "sms"): True},
+    )
+    # then each pair exists once and each call journaled one event
+    assert dict(reachable.preferences.values_list("message_kind", "enabled")) == {
+        "status": False,
+        "resolved": True,
+    }
+    events = Event.objects.filter(kind="person.preferences_changed")
+    assert [e.payload for e in events] == [
+        {"status/sms": True},
+        {"resolved/sms": True, "status/sms": False},
+    ]

@@ -1,0 +1,51 @@
+"""Reads of the catalogue for the portal, the back office and the API."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django.db.models import QuerySet
+
+from guichet.catalogue.models import Category, Service
+
+
+def published_services(
+    category: Category | str | None = None, query: str | None = None
+) -> QuerySet[Service]:
+    """Active services, in catalogue order, optionally in one category (object or slug)
+    and matching every word of `query` in their name, summary, keywords or description.
+
+    The search ignores case and accents ("eclairage" finds "Éclairage public"): it runs in
+    Python over the published services, which number in the hundreds at most.
+    """
+    services = Service.objects.filter(is_active=True).select_related("category")
+    if isinstance(category, Category):
+        services = services.filter(category=category)
+    elif category:
+        services = services.filter(category__slug=category)
+    words = _folded(query or "").split()
+    if words:
+        rows = services.values_list("pk", "name", "summary", "keywords", "description")
+        matching = [
+            pk for pk, *texts in rows if all(word in _folded(" ".join(texts)) for word in words)
+        ]
+        services = services.filter(pk__in=matching)
+    return services
+
+
+def service_by_slug(slug: str, *, include_inactive: bool = False) -> Service | None:
+    """The service with this code, or None (also None when unpublished, unless asked)."""
+    services = Service.objects.select_related("category", "workflow")
+    if not include_inactive:
+        services = services.filter(is_active=True)
+    return services.filter(slug=slug).first()
+
+
+def categories_with_services() -> QuerySet[Category]:
+    """Categories that hold at least one published service, in display order."""
+    return Category.objects.filter(services__is_active=True).distinct()
+
+
+def _folded(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -1,0 +1,416 @@
+"""Check a submission against a service's form and return JSON-safe cleaned data.
+
+One entry point, `validate_submission()`, for every channel: HTML forms send strings (and
+lists for multiple choices, "on" for ticked boxes), the API sends native JSON types. It only
+ever raises `FormValidationError`, whatever it is given.
+
+Cleaned values: text as `str`, numbers as `int` (or `float` when they have decimals), dates
+as ISO `"AAAA-MM-JJ"`, choices as their value, multiple choices as a list in the form's
+order, phones in E.164, locations as `{"lat", "lon"}`, files as a list of
+`{"name", "size", "content_type"}`, checkboxes as `bool`. Empty optional fields and hidden
+fields are left out; unknown keys are dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import unicodedata
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator
+from django.utils import timezone
+
+from guichet.catalogue.formdef import FRANCE_BOXES, Condition, FormDefinition, parse_form_definition
+from guichet.catalogue.uploads import clean_uploads, uploaded_list
+
+NON_FIELD_ERRORS = "__all__"
+REQUIRED = "Ce champ est obligatoire."
+_LARGEST_NUMBER = Decimal(10) ** 15
+_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TRUE = {"on", "true", "1", "oui", "yes"}
+_FALSE = {"off", "false", "0", "non", "no"}
+_email_validator = EmailValidator()
+
+
+class FormValidationError(Exception):
+    """A submission that does not fit its form.
+
+    `errors` maps a field name (or "__all__") to French messages; `labels` maps field names
+    to their labels so a screen can say "Téléphone : Numéro de téléphone invalide.".
+    """
+
+    def __init__(self, errors: dict[str, list[str]], labels: dict[str, str] | None = None):
+        self.errors = errors
+        self.labels = labels or {}
+        super().__init__("; ".join(self.labelled_messages()))
+
+    def labelled_messages(self) -> list[str]:
+        return [
+            f"{self.labels[name]} : {message}" if name in self.labels else message
+            for name, messages in self.errors.items()
+            for message in messages
+        ]
+
+
+class _Invalid(Exception):
+    def __init__(self, *messages: str) -> None:
+        self.messages = list(messages)
+
+
+_EMPTY = object()
+
+
+def validate_submission(
+    definition: FormDefinition | list[dict[str, Any]],
+    data: Mapping[str, Any] | None,
+    files: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Return the cleaned data of a submission, or raise FormValidationError.
+
+    `definition` is a parsed form or the JSON stored on a service (an invalid stored form
+    raises InvalidFormDefinition: that is the administrator's error, not the user's).
+    `files` maps a file field's name to a Django UploadedFile or a list of them
+    (`request.FILES` works as is).
+    """
+    form = parse_form_definition(definition)
+    data = {} if data is None else data
+    files = {} if files is None else files
+    if not isinstance(data, Mapping) or not isinstance(files, Mapping):
+        raise FormValidationError({NON_FIELD_ERRORS: ["Les données envoyées sont illisibles."]})
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for field in form.fields:
+        if field.show_if is not None and not condition_met(field.show_if, cleaned):
+            continue
+        try:
+            value = _clean_field(field, data, files)
+        except _Invalid as invalid:
+            errors[field.name] = invalid.messages
+            continue
+        if value is not _EMPTY:
+            cleaned[field.name] = value
+    if errors:
+        raise FormValidationError(errors, form.labels)
+    return cleaned
+
+
+def condition_met(condition: Condition, values: Mapping[str, Any]) -> bool:
+    """Whether a field with this `show_if` is shown, given the earlier fields' values."""
+    if condition.field not in values:
+        return False
+    actual = values[condition.field]
+    expected = {_comparable(value) for value in condition.expected}
+    if isinstance(actual, list):
+        return any(_comparable(item) in expected for item in actual)
+    return _comparable(actual) in expected
+
+
+def _clean_field(field: Any, data: Mapping[str, Any], files: Mapping[str, Any]) -> Any:
+    if field.type == "file":
+        return _clean_files(field, files)
+    if field.type == "checkbox":
+        ticked = _checkbox(data.get(field.name))
+        if field.required and not ticked:
+            raise _Invalid("Vous devez cocher cette case pour continuer.")
+        return ticked
+    raw = _raw_value(field, data)
+    value = _EMPTY if _is_empty(raw) else _CLEANERS[field.type](field, raw)
+    if value is _EMPTY and field.required:
+        raise _Invalid(REQUIRED)
+    return value
+
+
+def _raw_value(field: Any, data: Mapping[str, Any]) -> Any:
+    name = field.name
+    getlist = getattr(data, "getlist", None)
+    if field.type == "multiple_choice" and callable(getlist):
+        return getlist(name)
+    if field.type == "location" and name not in data and f"{name}_lat" in data:
+        # an HTML form may post the point as two inputs, `<name>_lat` and `<name>_lon`
+        return {"lat": data.get(f"{name}_lat"), "lon": data.get(f"{name}_lon")}
+    return data.get(name)
+
+
+def _is_empty(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return isinstance(value, list | tuple | dict) and not value
+
+
+# --- text ------------------------------------------------------------------------------
+
+
+def _text(raw: Any, *, single_line: bool) -> str:
+    if isinstance(raw, bool) or not isinstance(raw, str | int | Decimal):
+        raise _Invalid("Saisissez un texte.")
+    text = unicodedata.normalize("NFC", str(raw)).replace("\r\n", "\n")
+    # control characters cannot be stored in PostgreSQL's jsonb (NUL) or shown sensibly
+    text = "".join(c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc")
+    if any(unicodedata.category(c) == "Cs" for c in text):
+        raise _Invalid("Le texte contient des caractères invalides.")
+    if single_line:
+        text = " ".join(text.split())
+    return text.strip()
+
+
+def _length_checks(text: str, min_length: int | None, max_length: int | None) -> None:
+    if max_length is not None and len(text) > max_length:
+        raise _Invalid(
+            f"Ce texte doit faire au plus {max_length} caractères (il en fait {len(text)})."
+        )
+    if min_length is not None and len(text) < min_length:
+        raise _Invalid(
+            f"Ce texte doit faire au moins {min_length} caractères (il en fait {len(text)})."
+        )
+
+
+def _clean_text(field: Any, raw: Any) -> Any:
+    text = _text(raw, single_line=field.type == "short_text")
+    if not text:
+        return _EMPTY
+    _length_checks(text, field.min_length, field.max_length)
+    if field.pattern is not None and re.fullmatch(field.pattern, text) is None:
+        raise _Invalid(field.pattern_message)
+    return text
+
+
+def _clean_address(field: Any, raw: Any) -> Any:
+    text = _text(raw, single_line=True)
+    if not text:
+        return _EMPTY
+    _length_checks(text, 3, field.max_length)
+    return text
+
+
+def _clean_email(field: Any, raw: Any) -> Any:
+    text = _text(raw, single_line=True)
+    if not text:
+        return _EMPTY
+    try:
+        if len(text) > 254:
+            raise ValidationError("too long")
+        _email_validator(text)
+    except ValidationError:
+        raise _Invalid("Saisissez une adresse électronique valide.") from None
+    local, _, domain = text.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def _clean_phone(field: Any, raw: Any) -> Any:
+    text = _text(raw, single_line=True)
+    if not text:
+        return _EMPTY
+    invalid = _Invalid("Numéro de téléphone invalide.")
+    if len(text) > 40:
+        raise invalid
+    try:
+        number = phonenumbers.parse(text, "FR")
+    except phonenumbers.NumberParseException:
+        raise invalid from None
+    if not phonenumbers.is_valid_number(number):
+        raise invalid
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# --- numbers and dates ---------------------------------------------------------------
+
+
+def _decimal(raw: Any) -> Decimal:
+    """A finite Decimal from a JSON number or a typed string ("1 250,5" is fine)."""
+    invalid = _Invalid("Saisissez un nombre.")
+    if isinstance(raw, bool):
+        raise invalid
+    if isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            raise invalid
+        raw = Decimal(repr(raw))
+    elif isinstance(raw, int):
+        raw = Decimal(raw) if abs(raw) <= _LARGEST_NUMBER else Decimal(_LARGEST_NUMBER + 1)
+    elif isinstance(raw, str):
+        text = "".join(raw.split())  # thousands separators: spaces, non-breaking spaces
+        if len(text) > 40 or not _NUMBER.fullmatch(text):
+            raise invalid
+        raw = Decimal(text.replace(",", "."))
+    if not isinstance(raw, Decimal) or not raw.is_finite():
+        raise invalid
+    if abs(raw) > _LARGEST_NUMBER:
+        raise _Invalid("Ce nombre est trop grand.")
+    return raw
+
+
+def _clean_number(field: Any, raw: Any) -> Any:
+    value = _decimal(raw)
+    is_integer = value == value.to_integral_value()
+    if field.integer_only and not is_integer:
+        raise _Invalid("Saisissez un nombre entier.")
+    if field.min_value is not None and value < field.min_value:
+        raise _Invalid(f"La valeur doit être supérieure ou égale à {_french(field.min_value)}.")
+    if field.max_value is not None and value > field.max_value:
+        raise _Invalid(f"La valeur doit être inférieure ou égale à {_french(field.max_value)}.")
+    return int(value) if is_integer else float(value)
+
+
+def _french(number: Decimal) -> str:
+    return format(number.normalize(), "f").replace(".", ",")
+
+
+def _clean_date(field: Any, raw: Any) -> Any:
+    if isinstance(raw, dt.datetime):
+        value = raw.date()
+    elif isinstance(raw, dt.date):
+        value = raw
+    elif isinstance(raw, str) and _ISO_DATE.fullmatch(raw.strip()):
+        try:
+            value = dt.date.fromisoformat(raw.strip())
+        except ValueError:
+            raise _Invalid("Cette date n’existe pas.") from None
+    else:
+        raise _Invalid("La date doit être au format AAAA-MM-JJ.")
+    today = timezone.localdate()
+    if field.not_in_past and value < today:
+        raise _Invalid("La date ne peut pas être dans le passé.")
+    if field.not_in_future and value > today:
+        raise _Invalid("La date ne peut pas être dans le futur.")
+    if field.min_date is not None and value < field.min_date:
+        raise _Invalid(f"La date doit être le {field.min_date:%d/%m/%Y} ou après.")
+    if field.max_date is not None and value > field.max_date:
+        raise _Invalid(f"La date doit être le {field.max_date:%d/%m/%Y} ou avant.")
+    return value.isoformat()
+
+
+# --- choices, checkboxes, places, files ---------------------------------------------
+
+
+def _choice_value(raw: Any) -> str | None:
+    if isinstance(raw, bool) or not isinstance(raw, str | int):
+        return None
+    return str(raw).strip()
+
+
+def _shown(value: Any) -> str:
+    text = "".join(c for c in str(value) if unicodedata.category(c) not in ("Cc", "Cs"))
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _clean_choice(field: Any, raw: Any) -> Any:
+    value = _choice_value(raw)
+    if value is None:
+        raise _Invalid("Choix invalide.")
+    if value not in field.values:
+        raise _Invalid(f"Choix invalide : « {_shown(value)} ».")
+    return value
+
+
+def _clean_multiple_choice(field: Any, raw: Any) -> Any:
+    items = list(raw) if isinstance(raw, list | tuple) else [raw]
+    selected: set[str] = set()
+    messages = []
+    for item in items:
+        value = _choice_value(item)
+        if value is None:
+            messages.append("Choix invalide.")
+        elif value and value not in field.values:
+            messages.append(f"Choix invalide : « {_shown(value)} ».")
+        elif value:
+            selected.add(value)
+    if messages:
+        raise _Invalid(*list(dict.fromkeys(messages))[:5])
+    if not selected:
+        return _EMPTY
+    if field.min_selections is not None and len(selected) < field.min_selections:
+        raise _Invalid(f"Choisissez au moins {field.min_selections} option(s).")
+    if field.max_selections is not None and len(selected) > field.max_selections:
+        raise _Invalid(f"Choisissez au plus {field.max_selections} option(s).")
+    return [value for value in field.values if value in selected]
+
+
+def _checkbox(raw: Any) -> bool:
+    if raw is None or isinstance(raw, bool):
+        return bool(raw)
+    if isinstance(raw, int) and raw in (0, 1):
+        return bool(raw)
+    if isinstance(raw, str):
+        word = raw.strip().lower()
+        if word in _TRUE:
+            return True
+        if not word or word in _FALSE:
+            return False
+    raise _Invalid("Valeur invalide pour une case à cocher.")
+
+
+def _clean_location(field: Any, raw: Any) -> Any:
+    invalid = _Invalid("Position invalide : indiquez une latitude et une longitude.")
+    if isinstance(raw, str):
+        text = raw.strip()
+        if text.startswith("{"):
+            try:
+                raw = json.loads(text)
+            except ValueError:
+                raise invalid from None
+        else:
+            parts = text.split(",")
+            raw = {"lat": parts[0], "lon": parts[1]} if len(parts) == 2 else None
+    if isinstance(raw, Mapping) and raw.get("type") == "Point":
+        coordinates = raw.get("coordinates")  # GeoJSON: longitude first
+        if not isinstance(coordinates, list | tuple) or len(coordinates) != 2:
+            raise invalid
+        raw = {"lat": coordinates[1], "lon": coordinates[0]}
+    if not isinstance(raw, Mapping):
+        raise invalid
+    try:
+        lat = float(_decimal(raw.get("lat")))
+        lon = float(_decimal(raw.get("lon", raw.get("lng"))))
+    except _Invalid:
+        raise invalid from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise invalid
+    if not any(s <= lat <= n and w <= lon <= e for s, w, n, e in FRANCE_BOXES):
+        raise _Invalid("Ce point n’est pas situé en France.")
+    return {"lat": round(lat, 6), "lon": round(lon, 6)}
+
+
+def _clean_files(field: Any, files: Mapping[str, Any]) -> Any:
+    getlist = getattr(files, "getlist", None)
+    uploads = getlist(field.name) if callable(getlist) else uploaded_list(files.get(field.name))
+    if not uploads:
+        if field.required:
+            raise _Invalid(REQUIRED)
+        return _EMPTY
+    cleaned, messages = clean_uploads(field, uploads)
+    if messages:
+        raise _Invalid(*messages)
+    return cleaned
+
+
+def _comparable(value: Any) -> str:
+    """One spelling per value, so that 3, "3", "3,0" and 3.0 compare equal."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value).strip()
+    if len(text) > 40 or not _NUMBER.fullmatch(text):
+        return text
+    number = Decimal(text.replace(",", ".")).normalize()
+    return format(number, "f") if number else "0"
+
+
+_CLEANERS = {
+    "short_text": _clean_text,
+    "long_text": _clean_text,
+    "address": _clean_address,
+    "email": _clean_email,
+    "phone": _clean_phone,
+    "number": _clean_number,
+    "date": _clean_date,
+    "choice": _clean_choice,
+    "multiple_choice": _clean_multiple_choice,
+    "location": _clean_location,
+}

@@ -5,12 +5,12 @@ from __future__ import annotations
 import random
 import unicodedata
 
+import phonenumbers
 from django.db import transaction
 from stdnum import luhn
 
 from guichet.core.journal import Actor
 from guichet.demo.names import FIRST_NAMES, LAST_NAMES, STREET_NAMES
-from guichet.demo.world import DEMO_COMMUNES
 from guichet.people import actions as people_actions
 from guichet.people.models import Category, Consent, Organisation, Person, Verification
 from guichet.territory.models import Commune
@@ -27,14 +27,18 @@ CATEGORY_WEIGHTS = {
 DUPLICATE_RATE = 0.01
 
 
-def build_population(*, count: int, seed: int, actor: Actor, progress=None) -> int:
-    """Create `count` persons (minus those already there) and return how many exist."""
+def build_population(
+    *, count: int, seed: int, actor: Actor, commune_codes: list[str], progress=None
+) -> int:
+    """Create `count` persons living in (or dealing with) the given communes; idempotent.
+
+    Returns how many persons exist."""
     existing = Person.objects.filter(merged_into__isnull=True).count()
     if existing >= count:
         return existing
     rng = random.Random(seed)
     home_communes = list(
-        Commune.objects.filter(code__in=DEMO_COMMUNES, kind=Commune.Kind.CURRENT).order_by("code")
+        Commune.objects.filter(code__in=commune_codes, kind=Commune.Kind.CURRENT).order_by("code")
     )
     with transaction.atomic():
         for index in range(count):
@@ -54,9 +58,9 @@ def _person(rng: random.Random, actor: Actor, communes: list[Commune], index: in
     category = rng.choices(list(CATEGORY_WEIGHTS), weights=list(CATEGORY_WEIGHTS.values()))[0]
     commune = rng.choices(communes, weights=[c.population or 1 for c in communes])[0]
     email = f"{_ascii(first)}.{_ascii(last)}{index}@exemple.fr" if rng.random() < 0.85 else None
-    phone = f"0{rng.choice('67')}{rng.randrange(10**8):08d}" if rng.random() < 0.6 else None
+    phone = _mobile(rng) if rng.random() < 0.6 else None
     if email is None and phone is None:
-        phone = f"06{rng.randrange(10**8):08d}"
+        phone = _mobile(rng)
     verification = (
         Verification.EMAIL_VERIFIED if email and rng.random() < 0.5 else Verification.DECLARED
     )
@@ -118,6 +122,15 @@ def _look_alike(actor: Actor, person: Person) -> None:
             actor=actor, email=email, first_name=person.first_name, last_name=person.last_name,
             channel="counter",
         )  # fmt: skip
+
+
+def _mobile(rng: random.Random) -> str:
+    """A metropolitan mobile number in a range that is allocated (some 06/07 blocks are not,
+    or belong to overseas départements)."""
+    while True:
+        number = f"0{rng.choice('67')}{rng.randrange(10**8):08d}"
+        if phonenumbers.is_valid_number(phonenumbers.parse(number, "FR")):
+            return number
 
 
 def _ascii(text: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.db import transaction
 
@@ -17,6 +18,7 @@ from guichet.authorities.models import AgentMembership, Authority, CompetenceAss
 from guichet.catalogue import actions as catalogue_actions
 from guichet.catalogue.models import Service
 from guichet.core.journal import Actor
+from guichet.demo.population import build_population
 from guichet.territory import selectors as territory
 from guichet.territory.models import Departement, Intercommunality
 
@@ -24,11 +26,12 @@ DEMO_PASSWORD = "demo-guichet"  # noqa: S105 — printed on purpose: demo accoun
 ADMIN_USERNAME = "admin"
 
 # The communes of the articles: Sceaux and Issy-les-Moulineaux (92), Tours (37), Gien (45).
+# INSEE code → (slug, name, slug of the intercommunality that delivers its local services)
 DEMO_COMMUNES = {
-    "92071": ("sceaux", "Ville de Sceaux"),
-    "92040": ("issy", "Ville d'Issy-les-Moulineaux"),
-    "37261": ("tours", "Ville de Tours"),
-    "45155": ("gien", "Ville de Gien"),
+    "92071": ("sceaux", "Ville de Sceaux", "vallee-sud"),
+    "92040": ("issy", "Ville d'Issy-les-Moulineaux", "gpso"),
+    "37261": ("tours", "Ville de Tours", "tours-metropole"),
+    "45155": ("gien", "Ville de Gien", "giennoises"),
 }
 DEMO_DEPARTEMENTS = {
     "92": ("hauts-de-seine", "Département des Hauts-de-Seine"),
@@ -67,28 +70,38 @@ class WorldReport:
     persons: int = 0
 
 
-def build_world(
-    *, population: int = 3000, seed: int = 2026, progress=None, person_progress=None
-) -> WorldReport:
-    """Build (or complete) the demo world. `progress(step_label)` is called between steps."""
-    step = progress or (lambda label: None)
+STEPS = {
+    "territory": "Territoire (départements 92, 37, 45)",
+    "catalogue": "Catalogue de services",
+    "authorities": "Collectivités, équipes et agents",
+    "population": "Usagers",
+}
+
+
+def build_world(*, population: int = 3000, seed: int = 2026, progress=None) -> WorldReport:
+    """Build (or complete) the demo world.
+
+    `progress(step, done, total)` is called as each step of STEPS advances.
+    """
+    tick = progress or (lambda step, done, total: None)
     actor = Actor.system("démonstration")
     report = WorldReport()
 
-    step("Territoire (départements 92, 37, 45)")
+    tick("territory", 0, 1)
     call_command("import_territory", verbosity=0)
-    step("Catalogue de services")
+    tick("territory", 1, 1)
+    tick("catalogue", 0, 1)
     catalogue_actions.load_catalogue(actor=actor)
-    step("Collectivités, équipes et agents")
+    tick("catalogue", 1, 1)
+    tick("authorities", 0, 1)
     report.authorities = _authorities(actor)
     report.accounts = _accounts(actor, report.authorities)
     _competences(actor)
-    step("Population de démonstration")
-    from guichet.demo.population import build_population
-
+    tick("authorities", 1, 1)
     report.persons = build_population(
-        count=population, seed=seed, actor=actor, progress=person_progress
-    )
+        count=population, seed=seed, actor=actor, commune_codes=list(DEMO_COMMUNES),
+        progress=lambda done, total: tick("population", done, total),
+    )  # fmt: skip
     return report
 
 
@@ -108,7 +121,7 @@ def _authorities(actor: Actor) -> list[Authority]:
                 departement=departement,
             )
         )  # fmt: skip
-    for code, (slug, name) in DEMO_COMMUNES.items():
+    for code, (slug, name, group_slug) in DEMO_COMMUNES.items():
         commune = territory.commune_by_code(code)
         created.append(
             _authority(actor, slug=slug, kind=Authority.Kind.COMMUNE, name=name, commune=commune)
@@ -116,13 +129,13 @@ def _authorities(actor: Actor) -> list[Authority]:
         group = _home_intercommunality(commune)
         created.append(
             _authority(
-                actor, slug=_slugify(group.name), kind=Authority.Kind.INTERCOMMUNALITY,
+                actor, slug=group_slug, kind=Authority.Kind.INTERCOMMUNALITY,
                 name=group.name, intercommunality=group,
             )
         )  # fmt: skip
     created.append(
         _authority(
-            actor, slug="val-de-loire-collecte", kind=Authority.Kind.OPERATOR,
+            actor, slug="vdl-collecte", kind=Authority.Kind.OPERATOR,
             name="Val de Loire Collecte (délégataire)", operator_sector="déchets",
         )
     )  # fmt: skip
@@ -148,6 +161,8 @@ def _home_intercommunality(commune) -> Intercommunality:
 def _accounts(actor: Actor, authorities: list[Authority]) -> list[tuple[str, str, str]]:
     users = get_user_model()
     accounts = []
+    # One hash for every demo account: hashing is deliberately slow (about 0.5 s each).
+    password_hash = make_password(DEMO_PASSWORD)
     if not users.objects.filter(username=ADMIN_USERNAME).exists():
         users.objects.create_superuser(ADMIN_USERNAME, "admin@guichet.localhost", DEMO_PASSWORD)
     accounts.append((ADMIN_USERNAME, "administrateur de la plateforme", "toutes"))
@@ -156,9 +171,10 @@ def _accounts(actor: Actor, authorities: list[Authority]) -> list[tuple[str, str
             username = f"{prefix}.{authority.slug}"
             user = users.objects.filter(username=username).first()
             if user is None:
-                user = users.objects.create_user(
-                    username, f"{username}@guichet.localhost", DEMO_PASSWORD,
-                    first_name=prefix.capitalize(), last_name=authority.name,
+                user = users.objects.create(
+                    username=username, email=f"{username}@guichet.localhost",
+                    password=password_hash, first_name=prefix.capitalize(),
+                    last_name=authority.name,
                 )  # fmt: skip
             if not AgentMembership.objects.filter(user=user, authority=authority).exists():
                 authority_actions.add_agent(
@@ -171,8 +187,12 @@ def _accounts(actor: Actor, authorities: list[Authority]) -> list[tuple[str, str
 
 # Competences recorded on the demo territory, as the articles describe them: the metropolis took
 # roads and street lighting from Tours, and delegates waste collection to an operator.
-TRANSFERS = [("tours", "tours-metropole-val-de-loire", ["signalement-voirie", "eclairage-public"])]
-DELEGATIONS = [("tours-metropole-val-de-loire", "val-de-loire-collecte", ["collecte-dechets"])]
+TRANSFERS = [
+    ("tours", "tours-metropole", ["signalement-voirie", "eclairage-public-en-panne"]),
+]
+DELEGATIONS = [
+    ("tours-metropole", "vdl-collecte", ["bac-abime-collecte", "encombrants"]),
+]
 
 
 @transaction.atomic
@@ -201,9 +221,3 @@ def _assigned(service, granting, receiving) -> bool:
     return CompetenceAssignment.objects.filter(
         service=service, granting_authority=granting, receiving_authority=receiving
     ).exists()
-
-
-def _slugify(text: str) -> str:
-    from django.utils.text import slugify
-
-    return slugify(text)[:50]

@@ -155,6 +155,10 @@ CACHES = {
     )
 }
 
+# Multiplies every rate limit. Load tests from one address raise it (GUICHET_RATE_LIMIT_SCALE);
+# never in production.
+GUICHET_RATE_LIMIT_SCALE = env_int("GUICHET_RATE_LIMIT_SCALE", 1)
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = IS_PRODUCTION
 CSRF_COOKIE_SECURE = IS_PRODUCTION

@@ -6,6 +6,7 @@ import hashlib
 import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 
 
@@ -17,6 +18,7 @@ class Verdict:
 
 def hit(scope: str, identity: str, *, limit: int, window: int) -> Verdict:
     """Count one attempt of `identity` (an IP, a key…) in `scope`; refuse past `limit` per `window` s."""
+    limit *= settings.GUICHET_RATE_LIMIT_SCALE
     now = int(time.time())
     window_start = now - now % window
     digest = hashlib.sha256(identity.encode()).hexdigest()[:32]

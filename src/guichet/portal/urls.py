@@ -1,8 +1,25 @@
 from django.urls import path
 
-from guichet.portal import views
+from guichet.portal.views import account, catalogue, intake, tracking
 
 app_name = "portal"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", catalogue.home, name="home"),
+    path("services/", catalogue.catalogue, name="catalogue"),
+    path("services/<slug:slug>/", catalogue.service_detail, name="service"),
+    path("communes/<str:code>/", catalogue.commune_offer, name="commune"),
+    path("communes/<str:code>/services/<slug:slug>/", catalogue.service_detail, name="service_at"),
+    path(
+        "communes/<str:code>/services/<slug:slug>/demande/",
+        intake.request_form,
+        name="request_form",
+    ),
+    path("demandes/<str:reference>/envoyee/", intake.receipt, name="receipt"),
+    path("suivi/", tracking.track, name="track"),
+    path("suivi/<str:reference>", tracking.tracking, name="tracking"),
+    path("suivi/<str:reference>/repondre", tracking.reply, name="reply"),
+    path("connexion/", account.sign_in_form, name="sign_in"),
+    path("connexion/lien/<str:token>/", account.sign_in_link, name="sign_in_link"),
+    path("deconnexion/", account.sign_out, name="sign_out"),
+    path("mes-demandes/", account.my_requests, name="my_requests"),
 ]

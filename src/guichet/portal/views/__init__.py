@@ -1,0 +1,1 @@
+"""The portal's pages: catalogue and address step, intake, tracking, the person's account."""

@@ -1,0 +1,121 @@
+"""Following a request: look-up by reference and second factor, the tracking page, replies."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect
+from django.views.decorators.http import require_http_methods, require_POST
+
+from guichet.cases.access import access_request_by_tracking
+from guichet.cases.actions import reply_as_person
+from guichet.cases.models import PublicStatus
+from guichet.cases.selectors import conversation
+from guichet.cases.workflow import IllegalTransition
+from guichet.core.journal import Actor
+from guichet.portal import selectors
+from guichet.portal.forms import ReplyForm, TrackingForm
+from guichet.portal.session import remember_tracked, tracked_request
+from guichet.portal.views._common import limited, page, too_many_tries
+
+# Look-ups per IP address: enough for typing mistakes, far too few to guess references.
+LOOKUP_LIMIT = 10
+LOOKUP_WINDOW = 60
+NOT_FOUND = "Demande introuvable. Vérifiez la référence et l'adresse électronique ou le téléphone."
+
+
+@require_http_methods(["GET", "POST"])
+def track(request):
+    """The look-up form: reference + the e-mail or phone given when filing."""
+    if request.method == "GET":
+        return _lookup_page(request, TrackingForm())
+    verdict = limited(request, "tracking", limit=LOOKUP_LIMIT, window=LOOKUP_WINDOW)
+    if not verdict.allowed:
+        return too_many_tries(request, verdict)
+    form = TrackingForm(request.POST)
+    if not form.is_valid():
+        return _lookup_page(request, form, status=400)
+    try:
+        found = access_request_by_tracking(
+            form.cleaned_data["reference"], form.cleaned_data["factor"]
+        )
+    except Http404:
+        return _lookup_page(request, form, not_found=True)
+    remember_tracked(request, found)
+    return redirect("portal:tracking", reference=found.reference)
+
+
+@require_http_methods(["GET"])
+def tracking(request, reference):
+    """The request as the person sees it; `?cle=` is the secret sent in the receipt."""
+    secret = request.GET.get("cle")
+    if secret is not None:
+        verdict = limited(request, "tracking", limit=LOOKUP_LIMIT, window=LOOKUP_WINDOW)
+        if not verdict.allowed:
+            return too_many_tries(request, verdict)
+        try:
+            found = access_request_by_tracking(reference, secret)
+        except Http404:
+            return _lookup_page(request, TrackingForm(), not_found=True)
+        remember_tracked(request, found)
+        return _tracking_page(request, found)
+    try:
+        found = tracked_request(request, reference)
+    except Http404:
+        return _lookup_page(request, TrackingForm(), not_found=True)
+    return _tracking_page(request, found)
+
+
+@require_POST
+def reply(request, reference):
+    try:
+        found = tracked_request(request, reference)
+    except Http404:
+        return _lookup_page(request, TrackingForm(), not_found=True)
+    form = ReplyForm(request.POST)
+    files = request.FILES.getlist("pieces_jointes")
+    if form.is_valid():
+        try:
+            reply_as_person(
+                request=found, actor=Actor.person(found.person),
+                body=form.cleaned_data["body"], files=files, channel="web",
+            )  # fmt: skip
+        except IllegalTransition as refused:
+            form.add_error(None, str(refused))
+        except ValueError as refused:  # cases' AttachmentError: files refused, nothing written
+            file_errors = getattr(refused, "messages", None) or [str(refused)]
+            return _tracking_page(request, found, reply_form=form, file_errors=file_errors)
+
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, "Votre réponse a bien été transmise.")
+            return redirect("portal:tracking", reference=found.reference)
+    return _tracking_page(request, found, reply_form=form, status=400)
+
+
+def _lookup_page(request, form, *, not_found: bool = False, status: int | None = None):
+    context = {"title": "Suivre une demande", "form": form, "not_found": not_found}
+    return page(
+        request, "portal/track.html", context | {"not_found_message": NOT_FOUND},
+        status=status or (404 if not_found else 200),
+    )  # fmt: skip
+
+
+def _tracking_page(request, found, *, reply_form=None, file_errors=(), status: int = 200):
+    waiting = found.public_status == PublicStatus.ACTION_NEEDED
+    return page(
+        request,
+        "portal/tracking.html",
+        {
+            "title": f"Demande {found.reference}",
+            "found": found,
+            "entries": selectors.public_timeline(found),
+            "handed_off": selectors.was_handed_off(found),
+            "conversation": conversation(found, for_person=True),
+            "delay": selectors.estimated_delay(found.service_id, found.authority_id),
+            "waiting": waiting,
+            "reply_form": reply_form or (ReplyForm() if waiting else None),
+            "file_errors": list(file_errors),
+        },
+        status=400 if file_errors else status,
+    )

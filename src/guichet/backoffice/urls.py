@@ -1,15 +1,29 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, re_path
 
-from guichet.backoffice import views
+from guichet.backoffice.views import detail, handling, intake, lists, people, queue
 
 app_name = "backoffice"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", queue.home, name="home"),
     path(
         "connexion/",
         auth_views.LoginView.as_view(template_name="backoffice/login.html"),
         name="login",
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(next_page="portal:home"), name="logout"),
+    path("demandes/<int:pk>/", detail.request_detail, name="request"),
+    path("demandes/<int:pk>/etat/", handling.change_state, name="state"),
+    re_path(
+        r"^demandes/(?P<pk>[0-9]+)/(?P<action>message|note|assign|handoff|contact|link)/$",
+        handling.act,
+        name="act",
+    ),
+    path("pieces/<int:pk>/", detail.attachment_download, name="attachment"),
+    path("nouvelle-demande/", intake.intake, name="intake"),
+    path("nouvelle-demande/usager/", intake.intake_person, name="intake_person"),
+    path("nouvelle-demande/demande/", intake.intake_request, name="intake_request"),
+    path("usagers/<int:pk>/", people.person_detail, name="person"),
+    path("retards/", lists.overdue, name="overdue"),
+    path("orientation/", lists.routing, name="routing"),
 ]

@@ -1,5 +1,6 @@
 """Every write on requests: intake, handling, conversation. Import from here."""
 
+from guichet.cases.actions._common import AttachmentError
 from guichet.cases.actions.conversation import add_note, reply_as_person, send_message
 from guichet.cases.actions.handling import (
     StaleRequest,
@@ -12,6 +13,7 @@ from guichet.cases.actions.handling import (
 from guichet.cases.actions.intake import IntakeError, submit_request
 
 __all__ = [
+    "AttachmentError",
     "IntakeError",
     "StaleRequest",
     "add_note",

@@ -28,8 +28,10 @@ class AttachmentError(ValueError):
 
 def lock(request: Request) -> Request:
     """Re-read `request` under a row lock held until the surrounding transaction commits."""
+    # `of=("self",)`: PostgreSQL refuses FOR UPDATE on the nullable side of the outer join to
+    # the commune, and only the request's row needs locking anyway.
     return (
-        Request.objects.select_for_update()
+        Request.objects.select_for_update(of=("self",))
         .select_related("service", "commune__departement")
         .get(pk=request.pk)
     )

@@ -13,7 +13,7 @@ from guichet.cases.deadlines import compute_due_at
 from guichet.cases.models import Request
 from guichet.cases.references import new_reference, new_tracking_secret
 from guichet.cases.routing import NotRoutable, route
-from guichet.cases.workflow import DEFAULT_WORKFLOW
+from guichet.cases.workflow import workflow_for
 from guichet.catalogue.models import Channel, Service
 from guichet.catalogue.uploads import uploaded_list
 from guichet.catalogue.validation import FormValidationError, validate_submission
@@ -91,10 +91,11 @@ def submit_request(
     except NotRoutable as refusal:
         raise IntakeError({"commune": [str(refusal)]}) from refusal
 
+    workflow = workflow_for(service)
     request = _create_with_unique_reference(
         service=service, authority=destination.authority, team=destination.team, person=person,
-        channel=channel, filed_by=filed_by, state=DEFAULT_WORKFLOW.initial,
-        public_status=DEFAULT_WORKFLOW.state(DEFAULT_WORKFLOW.initial).public_status,
+        channel=channel, filed_by=filed_by, state=workflow.initial,
+        public_status=workflow.state(workflow.initial).public_status,
         summary=_summary(service, cleaned), form_data=cleaned, address=address or cleaned.get("adresse", ""),
         commune=commune, latitude=latitude, longitude=longitude,
         received_at=received_at or clock.now(),

@@ -1,0 +1,82 @@
+"""French wording of journal events for agents: every kind, with what happened in detail."""
+
+from __future__ import annotations
+
+from guichet.cases import events as case_events
+from guichet.cases.workflow import IllegalTransition, Workflow
+from guichet.catalogue.models import Channel
+from guichet.core.models import Event
+
+EVENT_LABELS = {
+    case_events.RECEIVED: "Demande reçue",
+    case_events.STATUS_CHANGED: "Changement d'état",
+    case_events.ASSIGNED: "Attribution",
+    case_events.HANDED_OFF: "Transfert à une autre collectivité",
+    case_events.MESSAGE_SENT: "Message envoyé à l'usager",
+    case_events.PERSON_REPLIED: "Réponse de l'usager",
+    case_events.NOTE_ADDED: "Note interne",
+    case_events.CONTACT_RECORDED: "Relance de l'usager",
+    case_events.LINKED: "Demandes liées",
+    "person.created": "Fiche usager créée",
+    "person.identity_added": "Identifiant ajouté",
+    "person.identity_verified": "Identifiant vérifié",
+    "person.duplicate_suspected": "Doublon présumé signalé",
+    "person.duplicate_dismissed": "Doublon présumé écarté",
+    "person.merged": "Fiches fusionnées",
+    "person.consent_recorded": "Consentement enregistré",
+    "person.preferences_changed": "Préférences de notification modifiées",
+    "organisation.created": "Organisation créée",
+}
+
+CHANNEL_LABELS = dict(Channel.choices)
+
+
+def event_label(kind: str) -> str:
+    return EVENT_LABELS.get(kind, kind.replace("_", " ").replace(".", " : "))
+
+
+def channel_label(channel: str) -> str:
+    return CHANNEL_LABELS.get(channel, channel)
+
+
+def _state_label(workflow: Workflow | None, name: str) -> str:
+    if workflow is None:
+        return name
+    try:
+        return workflow.state(name).label
+    except IllegalTransition:
+        return name
+
+
+def event_detail(event: Event, workflow: Workflow | None = None) -> str:
+    """One French line saying what the event changed (empty when the label says it all)."""
+    payload = event.payload or {}
+    kind = event.kind
+    if kind == case_events.STATUS_CHANGED:
+        text = (
+            f"« {_state_label(workflow, payload.get('source', ''))} » → "
+            f"« {_state_label(workflow, payload.get('target', ''))} »"
+        )
+        return text + (f" : {payload['note']}" if payload.get("note") else "")
+    if kind == case_events.HANDED_OFF:
+        return (
+            f"De {payload.get('from_authority', '?')} à {payload.get('to_authority', '?')}"
+            f" : {payload.get('reason', '')}"
+        )
+    if kind == case_events.ASSIGNED:
+        parts = []
+        if payload.get("team"):
+            parts.append(f"équipe {payload['team']}")
+        parts.append(f"agent {payload['assignee']}" if payload.get("assignee") else "sans agent")
+        return ", ".join(parts)
+    if kind == case_events.CONTACT_RECORDED:
+        text = f"Par {channel_label(event.channel)}"
+        return text + (f" : {payload['note']}" if payload.get("note") else "")
+    if kind == case_events.LINKED:
+        what = "doublon de" if payload.get("duplicate") else "liée à"
+        return f"{what} {payload.get('other', '')}"
+    if kind == case_events.RECEIVED:
+        return f"Par {channel_label(event.channel)}" if event.channel else ""
+    if kind == case_events.PERSON_REPLIED and payload.get("source") != payload.get("target"):
+        return f"La demande reprend : « {_state_label(workflow, payload.get('target', ''))} »"
+    return ""

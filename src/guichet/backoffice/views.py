@@ -1,7 +1,0 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-
-
-@login_required
-def home(request):
-    return render(request, "backoffice/home.html", {"title": "Espace agents"})

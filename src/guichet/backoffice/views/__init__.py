@@ -1,0 +1,1 @@
+"""The agents' back office: thin views (access → validate → act → render or redirect)."""

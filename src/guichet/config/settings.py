@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "guichet.authorities",
     "guichet.people",
     "guichet.cases",
+    "guichet.api",
     "guichet.portal",
     "guichet.backoffice",
     "guichet.demo",

@@ -10,6 +10,8 @@ admin.site.index_title = "Administration de la plateforme"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("agents/", include("guichet.backoffice.urls")),
+    path("api/", include("guichet.api.urls")),
+    path("open311/", include("guichet.api.open311.urls")),
     path("", include("guichet.portal.urls")),
 ]
 if settings.DEBUG:

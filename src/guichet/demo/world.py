@@ -75,6 +75,7 @@ STEPS = {
     "catalogue": "Catalogue de services",
     "authorities": "Collectivités, équipes et agents",
     "population": "Usagers",
+    "history": "Historique des demandes (jours rejoués)",
 }
 
 

@@ -7,6 +7,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from guichet.cases.models import Request
+from guichet.demo.history import build_history
 from guichet.demo.world import DEMO_PASSWORD, STEPS, build_world
 
 
@@ -16,10 +18,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--no-serve", action="store_true", help="préparer sans servir")
         parser.add_argument("--population", type=int, default=3000, help="usagers fictifs (3000)")
+        parser.add_argument(
+            "--requests", type=int, default=3000, help="demandes d'historique (3000)"
+        )
+        parser.add_argument("--months", type=int, default=6, help="mois d'historique (6)")
         parser.add_argument("--seed", type=int, default=2026, help="graine aléatoire (2026)")
         parser.add_argument("--bind", default="127.0.0.1:8000", help="adresse:port servis")
 
-    def handle(self, *args, no_serve, population, seed, bind, **options):
+    def handle(self, *args, no_serve, population, requests, months, seed, bind, **options):
         console = Console(file=self.stdout, highlight=False, width=max(Console().width, 110))
         console.print(f"[bold]Guichet — démonstration[/] (base : {_database_label()})")
         call_command("migrate", verbosity=0, interactive=False)
@@ -38,6 +44,16 @@ class Command(BaseCommand):
                 progress.update(tasks[step], completed=done, total=total)
 
             report = build_world(population=population, seed=seed, progress=advance)
+            # The history is replayed once: a second `guichet demo` keeps the first one.
+            if requests and not Request.objects.exists():
+                history = build_history(
+                    months=months, requests=requests, seed=seed,
+                    progress=lambda done, total: advance("history", done, total),
+                )  # fmt: skip
+                console.print(
+                    f"Historique : {history.filed} demandes sur {months} mois, "
+                    f"{history.still_open} encore ouvertes."
+                )
 
         base = f"http://{bind}"
         console.print(f"\n{len(report.authorities)} collectivités, {report.persons} usagers.")

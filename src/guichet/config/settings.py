@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "guichet.catalogue",
     "guichet.authorities",
     "guichet.people",
+    "guichet.channels",
     "guichet.cases",
     "guichet.api",
     "guichet.portal",

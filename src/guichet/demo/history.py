@@ -32,6 +32,7 @@ from guichet.cases.models import Request
 from guichet.cases.workflow import IllegalTransition
 from guichet.catalogue.formdef import parse_form_definition
 from guichet.catalogue.models import Channel, Service
+from guichet.channels.registry import channels
 from guichet.core import calendar, clock
 from guichet.core.calendar import PARIS
 from guichet.core.journal import Actor
@@ -57,7 +58,6 @@ SERVICES = {
     "route-departementale": (2, 1.8),
 }
 CHANNELS = {"web": 55, "phone": 20, "counter": 12, "email": 8, "mail": 5}
-AGENT_CHANNELS = {Channel.PHONE, Channel.COUNTER, Channel.MAIL}
 CONTACT_CHANNELS = {"phone": 45, "email": 35, "counter": 20}
 WORKDAY_START, WORKDAY_MINUTES = time(8, 30), 9 * 60
 NO_PROMISE_DAYS = 5  # services without a promised delay are still handled in about a week
@@ -209,9 +209,9 @@ class _History:
         if service.channels and channel not in service.channels:
             channel = Channel.WEB
         front_desk = self._agent("accueil", self.commune_authority.get(person.commune_id))
-        if channel in AGENT_CHANNELS and front_desk is None:
+        if channels[channel].filed_by_agent and front_desk is None:
             channel = Channel.WEB
-        filed_by = front_desk if channel in AGENT_CHANNELS else None
+        filed_by = front_desk if channels[channel].filed_by_agent else None
         try:
             request = actions.submit_request(
                 service=service, person=person, channel=channel,

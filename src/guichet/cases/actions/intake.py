@@ -14,17 +14,16 @@ from guichet.cases.models import Request
 from guichet.cases.references import new_reference, new_tracking_secret
 from guichet.cases.routing import NotRoutable, route
 from guichet.cases.workflow import workflow_for
-from guichet.catalogue.models import Channel, Service
+from guichet.catalogue.models import Service
 from guichet.catalogue.uploads import uploaded_list
 from guichet.catalogue.validation import FormValidationError, validate_submission
+from guichet.channels.base import Intake
+from guichet.channels.registry import channels
 from guichet.core import clock
 from guichet.core.journal import Actor
 from guichet.people.models import Person
 from guichet.territory.models import Commune
 from guichet.territory.selectors import commune_at_point
-
-# Channels where an agent types the request for the person (and is recorded as filing it).
-AGENT_CHANNELS = {Channel.COUNTER, Channel.PHONE, Channel.MAIL}
 
 
 class IntakeError(ValueError):
@@ -61,20 +60,22 @@ def submit_request(
     `mail`). Raises IntakeError (or FormValidationError) with French messages.
     """
     errors: dict[str, list[str]] = {}
+    if channel not in channels:
+        errors["channel"] = [f"Canal inconnu : « {channel} »."]
+    else:
+        intake = Intake(channel=channel, filed_by=filed_by, letter=uploaded_list(letter))
+        for name, messages in channels[channel].check(intake).items():
+            errors.setdefault(name, []).extend(messages)
     if not service.is_active or not service.accepts_requests:
         errors["service"] = ["Ce service ne permet pas de déposer une demande en ligne."]
-    elif service.channels and channel not in service.channels:
+    elif channel in channels and service.channels and channel not in service.channels:
         errors["channel"] = [
-            f"Ce service n'accepte pas les demandes par « {Channel(channel).label} »."
-        ]
-    if channel in AGENT_CHANNELS and filed_by is None:
-        errors["channel"] = [
-            "Une demande au guichet, par téléphone ou par courrier est saisie par un agent."
+            f"Ce service n'accepte pas les demandes par « {channels[channel].label} »."
         ]
     if person.merged_into_id is not None:
         person = person.merged_into
     cleaned = _validated_form(service, form_data, files, errors)
-    letter_files = _checked_letter(channel, letter, errors)
+    letter_files = _checked_letter(letter, errors)
     latitude, longitude = _point(cleaned, latitude, longitude)
     if commune is None and latitude is not None and longitude is not None:
         commune = commune_at_point(longitude, latitude)
@@ -124,11 +125,8 @@ def _validated_form(service, form_data, files, errors) -> dict[str, Any]:
         return {}
 
 
-def _checked_letter(channel: str, letter: Any, errors) -> Checked:
-    if channel != Channel.MAIL:
-        return []
-    if not uploaded_list(letter):
-        errors["courrier"] = ["Joignez le courrier numérisé (PDF ou image)."]
+def _checked_letter(letter: Any, errors) -> Checked:
+    if not uploaded_list(letter) or "courrier" in errors:
         return []
     try:
         return check_loose_files(letter)

@@ -1,0 +1,29 @@
+"""Channels where the person (or their application) files the request themselves."""
+
+from guichet.channels.base import IntakeChannel
+from guichet.channels.registry import channels
+
+
+@channels.register("web")
+class Web(IntakeChannel):
+    label = "portail web"
+
+
+@channels.register("api")
+class Api(IntakeChannel):
+    label = "API"
+
+
+@channels.register("open311")
+class Open311(IntakeChannel):
+    label = "Open311"
+
+
+@channels.register("email")
+class Email(IntakeChannel):
+    label = "courriel"
+
+
+@channels.register("sms")
+class Sms(IntakeChannel):
+    label = "SMS"

@@ -11,7 +11,9 @@ class Command(BaseCommand):
     help = "Sert Guichet (gunicorn ; --dev pour le serveur de développement de Django)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--bind", default="127.0.0.1:8000", help="adresse:port (127.0.0.1:8000)")
+        parser.add_argument(
+            "--bind", default="127.0.0.1:8000", help="adresse:port (127.0.0.1:8000)"
+        )
         parser.add_argument("--workers", type=int, default=2, help="processus gunicorn (2)")
         parser.add_argument("--dev", action="store_true", help="serveur de développement Django")
 

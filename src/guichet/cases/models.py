@@ -75,7 +75,12 @@ class Request(models.Model):
         verbose_name = "demande"
         ordering = ["-received_at", "-id"]
         indexes = [
-            models.Index(fields=["authority", "public_status", "due_at"], name="request_queue"),
+            # The agents' queue: open requests of an authority, most urgent first.
+            models.Index(
+                fields=["authority", "due_at", "received_at"],
+                name="request_open_queue",
+                condition=models.Q(public_status__in=["ongoing", "action_needed"]),
+            ),
             models.Index(fields=["authority", "team", "state"], name="request_team_state"),
             models.Index(fields=["person", "received_at"], name="request_person"),
             models.Index(fields=["service", "authority", "resolved_at"], name="request_delay"),

@@ -6,6 +6,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
@@ -16,6 +17,17 @@ from guichet.core.models import Event
 
 OPEN_STATUSES = (PublicStatus.ONGOING, PublicStatus.ACTION_NEEDED)
 AT_RISK_WINDOW = timedelta(days=2)
+
+
+LIST_DEFERRED = (
+    "form_data",
+    "pauses",
+    "commune__boundary",
+    "commune__bbox",
+    "service__form_definition",
+    "service__description",
+    "service__required_documents",
+)
 
 
 @dataclass(frozen=True)
@@ -33,8 +45,11 @@ class QueueFilters:
 
 def queue_for_agent(user, filters: QueueFilters = QueueFilters()) -> QuerySet[Request]:  # noqa: B008
     """The requests of the agent's authorities, filtered, most urgent first."""
-    requests = Request.objects.filter(authority_id__in=authority_ids_for(user)).select_related(
-        "service", "authority", "team", "assignee", "commune"
+    requests = (
+        Request.objects.filter(authority_id__in=authority_ids_for(user))
+        .select_related("service", "authority", "team", "assignee", "commune")
+        # A list never needs the big JSON columns: boundaries, form answers and definitions.
+        .defer(*LIST_DEFERRED)
     )
     if filters.open_only and not filters.state and not filters.public_status:
         requests = requests.filter(public_status__in=OPEN_STATUSES)
@@ -113,12 +128,25 @@ class DelayEstimate:
 MIN_SAMPLE = 5
 
 
+DELAY_CACHE_SECONDS = 600
+
+
 def delay_estimate(
     service_id: int, authority_id: int, *, sample_size: int = 300
 ) -> DelayEstimate | None:
     """Median and 90th percentile of how long comparable requests took (same service and
     authority, the most recent resolved ones). None below MIN_SAMPLE: no estimate beats a
     made-up one."""
+    key = f"cases:delay:{service_id}:{authority_id}:{sample_size}"
+    cached = cache.get(key)
+    if cached is None:
+        # Recent history moves slowly: ten minutes of staleness buys a query per page view.
+        cached = _delay_estimate(service_id, authority_id, sample_size) or "none"
+        cache.set(key, cached, DELAY_CACHE_SECONDS)
+    return None if cached == "none" else cached
+
+
+def _delay_estimate(service_id: int, authority_id: int, sample_size: int) -> DelayEstimate | None:
     durations = [
         (resolved - received).total_seconds() / 86400
         for received, resolved in Request.objects.filter(

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "guichet.people",
     "guichet.channels",
     "guichet.cases",
+    "guichet.journeys",
     "guichet.api",
     "guichet.portal",
     "guichet.backoffice",
@@ -159,6 +160,11 @@ CACHES = {
         }
     )
 }
+
+# With Redis, sessions live in the cache (no database write per page view).
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cache" if REDIS_URL else "django.contrib.sessions.backends.db"
+)
 
 # Multiplies every rate limit. Load tests from one address raise it (GUICHET_RATE_LIMIT_SCALE);
 # never in production.

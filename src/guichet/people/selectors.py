@@ -158,6 +158,9 @@ class Candidate:
     reason: str
 
 
+NAME_SCAN_LIMIT = 2000
+
+
 def duplicate_candidates(
     *,
     first_name: str = "",
@@ -196,10 +199,15 @@ def duplicate_candidates(
                 add(person, 0.85, f"même {label}")
 
     if first_name.strip() and last_name.strip() and commune is not None:
+        # Only names sharing a 3-letter stem with the first or last name are scored: the scan
+        # stays small in a big town, and a typo rarely hits the start of both names.
+        stems = Q()
+        for part in (fold(first_name), fold(last_name)):
+            stems |= Q(search_name__contains=part[:3])
         names = dict(
-            Person.objects.filter(commune=commune, merged_into__isnull=True)
+            Person.objects.filter(stems, commune=commune, merged_into__isnull=True)
             .exclude(search_name="")
-            .values_list("pk", "search_name")
+            .values_list("pk", "search_name")[:NAME_SCAN_LIMIT]
         )
         similar = process.extract(
             folded, names, scorer=fuzz.token_sort_ratio, score_cutoff=NAME_SIMILARITY, limit=10

@@ -1,0 +1,36 @@
+-- wrk script: GET random paths from a file (one path a line), with an optional cookie.
+-- Environment: BENCH_PATHS (file of paths), BENCH_COOKIE (may be empty), BENCH_OUT (JSON file).
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("tid", #threads)
+end
+
+function init(args)
+  paths = {}
+  for line in io.lines(os.getenv("BENCH_PATHS")) do
+    table.insert(paths, line)
+  end
+  math.randomseed(os.time() + tid * 7919)
+  local cookie = os.getenv("BENCH_COOKIE")
+  if cookie ~= nil and cookie ~= "" then
+    wrk.headers["Cookie"] = cookie
+  end
+end
+
+function request()
+  return wrk.format("GET", paths[math.random(#paths)])
+end
+
+function done(summary, latency, requests)
+  local errors = summary.errors
+  local out = io.open(os.getenv("BENCH_OUT"), "w")
+  out:write(string.format(
+    '{"requests": %d, "duration_us": %d, "status_errors": %d, "socket_errors": %d, '
+    .. '"timeouts": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d, "max_us": %d}',
+    summary.requests, summary.duration, errors.status,
+    errors.connect + errors.read + errors.write, errors.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99), latency.max))
+  out:close()
+end

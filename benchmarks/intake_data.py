@@ -412,7 +412,7 @@ def build(
         recreate_database(database)
     subprocess.run([VENV_BIN / "guichet", "migrate", "-v0"], env=env, check=True)
     subprocess.run(
-        [VENV_BIN / "guichet", "demo", "--no-serve", "--population", str(POPULATION)],
+        [VENV_BIN / "guichet", "demo", "--no-serve", "--population", str(POPULATION), "--requests", "0"],
         env=env, check=True, stdout=subprocess.DEVNULL,
     )  # fmt: skip
     report.seconds["migrate + demo world"] = time.perf_counter() - started

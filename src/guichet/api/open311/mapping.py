@@ -1,0 +1,196 @@
+"""Our catalogue and requests in GeoReport v2 words: services, definitions, service requests."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from guichet.api.open311.formats import w3c
+from guichet.cases import events
+from guichet.cases.models import PublicStatus, Request
+from guichet.catalogue.formdef import parse_form_definition
+from guichet.catalogue.models import Service
+
+# Form field types → Open311 datatypes. Locations travel as lat/long, files as media: they are
+# not attributes.
+DATATYPES = {
+    "short_text": "string",
+    "email": "string",
+    "phone": "string",
+    "address": "string",
+    "long_text": "text",
+    "number": "number",
+    "date": "datetime",
+    "choice": "singlevaluelist",
+    "checkbox": "singlevaluelist",
+    "multiple_choice": "multivaluelist",
+}
+DATATYPE_HINTS = {
+    "date": "Date au format ISO 8601 (AAAA-MM-JJ).",
+    "number": "Nombre (séparateur décimal : point).",
+    "email": "Adresse électronique.",
+    "phone": "Numéro de téléphone.",
+    "checkbox": "« true » pour oui, « false » pour non.",
+}
+CHECKBOX_VALUES = [{"key": "true", "name": "Oui"}, {"key": "false", "name": "Non"}]
+# Answers never published on the public list of requests, whatever the service.
+PRIVATE_TYPES = {"email", "phone", "file"}
+OPEN = {PublicStatus.ONGOING, PublicStatus.ACTION_NEEDED}
+_POSTCODE = re.compile(r"\b(\d{5})\b")
+
+
+def attribute_fields(service: Service) -> list[Any]:
+    """The form fields a client fills as `attribute[code]`, in form order."""
+    form = parse_form_definition(service.form_definition)
+    return [f for f in form.fields if f.type in DATATYPES]
+
+
+def service_out(service: Service) -> dict[str, Any]:
+    return {
+        "service_code": service.slug,
+        "service_name": service.name,
+        "description": service.summary or service.description,
+        "metadata": bool(attribute_fields(service)),
+        "type": "realtime",
+        "keywords": keywords(service),
+        "group": service.category.name,
+    }
+
+
+def keywords(service: Service) -> str:
+    """The spec's comma-separated list (our catalogue separates them by spaces or commas)."""
+    text = service.keywords
+    words = text.split(",") if "," in text else text.split()
+    return ", ".join(w.strip() for w in words if w.strip())
+
+
+def definition_out(service: Service) -> dict[str, Any]:
+    attributes = []
+    for order, form_field in enumerate(attribute_fields(service), start=1):
+        attribute: dict[str, Any] = {
+            "variable": True,
+            "code": form_field.name,
+            "datatype": DATATYPES[form_field.type],
+            # A field shown only under a condition cannot be required unconditionally.
+            "required": bool(form_field.required and form_field.show_if is None),
+            "datatype_description": form_field.help_text or DATATYPE_HINTS.get(form_field.type),
+            "order": order,
+            "description": form_field.label,
+        }
+        if form_field.type in ("choice", "multiple_choice"):
+            attribute["values"] = [{"key": c.value, "name": c.label} for c in form_field.choices]
+        elif form_field.type == "checkbox":
+            attribute["values"] = CHECKBOX_VALUES
+        attributes.append(attribute)
+    return {"service_code": service.slug, "attributes": attributes}
+
+
+def service_notice(service: Service) -> str | None:
+    if service.sla_working_days:
+        return f"Délai de traitement annoncé : {service.sla_working_days} jours ouvrés."
+    return None
+
+
+@dataclass
+class Extras:
+    """What a list of requests needs besides the rows, read in a few queries for all of them."""
+
+    status_notes: dict[int, str] = field(default_factory=dict)
+    media_urls: dict[int, str] = field(default_factory=dict)
+    notes: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+def request_out(request: Request, extras: Extras, *, extensions: bool = False) -> dict[str, Any]:
+    service = request.service
+    out: dict[str, Any] = {
+        "service_request_id": request.reference,
+        "status": "open" if request.public_status in OPEN else "closed",
+        "status_notes": extras.status_notes.get(request.pk),
+        "service_name": service.name,
+        "service_code": service.slug,
+        "description": description_of(request)[:4000],
+        "agency_responsible": request.authority.name,
+        "service_notice": service_notice(service),
+        "requested_datetime": w3c(request.received_at),
+        "updated_datetime": w3c(request.closed_at or request.updated_at),
+        "expected_datetime": w3c(request.due_at),
+        "address": request.address or (request.commune.name if request.commune else ""),
+        "address_id": None,
+        "zipcode": zipcode_of(request),
+        "lat": request.latitude,
+        "long": request.longitude,
+        "media_url": extras.media_urls.get(request.pk),
+    }
+    if extensions:
+        out["attributes"] = public_answers(request)
+        out["extended_attributes"] = {
+            "channel": request.channel,
+            "public_status": request.public_status,
+            "commune": request.commune.name if request.commune else None,
+            "commune_code": request.commune.code if request.commune else None,
+        }
+        out["notes"] = extras.notes.get(request.pk, [])
+    return out
+
+
+def description_of(request: Request) -> str:
+    """The free text the reporter wrote (the form's long texts), else the request's summary."""
+    try:
+        form = parse_form_definition(request.service.form_definition)
+    except ValueError:
+        return request.summary
+    texts = [
+        request.form_data[f.name]
+        for f in form.fields
+        if f.type == "long_text" and isinstance(request.form_data.get(f.name), str)
+    ]
+    return "\n\n".join(texts) or request.summary
+
+
+def public_answers(request: Request) -> list[dict[str, Any]]:
+    try:
+        form = parse_form_definition(request.service.form_definition)
+    except ValueError:
+        return []
+    answers = []
+    for form_field in form.fields:
+        if form_field.type not in DATATYPES or form_field.type in PRIVATE_TYPES:
+            continue
+        if form_field.name not in request.form_data:
+            continue
+        value = request.form_data[form_field.name]
+        answers.append(
+            {
+                "code": form_field.name,
+                "name": form_field.label,
+                "value": ", ".join(map(str, value)) if isinstance(value, list) else str(value),
+            }
+        )
+    return answers
+
+
+def zipcode_of(request: Request) -> str | None:
+    found = _POSTCODE.search(request.address or "")
+    if found:
+        return found.group(1)
+    postcodes = request.commune.postcodes if request.commune else []
+    return postcodes[0] if isinstance(postcodes, list) and len(postcodes) == 1 else None
+
+
+def note_out(event) -> dict[str, Any] | None:
+    """A public history entry (the "notes" extension); None for what stays private."""
+    payload = event.payload or {}
+    if event.kind == events.RECEIVED:
+        return {
+            "datetime": w3c(event.occurred_at),
+            "description": "Demande reçue",
+            "type": "submitted",
+        }
+    if event.kind == events.STATUS_CHANGED:
+        text = payload.get("note") or payload.get("action") or "Changement d'état"
+        return {"datetime": w3c(event.occurred_at), "description": text, "type": "status_changed"}
+    if event.kind == events.HANDED_OFF:
+        text = f"Demande transmise à {payload.get('to_authority', '')}".strip()
+        return {"datetime": w3c(event.occurred_at), "description": text, "type": "handed_off"}
+    return None

@@ -1,5 +1,6 @@
 """API clients: keys per application and authority, and idempotency records."""
 
+from django.conf import settings
 from django.db import models
 
 from guichet.authorities.models import Authority
@@ -43,9 +44,15 @@ class ApiKey(models.Model):
 
 
 class IdempotencyRecord(models.Model):
-    """The first answer to a POST carrying an Idempotency-Key, replayed for retries."""
+    """The first answer to a POST carrying an Idempotency-Key, replayed for retries.
 
-    api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="+")
+    Keys are per client: an API key, or a signed-in agent of the back-office front end.
+    """
+
+    api_key = models.ForeignKey(ApiKey, null=True, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+"
+    )
     key = models.CharField(max_length=255)
     fingerprint = models.CharField("empreinte de la requête", max_length=64)
     status_code = models.PositiveSmallIntegerField(null=True)
@@ -54,7 +61,8 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["api_key", "key"], name="idempotency_key_once")
+            models.UniqueConstraint(fields=["api_key", "key"], name="idempotency_key_once"),
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_once_per_agent"),
         ]
 
     def __str__(self) -> str:

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "dsfr",
     "django_htmx",
+    "ninja",  # serves the API docs page assets locally (no CDN)
     "guichet.core",
     "guichet.territory",
     "guichet.catalogue",

@@ -1,0 +1,283 @@
+"""Requests: file on behalf of a person, read, list, move along, write, record contacts.
+
+A route does four things: access, validate, act, serialise.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from ninja import Path, Query, Router
+
+from guichet.api import access, schemas, serialize
+from guichet.api.caller import Caller
+from guichet.api.idempotency import run_once
+from guichet.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, paginate
+from guichet.api.security import Forbidden
+from guichet.api.v1.catalogue import locate
+from guichet.api.v1.params import BIG_ID, invalid, moment
+from guichet.cases import actions, events
+from guichet.cases.selectors import conversation, timeline
+from guichet.cases.workflow import workflow_for
+from guichet.catalogue.models import Channel
+from guichet.catalogue.selectors import service_by_slug
+from guichet.people import actions as people
+from guichet.people.identifiers import IdentifierError, normalise_email, normalise_phone
+
+router = Router(tags=["demandes"])
+IDEMPOTENT = {
+    "parameters": [
+        {
+            "in": "header",
+            "name": "Idempotency-Key",
+            "required": False,
+            "description": "une nouvelle tentative avec la même clé renvoie la première réponse",
+            "schema": {"type": "string", "maxLength": 255},
+        }
+    ]
+}
+E = schemas.ERRORS
+
+
+@router.get("/requests", response={200: schemas.RequestPage, **E})
+def list_requests(
+    request,
+    state: str | None = Query(None, max_length=32),
+    public_status: str | None = Query(None, max_length=16),
+    service: str | None = Query(None, max_length=80, description="code du service"),
+    channel: str | None = Query(None, max_length=16),
+    commune: str | None = Query(None, max_length=5, description="code INSEE"),
+    person: int | None = Query(None, ge=1, le=BIG_ID, description="identifiant de l'usager"),
+    received_after: datetime | None = None,
+    received_before: datetime | None = None,
+    q: str | None = Query(None, max_length=200, description="référence ou mots de l'objet"),
+    cursor: str | None = Query(None, max_length=64),
+    limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
+):
+    """The requests your authorities handle, newest first, page by page (`next_cursor`)."""
+    rows = access.requests_for(request.auth)
+    exact = {
+        "state": state, "public_status": public_status, "service__slug": service,
+        "channel": channel, "commune__code": commune, "person_id": person,
+    }  # fmt: skip
+    rows = rows.filter(**{name: value for name, value in exact.items() if value})
+    if received_after is not None:
+        rows = rows.filter(received_at__gte=moment(received_after, "received_after"))
+    if received_before is not None:
+        rows = rows.filter(received_at__lt=moment(received_before, "received_before"))
+    if q and q.strip():
+        rows = rows.filter(Q(reference__iexact=q.strip()) | Q(summary__icontains=q.strip()))
+    page = paginate(rows, cursor=cursor, limit=limit)
+    return schemas.RequestPage(
+        items=[serialize.request_out(r) for r in page.items], next_cursor=page.next_cursor
+    )
+
+
+@router.post("/requests", response={201: schemas.RequestOut, **E}, openapi_extra=IDEMPOTENT)
+def create_request(request, payload: schemas.RequestIn):
+    """File a case for a person, found or created from the contact given (channel "api").
+
+    The competence map picks the authority; an application files only for its own.
+    Send an `Idempotency-Key` header so that a retry never files twice.
+    """
+    caller: Caller = request.auth
+    return run_once(request, caller, lambda: (201, _file(caller, payload)))
+
+
+@transaction.atomic
+def _file(caller: Caller, payload: schemas.RequestIn) -> schemas.RequestOut:
+    service = service_by_slug(payload.service)
+    if service is None:
+        raise invalid("service", f"Aucun service publié n'a le code « {payload.service} ».")
+    if (payload.latitude is None) != (payload.longitude is None):
+        raise invalid("latitude", "Indiquez la latitude et la longitude ensemble.")
+    commune = None
+    if payload.commune or payload.latitude is not None:
+        commune = locate(payload.commune, payload.latitude, payload.longitude)
+    contact = _checked_contact(payload.person)
+    person = people.find_or_create_person(
+        actor=caller.actor, channel=Channel.API, commune=commune,
+        first_name=payload.person.first_name.strip(), last_name=payload.person.last_name.strip(),
+        **contact,
+    ).person  # fmt: skip
+    case = actions.submit_request(
+        service=service, person=person, channel=Channel.API, actor=caller.actor,
+        form_data=payload.form_data, commune=commune, address=payload.address.strip(),
+        latitude=payload.latitude, longitude=payload.longitude, filed_by=caller.user,
+    )  # fmt: skip
+    if not caller.can(case.authority_id, "file_on_behalf"):
+        # Raising rolls the whole filing back: the person, the case and their events.
+        raise Forbidden(
+            f"Cette demande relève de {case.authority.name} : "
+            "vous ne pouvez déposer que pour votre collectivité.",
+            code="hors_competence",
+        )
+    return serialize.request_out(case)
+
+
+def _checked_contact(person: schemas.PersonIn) -> dict[str, str]:
+    contact = {}
+    for name, normalise in (("email", normalise_email), ("phone", normalise_phone)):
+        value = (getattr(person, name) or "").strip()
+        if value:
+            try:
+                normalise(value)
+            except IdentifierError as refused:
+                raise invalid(f"person.{name}", str(refused)) from None
+            contact[name] = value
+    return contact
+
+
+@router.get("/requests/{reference}", response={200: schemas.RequestOut, **E})
+def get_request(request, reference: str):
+    return serialize.request_out(access.request_for(request.auth, reference))
+
+
+@router.get("/requests/{reference}/transitions", response={200: list[schemas.TransitionOut], **E})
+def list_transitions(request, reference: str):
+    """The moves you may make from the case's current state."""
+    caller: Caller = request.auth
+    case = access.request_for(caller, reference)
+    role = caller.role_in(case.authority_id)
+    workflow = workflow_for(case.service)
+    return [
+        schemas.TransitionOut(
+            to=t.target,
+            label=workflow.state(t.target).label,
+            action=t.action,
+            comment_required=t.comment_required,
+        )  # fmt: skip
+        for t in (workflow.allowed(case.state, role) if role else [])
+    ]
+
+
+@router.post(
+    "/requests/{reference}/transitions",
+    response={200: schemas.RequestOut, **E},
+    openapi_extra=IDEMPOTENT,
+)
+def post_transition(request, reference: str, payload: schemas.TransitionIn):
+    """Move the case to `to`; 409 when the workflow does not allow it."""
+    caller: Caller = request.auth
+
+    def perform():
+        with transaction.atomic():  # the row lock taken by request_for lasts until commit
+            case = access.request_for(caller, reference, for_update=True)
+            _require(caller, case, "handle_request")
+            moved = actions.change_status(
+                request=case, to=payload.to, actor=caller.actor,
+                role=caller.role_in(case.authority_id), note=payload.note,
+                expected_state=payload.expected_state, channel=Channel.API,
+            )  # fmt: skip
+            moved.refresh_from_db()
+            return 200, serialize.request_out(moved)
+
+    return run_once(request, caller, perform)
+
+
+@router.get("/requests/{reference}/messages", response={200: list[schemas.MessageOut], **E})
+def list_messages(request, reference: str):
+    """Messages with the person and internal notes, oldest first."""
+    case = access.request_for(request.auth, reference)
+    return [serialize.message_out(m) for m in conversation(case)]
+
+
+@router.post(
+    "/requests/{reference}/messages",
+    response={201: schemas.MessageOut, **E},
+    openapi_extra=IDEMPOTENT,
+)
+def post_message(request, reference: str, payload: schemas.MessageIn):
+    """Write to the person, or add an internal note (`internal`)."""
+    caller: Caller = request.auth
+
+    def perform():
+        case = access.request_for(caller, reference)
+        _require(caller, case, "handle_request")
+        if payload.internal:
+            message = actions.add_note(request=case, actor=caller.actor, body=payload.body)
+        else:
+            message = actions.send_message(
+                request=case, actor=caller.actor, body=payload.body, channel=Channel.API
+            )
+        return 201, serialize.message_out(message)
+
+    return run_once(request, caller, perform)
+
+
+@router.get("/requests/{reference}/contacts", response={200: list[schemas.ContactOut], **E})
+def list_contacts(request, reference: str):
+    """The times the person got in touch about this case (calls, visits, e-mails)."""
+    case = access.request_for(request.auth, reference)
+    recorded = timeline(case).filter(kind=events.CONTACT_RECORDED)
+    return [serialize.contact_out(e) for e in recorded]
+
+
+@router.post(
+    "/requests/{reference}/contacts",
+    response={201: schemas.ContactOut, **E},
+    openapi_extra=IDEMPOTENT,
+)
+def post_contact(request, reference: str, payload: schemas.ContactIn):
+    """Record that the person got in touch about this case."""
+    caller: Caller = request.auth
+
+    def perform():
+        case = access.request_for(caller, reference)
+        _require(caller, case, "view_requests")
+        actions.record_contact(
+            request=case, channel=payload.channel, actor=caller.actor, note=payload.note
+        )
+        recorded = timeline(case).filter(kind=events.CONTACT_RECORDED).last()
+        return 201, serialize.contact_out(recorded)
+
+    return run_once(request, caller, perform)
+
+
+@router.get("/requests/{reference}/attachments", response={200: list[schemas.AttachmentOut], **E})
+def list_attachments(request, reference: str):
+    case = access.request_for(request.auth, reference)
+    return [serialize.attachment_out(a) for a in case.attachments.all()]
+
+
+@router.get(
+    "/requests/{reference}/attachments/{attachment_id}/content",
+    response=E,
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "le fichier",
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        }
+    },
+)
+def download_attachment(request, reference: str, attachment_id: int = Path(..., ge=1, le=BIG_ID)):
+    """The file itself, with its checked content type."""
+    case = access.request_for(request.auth, reference)
+    attachment = case.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404("Pièce jointe introuvable.")
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@router.get("/requests/{reference}/events", response={200: list[schemas.EventOut], **E})
+def list_request_events(request, reference: str):
+    """The case's history from the journal, oldest first."""
+    case = access.request_for(request.auth, reference)
+    return [serialize.event_out(e, {case.pk: case.reference}) for e in timeline(case)]
+
+
+def _require(caller: Caller, case, permission: str) -> None:
+    if not caller.can(case.authority_id, permission):
+        raise Forbidden("Votre rôle ne permet pas cette action sur cette demande.", code="role")

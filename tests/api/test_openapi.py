@@ -1,0 +1,50 @@
+"""The committed OpenAPI document is the one the code generates (CI fails otherwise)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from guichet.api.openapi import committed_path, document_text
+
+
+def test_the_committed_document_matches_the_code():
+    # given the committed openapi.json
+    # when the document is generated from the code
+    # then they are identical (run `guichet export-openapi` after changing the API)
+    assert committed_path().read_text(encoding="utf-8") == document_text()
+
+
+def test_check_fails_on_a_stale_document(tmp_path):
+    # given a document that differs from the code
+    stale = tmp_path / "openapi.json"
+    stale.write_text("{}\n", encoding="utf-8")
+    # when the check runs on it
+    # then it fails with a French message
+    with pytest.raises(CommandError, match="pas à jour"):
+        call_command("export_openapi", "--check", output=stale)
+
+
+def test_export_writes_sorted_openapi_3(tmp_path):
+    # given an empty folder
+    target = tmp_path / "openapi.json"
+    # when the document is exported
+    call_command("export_openapi", output=target)
+    # then it is OpenAPI 3 with the v1 paths, keys sorted, indent 2
+    document = json.loads(target.read_text(encoding="utf-8"))
+    assert document["openapi"].startswith("3.")
+    assert "/api/v1/requests" in document["paths"]
+    assert (
+        target.read_text(encoding="utf-8")
+        == json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    )
+
+
+def test_the_interactive_docs_page_is_served(client):
+    # given the API
+    # when the docs page is opened
+    response = client.get("/api/v1/docs")
+    # then it answers
+    assert response.status_code == 200

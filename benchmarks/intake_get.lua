@@ -1,5 +1,6 @@
 -- wrk script: GET random paths from a file (one path a line), with an optional cookie.
--- Environment: BENCH_PATHS (file of paths), BENCH_COOKIE (may be empty), BENCH_OUT (JSON file).
+-- Environment: BENCH_PATHS (file of paths), BENCH_COOKIE and BENCH_KEY (an API key; both may
+-- be empty), BENCH_OUT (JSON file).
 local threads = {}
 
 function setup(thread)
@@ -16,6 +17,10 @@ function init(args)
   local cookie = os.getenv("BENCH_COOKIE")
   if cookie ~= nil and cookie ~= "" then
     wrk.headers["Cookie"] = cookie
+  end
+  local key = os.getenv("BENCH_KEY")
+  if key ~= nil and key ~= "" then
+    wrk.headers["Authorization"] = "Bearer " .. key
   end
 end
 

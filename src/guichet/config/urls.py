@@ -11,7 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("agents/", include("guichet.backoffice.urls")),
     path("api/", include("guichet.api.urls")),
-    path("open311/", include("guichet.api.open311.urls")),
+    path("open311/v2/", include("guichet.api.open311.urls")),
     path("", include("guichet.portal.urls")),
 ]
 if settings.DEBUG:

@@ -16,11 +16,11 @@ from .schemas import (
 def test_discovery_lists_the_endpoint_and_every_jurisdiction_in_json_and_xml(client, world):
     # given the platform hosting Sceaux, its EPT, its département and Tours
     # when a client reads the discovery document in both formats
-    as_json = client.get("/open311/discovery.json")
-    as_xml = client.get("/open311/discovery.xml")
+    as_json = client.get("/open311/v2/discovery.json")
+    as_xml = client.get("/open311/v2/discovery.xml")
     # then both describe the GeoReport v2 endpoint and name every jurisdiction by its slug
     data = check_json(as_json, DISCOVERY)
-    assert data["endpoints"][0]["url"] == "http://testserver/open311/"
+    assert data["endpoints"][0]["url"] == "http://testserver/open311/v2/"
     assert {"sceaux", "tours", "vallee-sud", "hauts-de-seine"} <= {
         j["jurisdiction_id"] for j in data["jurisdictions"]
     }
@@ -36,7 +36,7 @@ def test_discovery_lists_the_endpoint_and_every_jurisdiction_in_json_and_xml(cli
 def test_services_of_a_commune_are_its_open311_services_with_their_group(client, world):
     # given Sceaux on the platform (communal services are its own)
     # when a client lists its services in JSON
-    data = check_json(client.get("/open311/services.json?jurisdiction_id=sceaux"), SERVICES)
+    data = check_json(client.get("/open311/v2/services.json?jurisdiction_id=sceaux"), SERVICES)
     # then the communal reports open to Open311 are there, the departmental road one is not,
     # nor any procedure (a birth certificate is not an Open311 service)
     codes = {s["service_code"] for s in data}
@@ -53,16 +53,18 @@ def test_services_of_a_commune_are_its_open311_services_with_their_group(client,
 def test_departmental_services_belong_to_the_departement(client, world):
     # given the Hauts-de-Seine département
     # when a client lists its services
-    data = check_json(client.get("/open311/services.json?jurisdiction_id=hauts-de-seine"), SERVICES)
+    data = check_json(
+        client.get("/open311/v2/services.json?jurisdiction_id=hauts-de-seine"), SERVICES
+    )
     # then it offers the departmental road reports and no communal service
     assert [s["service_code"] for s in data] == ["route-departementale"]
 
 
 def test_services_in_xml_have_the_same_content_as_in_json(client, world):
     # given Sceaux's services
-    as_json = check_json(client.get("/open311/services.json?jurisdiction_id=sceaux"), SERVICES)
+    as_json = check_json(client.get("/open311/v2/services.json?jurisdiction_id=sceaux"), SERVICES)
     # when the client asks for XML
-    tree = check_xml(client.get("/open311/services.xml?jurisdiction_id=sceaux"), "services")
+    tree = check_xml(client.get("/open311/v2/services.xml?jurisdiction_id=sceaux"), "services")
     # then each <service> carries the same fields, booleans spelled true/false
     records = [xml_record(s) for s in tree]
     assert [r["service_code"] for r in records] == [s["service_code"] for s in as_json]
@@ -73,7 +75,7 @@ def test_services_in_xml_have_the_same_content_as_in_json(client, world):
 def test_a_url_without_extension_answers_in_xml(client, world):
     # given a client that omits the format
     # when it lists services
-    response = client.get("/open311/services?jurisdiction_id=sceaux")
+    response = client.get("/open311/v2/services?jurisdiction_id=sceaux")
     # then it gets the spec's mandatory format, XML
     check_xml(response, "services")
 
@@ -82,7 +84,7 @@ def test_a_url_without_extension_answers_in_xml(client, world):
 def test_services_without_jurisdiction_is_a_400_in_the_spec_error_format(client, world, fmt):
     # given a platform hosting several jurisdictions
     # when a client omits jurisdiction_id
-    response = client.get(f"/open311/services.{fmt}")
+    response = client.get(f"/open311/v2/services.{fmt}")
     # then it gets 400 with the spec's error list naming the missing argument
     assert response.status_code == 400
     if fmt == "json":
@@ -98,7 +100,7 @@ def test_services_without_jurisdiction_is_a_400_in_the_spec_error_format(client,
 def test_unknown_jurisdiction_is_a_404(client, world, fmt):
     # given no authority "atlantis"
     # when a client asks for its services
-    response = client.get(f"/open311/services.{fmt}?jurisdiction_id=atlantis")
+    response = client.get(f"/open311/v2/services.{fmt}?jurisdiction_id=atlantis")
     # then the spec's 404
     assert response.status_code == 404
     if fmt == "json":
@@ -112,7 +114,7 @@ def test_service_definition_maps_form_fields_to_open311_datatypes(client, world)
     # text, file)
     # when a client reads its definition
     data = check_json(
-        client.get("/open311/services/signalement-voirie.json?jurisdiction_id=sceaux"),
+        client.get("/open311/v2/services/signalement-voirie.json?jurisdiction_id=sceaux"),
         SERVICE_DEFINITION,
     )
     # then each field maps to its datatype, in order; the place and the photo are not
@@ -141,7 +143,7 @@ def test_service_definition_maps_every_field_type(client, world):
     # given a service whose form uses every field type
     # when a client reads its definition
     data = check_json(
-        client.get("/open311/services/mobilier-urbain.json?jurisdiction_id=sceaux"),
+        client.get("/open311/v2/services/mobilier-urbain.json?jurisdiction_id=sceaux"),
         SERVICE_DEFINITION,
     )
     # then each type has its Open311 datatype, with a hint where the format matters
@@ -174,7 +176,7 @@ def test_a_service_without_attributes_has_no_metadata(client, world):
     ]
     world.mobilier.save()
     # when a client lists Sceaux's services
-    data = check_json(client.get("/open311/services.json?jurisdiction_id=sceaux"), SERVICES)
+    data = check_json(client.get("/open311/v2/services.json?jurisdiction_id=sceaux"), SERVICES)
     # then that service says no definition call is needed
     mobilier = next(s for s in data if s["service_code"] == "mobilier-urbain")
     assert mobilier["metadata"] is False
@@ -185,7 +187,7 @@ def test_service_definition_in_xml_nests_attributes_and_values(client, world):
     # given the pothole report definition
     # when read in XML
     tree = check_xml(
-        client.get("/open311/services/signalement-voirie.xml?jurisdiction_id=sceaux"),
+        client.get("/open311/v2/services/signalement-voirie.xml?jurisdiction_id=sceaux"),
         "service_definition",
     )
     # then attributes/attribute/values/value hold key and name
@@ -201,7 +203,7 @@ def test_service_definition_in_xml_nests_attributes_and_values(client, world):
 def test_unknown_service_code_is_a_404(client, world, fmt):
     # given Sceaux, which does not handle departmental roads
     # when a client asks for that definition there
-    response = client.get(f"/open311/services/route-departementale.{fmt}?jurisdiction_id=sceaux")
+    response = client.get(f"/open311/v2/services/route-departementale.{fmt}?jurisdiction_id=sceaux")
     # then 404 in the spec's format
     assert response.status_code == 404
     if fmt == "json":

@@ -19,7 +19,7 @@ from .schemas import (
     xml_record,
 )
 
-LIST = "/open311/requests.{fmt}?jurisdiction_id=sceaux"
+LIST = "/open311/v2/requests.{fmt}?jurisdiction_id=sceaux"
 
 
 def test_a_resolved_request_is_closed_with_the_agent_note_as_status_notes(client, world):
@@ -153,7 +153,7 @@ def test_extensions_add_answers_history_and_channel(client, world):
     # given a resolved web report
     request = resolve(world, file_on_web(world), note="Réparé.")
     # when a client asks for the extensions
-    url = f"/open311/requests/{request.reference}.json?extensions=true"
+    url = f"/open311/v2/requests/{request.reference}.json?extensions=true"
     data = check_json(client.get(url), EXTENDED_SERVICE_REQUESTS)
     # then the public answers, the public history and the channel come along
     found = data[0]
@@ -164,17 +164,19 @@ def test_extensions_add_answers_history_and_channel(client, world):
     assert found["notes"][-1]["description"] == "Réparé."
     assert found["extended_attributes"]["channel"] == "web"
     # and without the extensions the strict spec fields only
-    check_json(client.get(f"/open311/requests/{request.reference}.json"), SERVICE_REQUESTS)
+    check_json(client.get(f"/open311/v2/requests/{request.reference}.json"), SERVICE_REQUESTS)
 
 
 def test_media_url_points_to_the_first_photo(client, world):
     # given a report filed with a photo
     request = file_on_web(world, photo=True)
     # when a client reads it
-    data = check_json(client.get(f"/open311/requests/{request.reference}.json"), SERVICE_REQUESTS)
+    data = check_json(
+        client.get(f"/open311/v2/requests/{request.reference}.json"), SERVICE_REQUESTS
+    )
     # then media_url is an absolute URL serving the image
     media_url = data[0]["media_url"]
-    assert media_url == f"http://testserver/open311/requests/{request.reference}/media"
+    assert media_url == f"http://testserver/open311/v2/requests/{request.reference}/media"
     image = client.get(media_url)
     assert image.status_code == 200
     assert image["Content-Type"] == "image/png"
@@ -185,10 +187,12 @@ def test_a_request_without_photo_has_no_media_url(client, world):
     # given a report without photo
     request = file_on_web(world)
     # when read
-    data = check_json(client.get(f"/open311/requests/{request.reference}.json"), SERVICE_REQUESTS)
+    data = check_json(
+        client.get(f"/open311/v2/requests/{request.reference}.json"), SERVICE_REQUESTS
+    )
     # then media_url is null and the media address is a 404
     assert data[0]["media_url"] is None
-    assert client.get(f"/open311/requests/{request.reference}/media").status_code == 404
+    assert client.get(f"/open311/v2/requests/{request.reference}/media").status_code == 404
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])
@@ -196,8 +200,8 @@ def test_single_request_by_reference_is_forgiving_and_unknown_is_404(client, wor
     # given a report
     request = file_on_web(world)
     # when read by its reference typed in lower case, then by an unknown one
-    found = client.get(f"/open311/requests/{request.reference.lower()}.{fmt}")
-    missing = client.get(f"/open311/requests/AAAA-BBBB-CC.{fmt}")
+    found = client.get(f"/open311/v2/requests/{request.reference.lower()}.{fmt}")
+    missing = client.get(f"/open311/v2/requests/AAAA-BBBB-CC.{fmt}")
     # then the first is found and the second is the spec's 404
     assert found.status_code == 200
     assert missing.status_code == 404
@@ -216,7 +220,7 @@ def test_a_token_is_the_reference_itself(client, world, fmt):
     # given a report (created synchronously: its token is its reference)
     request = file_on_web(world)
     # when a client redeems the token
-    response = client.get(f"/open311/tokens/{request.reference}.{fmt}?jurisdiction_id=sceaux")
+    response = client.get(f"/open311/v2/tokens/{request.reference}.{fmt}?jurisdiction_id=sceaux")
     # then it gets the service_request_id and the token back
     assert response.status_code == 200
     if fmt == "json":
@@ -226,7 +230,7 @@ def test_a_token_is_the_reference_itself(client, world, fmt):
     else:
         record = xml_record(check_xml(response, "service_requests")[0])
         assert record == {"service_request_id": request.reference, "token": request.reference}
-    assert client.get(f"/open311/tokens/nope.{fmt}").status_code == 404
+    assert client.get(f"/open311/v2/tokens/nope.{fmt}").status_code == 404
 
 
 def test_requests_of_procedures_are_never_listed(client, world):
@@ -242,7 +246,7 @@ def test_requests_of_procedures_are_never_listed(client, world):
     )  # fmt: skip
     # when a client lists Sceaux's requests or asks for it by reference
     listed = check_json(client.get(LIST.format(fmt="json")), SERVICE_REQUESTS)
-    single = client.get(f"/open311/requests/{birth.reference}.json")
+    single = client.get(f"/open311/v2/requests/{birth.reference}.json")
     # then it is nowhere
     assert birth.reference not in [r["service_request_id"] for r in listed]
     assert single.status_code == 404
@@ -255,11 +259,13 @@ def test_agency_responsible_follows_a_hand_off(client, world):
         actor=Actor.agent(world.manager_sceaux),
     )  # fmt: skip
     # when read
-    data = check_json(client.get(f"/open311/requests/{request.reference}.json"), SERVICE_REQUESTS)
+    data = check_json(
+        client.get(f"/open311/v2/requests/{request.reference}.json"), SERVICE_REQUESTS
+    )
     # then the EPT is responsible now, and the request is listed under its jurisdiction only
     assert data[0]["agency_responsible"] == world.ept.name
     ept_list = check_json(
-        client.get("/open311/requests.json?jurisdiction_id=vallee-sud"), SERVICE_REQUESTS
+        client.get("/open311/v2/requests.json?jurisdiction_id=vallee-sud"), SERVICE_REQUESTS
     )
     assert request.reference in [r["service_request_id"] for r in ept_list]
     sceaux_list = check_json(client.get(LIST.format(fmt="json")), SERVICE_REQUESTS)

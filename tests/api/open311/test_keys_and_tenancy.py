@@ -19,7 +19,7 @@ def test_posting_without_a_valid_key_is_a_403_in_the_spec_format(client, world, 
     if api_key is not None:
         data["api_key"] = api_key
     # when it posts a report
-    response = client.post(f"/open311/requests.{fmt}", data)
+    response = client.post(f"/open311/v2/requests.{fmt}", data)
     # then 403 with the spec's error body, and nothing is filed
     assert response.status_code == 403
     if fmt == "json":
@@ -37,7 +37,7 @@ def test_a_revoked_key_is_refused(client, world):
     keys.revoke_key(actor=SYSTEM, api_key=world.sceaux_key_row)
     # when its application posts
     response = client.post(
-        "/open311/requests.json", POTHOLE | SCEAUX_POINT | {"api_key": world.sceaux_key}
+        "/open311/v2/requests.json", POTHOLE | SCEAUX_POINT | {"api_key": world.sceaux_key}
     )
     # then 403
     assert response.status_code == 403
@@ -48,7 +48,7 @@ def test_a_read_only_key_cannot_file(client, world):
     # given a key with the read scope only
     # when its application posts
     response = client.post(
-        "/open311/requests.json", POTHOLE | SCEAUX_POINT | {"api_key": world.sceaux_read_key}
+        "/open311/v2/requests.json", POTHOLE | SCEAUX_POINT | {"api_key": world.sceaux_read_key}
     )
     # then 403, and nothing is filed
     assert response.status_code == 403
@@ -59,7 +59,7 @@ def test_the_key_may_come_in_a_header(client, world):
     # given Sceaux's application sending its key as X-API-Key
     # when it posts without api_key in the form
     response = client.post(
-        "/open311/requests.json", POTHOLE | SCEAUX_POINT, headers={"X-API-Key": world.sceaux_key}
+        "/open311/v2/requests.json", POTHOLE | SCEAUX_POINT, headers={"X-API-Key": world.sceaux_key}
     )
     # then the request is filed
     assert response.status_code == 201
@@ -69,7 +69,7 @@ def test_a_key_of_one_jurisdiction_cannot_file_for_another(client, world):
     # given Tours's key
     # when its application posts for jurisdiction sceaux, at a point in Sceaux
     response = client.post(
-        "/open311/requests.json",
+        "/open311/v2/requests.json",
         POTHOLE | SCEAUX_POINT | {"api_key": world.tours_key, "jurisdiction_id": "sceaux"},
     )
     # then 403, nothing filed
@@ -82,7 +82,7 @@ def test_a_key_files_for_its_own_jurisdiction_when_none_is_named(client, world):
     # given Tours's key
     # when its application posts a report in Tours without jurisdiction_id
     response = client.post(
-        "/open311/requests.json", POTHOLE | TOURS_POINT | {"api_key": world.tours_key}
+        "/open311/v2/requests.json", POTHOLE | TOURS_POINT | {"api_key": world.tours_key}
     )
     # then the request is Tours's
     assert response.status_code == 201
@@ -97,13 +97,13 @@ def test_a_jurisdiction_never_lists_another_jurisdiction_requests(client, world)
     # when each jurisdiction's list is read, also asking for the other's reference explicitly
     both = f"&service_request_id={in_sceaux.reference},{in_tours.reference}"
     tours = check_json(
-        client.get("/open311/requests.json?jurisdiction_id=tours" + both), SERVICE_REQUESTS
+        client.get("/open311/v2/requests.json?jurisdiction_id=tours" + both), SERVICE_REQUESTS
     )
     sceaux = check_json(
-        client.get("/open311/requests.json?jurisdiction_id=sceaux" + both), SERVICE_REQUESTS
+        client.get("/open311/v2/requests.json?jurisdiction_id=sceaux" + both), SERVICE_REQUESTS
     )
     tours_all = check_json(
-        client.get("/open311/requests.json?jurisdiction_id=tours"), SERVICE_REQUESTS
+        client.get("/open311/v2/requests.json?jurisdiction_id=tours"), SERVICE_REQUESTS
     )
     # then each sees only its own
     assert [r["service_request_id"] for r in tours] == [in_tours.reference]
@@ -115,8 +115,8 @@ def test_a_single_request_asked_under_another_jurisdiction_is_not_found(client, 
     # given a report in Sceaux
     request = file_on_web(world)
     # when asked for under Tours, by id and by token
-    by_id = client.get(f"/open311/requests/{request.reference}.json?jurisdiction_id=tours")
-    by_token = client.get(f"/open311/tokens/{request.reference}.json?jurisdiction_id=tours")
+    by_id = client.get(f"/open311/v2/requests/{request.reference}.json?jurisdiction_id=tours")
+    by_token = client.get(f"/open311/v2/tokens/{request.reference}.json?jurisdiction_id=tours")
     # then 404 both times
     assert by_id.status_code == by_token.status_code == 404
     check_json(by_id, ERRORS)

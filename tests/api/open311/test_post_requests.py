@@ -10,7 +10,7 @@ from .schemas import CREATED, ERRORS, SERVICE_REQUESTS, check_json, check_xml
 
 def post(client, world, fmt="json", **fields):
     data = {"api_key": world.sceaux_key, "jurisdiction_id": "sceaux"} | fields
-    return client.post(f"/open311/requests.{fmt}", data)
+    return client.post(f"/open311/v2/requests.{fmt}", data)
 
 
 POTHOLE = {"service_code": "signalement-voirie", "attribute[nature]": "nid_de_poule"}
@@ -53,7 +53,7 @@ def test_attributes_of_every_type_are_converted_to_the_form(client, world):
     # given the street furniture service (every field type)
     # when the client posts multi-valued, numeric, datetime and boolean attributes
     response = client.post(
-        "/open311/requests.json",
+        "/open311/v2/requests.json",
         "&".join([
             f"api_key={world.sceaux_key}", "service_code=mobilier-urbain",
             "lat=48.7766", "long=2.2946", "attribute[objet]=banc",
@@ -143,7 +143,7 @@ def test_the_created_request_reads_back_as_open(client, world):
     # given a report just posted
     reference = post(client, world, **POTHOLE, **SCEAUX_POINT).json()[0]["service_request_id"]
     # when the client reads it
-    data = check_json(client.get(f"/open311/requests/{reference}.json"), SERVICE_REQUESTS)
+    data = check_json(client.get(f"/open311/v2/requests/{reference}.json"), SERVICE_REQUESTS)
     # then it is open, handled by Sceaux, at the posted point
     assert data[0]["status"] == "open"
     assert data[0]["agency_responsible"] == "Ville de Sceaux"

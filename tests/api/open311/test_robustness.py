@@ -51,7 +51,7 @@ def test_fuzzed_queries_never_crash(client, world, path, fmt, params):
     # given any query string on a read endpoint
     params.setdefault("jurisdiction_id", "sceaux")
     # when a client sends it
-    response = client.get(f"/open311/{path}.{fmt}", params)
+    response = client.get(f"/open311/v2/{path}.{fmt}", params)
     # then the answer is a well-formed success or an error in the spec's format
     assert_well_formed(response, fmt)
 
@@ -69,7 +69,7 @@ def test_fuzzed_queries_never_crash(client, world, path, fmt, params):
 def test_fuzzed_identifiers_in_paths_never_crash(client, world, segment, kind, fmt):
     # given any identifier in a path
     # when a client reads it
-    path = f"/open311/{kind}/{quote(segment, safe='')}.{fmt}"
+    path = f"/open311/v2/{kind}/{quote(segment, safe='')}.{fmt}"
     response = client.get(path + "?jurisdiction_id=sceaux")
     # then a 404 or a 400 in the spec's format, never a 500
     assert_well_formed(response, fmt)
@@ -86,7 +86,7 @@ def test_fuzzed_posts_never_crash(client, world, fields, fmt, with_point):
     data = {"api_key": world.sceaux_key, "service_code": "signalement-voirie"}
     data |= (SCEAUX_POINT if with_point else {}) | fields
     # when the client posts them
-    response = client.post(f"/open311/requests.{fmt}", data)
+    response = client.post(f"/open311/v2/requests.{fmt}", data)
     # then 201, or an error in the spec's format, never a 500
     assert_well_formed(response, fmt)
     assert response.status_code in (201, 400, 403, 404)
@@ -95,11 +95,11 @@ def test_fuzzed_posts_never_crash(client, world, fields, fmt, with_point):
 @pytest.mark.parametrize(
     ("method", "url", "status"),
     [
-        ("delete", "/open311/requests.json", 405),
-        ("post", "/open311/services.json", 405),
-        ("get", "/open311/requests.csv?jurisdiction_id=sceaux", 400),
-        ("get", "/open311/nowhere.json", 404),
-        ("get", "/open311/requests/ABCD/extra.json", 404),
+        ("delete", "/open311/v2/requests.json", 405),
+        ("post", "/open311/v2/services.json", 405),
+        ("get", "/open311/v2/requests.csv?jurisdiction_id=sceaux", 400),
+        ("get", "/open311/v2/nowhere.json", 404),
+        ("get", "/open311/v2/requests/ABCD/extra.json", 404),
     ],
 )
 def test_wrong_methods_formats_and_paths_answer_in_the_error_format(
@@ -125,7 +125,7 @@ def test_control_characters_in_every_text_field_are_dropped_not_fatal(client, wo
         "description": "Un\x00 trou", "email": "jean\x00@exemple.fr",
     }  # fmt: skip
     # when posted (PostgreSQL refuses NUL in text)
-    response = client.post("/open311/requests.json", data)
+    response = client.post("/open311/v2/requests.json", data)
     # then the report is filed with clean texts
     assert response.status_code == 201, response.content
 
@@ -133,14 +133,14 @@ def test_control_characters_in_every_text_field_are_dropped_not_fatal(client, wo
 @pytest.mark.parametrize(
     "url",
     [
-        "/open311/services.json?jurisdiction_id=sce%00aux",
-        "/open311/services/signalement%00voirie.json?jurisdiction_id=sceaux",
-        "/open311/requests.json?jurisdiction_id=sceaux&service_code=a%00b",
-        "/open311/requests.json?jurisdiction_id=sceaux&service_request_id=%00",
-        "/open311/requests.json?jurisdiction_id=sceaux&status=%00",
-        "/open311/requests.json?jurisdiction_id=sceaux&start_date=%00",
-        "/open311/requests/AB%00CD.json",
-        "/open311/tokens/%00.json?jurisdiction_id=%00",
+        "/open311/v2/services.json?jurisdiction_id=sce%00aux",
+        "/open311/v2/services/signalement%00voirie.json?jurisdiction_id=sceaux",
+        "/open311/v2/requests.json?jurisdiction_id=sceaux&service_code=a%00b",
+        "/open311/v2/requests.json?jurisdiction_id=sceaux&service_request_id=%00",
+        "/open311/v2/requests.json?jurisdiction_id=sceaux&status=%00",
+        "/open311/v2/requests.json?jurisdiction_id=sceaux&start_date=%00",
+        "/open311/v2/requests/AB%00CD.json",
+        "/open311/v2/tokens/%00.json?jurisdiction_id=%00",
     ],
 )
 def test_nul_characters_in_queries_and_paths_are_client_errors(client, world, url):

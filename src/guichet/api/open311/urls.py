@@ -1,4 +1,4 @@
-"""Open311 GeoReport v2 under /open311/: each resource in JSON or XML by its extension."""
+"""Open311 GeoReport v2 under /open311/v2/: each resource in JSON or XML by its extension."""
 
 from django.urls import path, re_path
 

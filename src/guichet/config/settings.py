@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "guichet.cases",
     "guichet.journeys",
     "guichet.api",
+    "guichet.notifications",
+    "guichet.satisfaction",
     "guichet.portal",
     "guichet.backoffice",
     "guichet.demo",

@@ -12,6 +12,8 @@ urlpatterns = [
     path("agents/", include("guichet.backoffice.urls")),
     path("api/", include("guichet.api.urls")),
     path("open311/v2/", include("guichet.api.open311.urls")),
+    path("notifications/", include("guichet.notifications.urls")),
+    path("satisfaction/", include("guichet.satisfaction.urls")),
     path("", include("guichet.portal.urls")),
 ]
 if settings.DEBUG:

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
-from guichet.backoffice.views import detail, handling, intake, lists, people, queue
+from guichet.backoffice.views import dashboards, detail, handling, intake, lists, people, queue
 
 app_name = "backoffice"
 urlpatterns = [
@@ -26,4 +26,8 @@ urlpatterns = [
     path("usagers/<int:pk>/", people.person_detail, name="person"),
     path("retards/", lists.overdue, name="overdue"),
     path("orientation/", lists.routing, name="routing"),
+    path("tableaux-de-bord/", dashboards.dashboard, name="dashboard"),
+    path("tableaux-de-bord/carte/", dashboards.commune_map_view, name="dashboard_map"),
+    path("tableaux-de-bord/processus/", dashboards.process_map_view, name="dashboard_process"),
+    path("parcours/", dashboards.journey, name="journey"),
 ]

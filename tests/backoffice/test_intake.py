@@ -103,7 +103,7 @@ def test_bad_answers_give_french_field_errors_and_no_request(world, signed_in):
     errors = {f.name: f.errors for f in response.context["fields"] if f.errors}
     assert set(errors) == {"sujet", "courriel"}
     assert "Ce champ est obligatoire." in errors["sujet"][0]
-    assert 'aria-describedby="id_f_sujet-error"' in response.content.decode()
+    assert 'aria-describedby="champ-sujet-erreur"' in response.content.decode()
     assert Request.objects.count() == 0
     assert Event.objects.count() == events
 

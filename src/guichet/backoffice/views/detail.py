@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 
-from guichet.backoffice import formrender, selectors
+from guichet.backoffice import selectors
 from guichet.backoffice.forms import (
     AssignForm,
     ContactForm,
@@ -20,6 +20,7 @@ from guichet.cases.access import access_request
 from guichet.cases.models import Request
 from guichet.cases.selectors import conversation, repeat_contacts, timeline
 from guichet.cases.workflow import workflow_for
+from guichet.catalogue import presentation
 from guichet.catalogue.formdef import InvalidFormDefinition
 
 NO_FILE = "Pièce jointe introuvable."
@@ -87,9 +88,9 @@ def detail_context(http, case: Request, *, bound: dict | None = None, error: str
     }
     attachments = list(case.attachments.all())
     try:
-        answers = formrender.answers(case.service.form_definition, case.form_data, attachments)
+        answers = presentation.answers(case.service.form_definition, case.form_data, attachments)
     except InvalidFormDefinition:
-        answers = [formrender.Answer(name, str(value)) for name, value in case.form_data.items()]
+        answers = [presentation.Answer(name, str(value)) for name, value in case.form_data.items()]
     events = list(timeline(case))
     return {
         "title": f"Demande {case.reference}",

@@ -12,10 +12,11 @@ from django.views.decorators.http import require_POST
 
 from guichet.authorities.access import authority_ids_for
 from guichet.authorities.competence import who_handles
-from guichet.backoffice import formrender, selectors
+from guichet.backoffice import selectors
 from guichet.backoffice.forms import INTAKE_CHANNELS, IntakeChoiceForm, PersonForm, PersonSearchForm
 from guichet.backoffice.views._common import agent_required
 from guichet.cases.actions import IntakeError, submit_request
+from guichet.catalogue import presentation
 from guichet.catalogue.formdef import InvalidFormDefinition
 from guichet.catalogue.selectors import published_services, service_by_slug
 from guichet.core.journal import Actor
@@ -172,7 +173,7 @@ def intake_request(http):
                 return redirect("backoffice:request", pk=case.pk)
             return redirect("backoffice:home")
     try:
-        fields = formrender.form_fields(
+        fields = presentation.form_fields(
             service.form_definition, http.POST if http.method == "POST" else None, errors
         )
     except InvalidFormDefinition as broken:

@@ -10,12 +10,12 @@ from django.views.decorators.http import require_http_methods
 
 from guichet.cases.actions import IntakeError, submit_request
 from guichet.catalogue.models import Channel
+from guichet.catalogue.presentation import form_fields
 from guichet.catalogue.selectors import service_by_slug
 from guichet.catalogue.validation import NON_FIELD_ERRORS, FormValidationError, validate_submission
 from guichet.core.journal import Actor
 from guichet.people.actions import IdentifierError, PeopleError, find_or_create_person
 from guichet.portal import selectors
-from guichet.portal.dynamic import form_fields
 from guichet.portal.forms import ContactForm
 from guichet.portal.session import current_person, remember_tracked, tracked_request
 from guichet.portal.views._common import not_found, page

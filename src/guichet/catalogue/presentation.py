@@ -1,5 +1,10 @@
-"""A service's form definition, ready for the template: one view per field with the typed
-value and its errors, so a refused submission comes back as the person left it."""
+"""A service's form definition ready for templates, on the portal and in the back office.
+
+`form_fields()` gives one view per field with the typed value and its errors, so a refused
+submission comes back as it was typed (drawn by `catalogue/fields/field.html`, with
+`catalogue/form_fields.js` for conditions and the map); `answers()` spells a stored submission
+out, labelled, for reading.
+"""
 
 from __future__ import annotations
 
@@ -134,3 +139,56 @@ def _as_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def _choice_label(form, field_name: str, value: Any) -> str:
+    controller = form.field(field_name)
+    for choice in getattr(controller, "choices", []):
+        if choice.value == str(value):
+            return choice.label
+    return str(value)
+
+
+@dataclass
+class Answer:
+    label: str
+    text: str
+    files: list[Any] = field(default_factory=list)
+
+
+def answers(definition: Any, form_data: dict[str, Any], attachments) -> list[Answer]:
+    """The person's answers in the form's order, labelled, with choices spelled out and the
+    files of each file field (an attachment list) to link to."""
+    form = parse_form_definition(definition)
+    by_field: dict[str, list[Any]] = {}
+    for attachment in attachments:
+        by_field.setdefault(attachment.field_name, []).append(attachment)
+    shown = []
+    for item in form.fields:
+        if item.name not in form_data and not by_field.get(item.name):
+            continue
+        value = form_data.get(item.name)
+        if item.type == "file":
+            shown.append(Answer(item.label, "", by_field.get(item.name, [])))
+            continue
+        shown.append(Answer(item.label, _text(form, item, value)))
+    known = {item.name for item in form.fields}
+    for name, value in form_data.items():
+        if name not in known:  # answers to a field since removed from the form
+            shown.append(Answer(name, str(value)))
+    return shown
+
+
+def _text(form, item, value: Any) -> str:
+    if item.type == "checkbox":
+        return "oui" if value else "non"
+    if item.type == "choice":
+        return _choice_label(form, item.name, value)
+    if item.type == "multiple_choice":
+        return ", ".join(_choice_label(form, item.name, v) for v in value or [])
+    if item.type == "location" and isinstance(value, dict):
+        return f"latitude {value.get('lat')}, longitude {value.get('lon')}"
+    if item.type == "date" and isinstance(value, str) and len(value) == 10:
+        year, month, day = value.split("-")
+        return f"{day}/{month}/{year}"
+    return "" if value is None else str(value)

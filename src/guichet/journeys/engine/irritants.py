@@ -1,14 +1,22 @@
 """Per-case figures: lead time, waiting split and every irritant (definitions: docs/journeys.md).
 
-`case_figures()` returns one row per case; `aggregate.summary()` turns it into rates. Everything
-is a Polars expression over the whole log at once: no Python loop per case.
+`case_figures()` returns one row per case; `aggregate.summary()` turns it into rates.
+
+Speed (10 M events is the target, see benchmarks/journeys.py): the events are already sorted by
+(case, time, arrival), so a case is a run of rows. Every per-case figure is a segmented reduction
+over those runs (numpy `reduceat`/`bincount` on integer arrays) instead of a hash `group_by` or an
+`over()` window on string keys, and each string column is hashed once and then compared as
+integers. The hash stands for the string: two distinct names of a log (kinds, states, channels,
+owners — a few dozen) sharing a 64-bit hash is the only way this could differ from comparing
+the strings, odds of about 1e-16.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+import numpy as np
 import polars as pl
 
 from guichet.journeys.engine.log import (
@@ -16,6 +24,7 @@ from guichet.journeys.engine.log import (
     HANDED_OFF,
     INBOUND_KINDS,
     PERSON_REPLIED,
+    RECEIVED,
     REOPENABLE_STATES,
     SATISFACTION_ANSWERED,
     TERMINAL_STATES,
@@ -25,6 +34,15 @@ from guichet.journeys.engine.log import (
 )
 
 DAY = 86_400.0
+# The per-case columns, in the order the figures have always had.
+_PER_CASE = (
+    "case_id", "started_at", "last_event_at", "events", "contacts", "hand_offs",
+    "inbound_channels", "channels", "last_state", "last_state_at", "outcome", "asked_user",
+    "reopens", "user_wait_seconds", "rework", "ping_pong", "contact_burst",
+    "max_silence_seconds", "abandoned", "answered_satisfaction", "dissatisfied",
+    "satisfaction_score",
+)  # fmt: skip
+_US = 1_000_000  # the timestamps' unit: microseconds
 
 
 @dataclass(frozen=True)
@@ -52,55 +70,13 @@ def case_figures(
     deadline run until then.
     """
     t = thresholds or Thresholds()
-    as_of_lit = pl.lit(as_of or datetime.now(tz=UTC)).cast(TIMESTAMP)
-    ev = log.events.with_columns(
-        _next_ts=pl.col("timestamp").shift(-1).over("case_id"),
-    )
-    states = ev.filter(pl.col("state").is_not_null()).select(
-        "case_id",
-        "timestamp",
-        "state",
-        "source_state",
-        _state_end=pl.col("timestamp").shift(-1).over("case_id"),
-    )
-    base = ev.group_by("case_id").agg(
-        pl.col("timestamp").min().alias("started_at"),
-        pl.col("timestamp").max().alias("last_event_at"),
-        pl.len().alias("events"),
-        (pl.col("kind") == CONTACT_RECORDED).sum().alias("contacts"),
-        (pl.col("kind") == HANDED_OFF).sum().alias("hand_offs"),
-        pl.col("channel")
-        .filter(pl.col("kind").is_in(INBOUND_KINDS) & pl.col("channel").is_not_null())
-        .n_unique()
-        .alias("inbound_channels"),
-        pl.col("channel").filter(pl.col("channel").is_not_null()).n_unique().alias("channels"),
-    )
-    per_state = states.group_by("case_id").agg(
-        pl.col("state").last().alias("last_state"),
-        pl.col("timestamp").last().alias("last_state_at"),
-        pl.col("state").filter(pl.col("state") != "closed").last().alias("outcome"),
-        (pl.col("state") == WAITING_USER).any().alias("asked_user"),
-        (pl.col("source_state").is_in(REOPENABLE_STATES) & ~pl.col("state").is_in(TERMINAL_STATES))
-        .sum()
-        .alias("reopens"),
-        _seconds(
-            (pl.col("_state_end").fill_null(as_of_lit) - pl.col("timestamp")).filter(
-                pl.col("state") == WAITING_USER
-            )
-        )
-        .sum()
-        .alias("user_wait_seconds"),
-    )
-    figures = (
-        log.cases.join(base, on="case_id", how="left")
-        .join(per_state, on="case_id", how="left")
-        .join(_revisit_flags(log), on="case_id", how="left")
-        .join(_contact_bursts(log, t), on="case_id", how="left")
-        .join(_silences(log, states, as_of_lit), on="case_id", how="left")
-        .join(_abandonment(log, t, as_of_lit), on="case_id", how="left")
-        .join(_satisfaction(log, t), on="case_id", how="left")
-    )
-    is_guichet = log.is_guichet
+    as_of = as_of or datetime.now(tz=UTC)
+    as_of = as_of if as_of.tzinfo else as_of.replace(tzinfo=UTC)
+    as_of_lit = pl.lit(as_of).cast(TIMESTAMP)
+    rows = _Rows(log.events)
+    per_case = _per_case(rows, t, _microseconds(as_of))
+    figures = _attach(log.cases, per_case)
+    is_guichet = rows.is_guichet
     ended = pl.col("last_state").is_in(TERMINAL_STATES) if is_guichet else pl.lit(True)
     figures = figures.with_columns(
         is_open=~ended.fill_null(False),
@@ -136,107 +112,345 @@ def case_figures(
         reopened=pl.col("reopens").fill_null(0) > 0,
         abandoned=pl.col("abandoned").fill_null(False),
     )
-    return figures.sort("case_id")
+    return figures if figures["case_id"].is_sorted() else figures.sort("case_id")
 
 
-def _revisits(frame: pl.DataFrame, column: str) -> pl.DataFrame:
-    """Cases whose `column` comes back to a value it left (consecutive repeats collapsed)."""
-    collapsed = frame.filter(
-        pl.col(column).is_not_null()
-        & (pl.col(column) != pl.col(column).shift(1).over("case_id")).fill_null(True)
+def _microseconds(moment: datetime) -> int:
+    return (moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+
+
+def _hashes(values: pl.Series) -> np.ndarray:
+    return values.hash().to_numpy()
+
+
+def _hash_of(*names: str) -> np.ndarray:
+    return pl.Series(names, dtype=pl.String).hash().to_numpy()
+
+
+def _any_of(hashes: np.ndarray, *names: str) -> np.ndarray:
+    found = np.zeros(hashes.size, dtype=bool)
+    for value in _hash_of(*names):
+        found |= hashes == value
+    return found
+
+
+def _run_starts(group: np.ndarray) -> np.ndarray:
+    """Where each run of equal values of `group` begins."""
+    if not group.size:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.empty(1, dtype=np.int64)
+    starts[0] = 0
+    return np.concatenate([starts, np.flatnonzero(group[1:] != group[:-1]) + 1])
+
+
+class _Rows:
+    """The events as integer arrays, one run of rows per case (the log's sort order)."""
+
+    def __init__(self, events: pl.DataFrame) -> None:
+        if not events["case_id"].is_sorted():  # an EventLog built by hand, not by make_log
+            events = events.sort(["case_id", "timestamp", "event_id"], maintain_order=True)
+        self.events = events
+        self.n = events.height
+        self.case = events["case_id"].rle_id().to_numpy().astype(np.int64)
+        self.n_cases = int(self.case[-1]) + 1 if self.n else 0
+        self.starts = _run_starts(self.case)
+        self.ends = np.append(self.starts[1:] - 1, self.n - 1) if self.n else self.starts
+        self.ts = events["timestamp"].to_physical().to_numpy()
+        kind = _hashes(events["kind"])
+        self.is_contact = _any_of(kind, CONTACT_RECORDED)
+        self.is_reply = _any_of(kind, PERSON_REPLIED)
+        self.is_hand_off = _any_of(kind, HANDED_OFF)
+        self.is_answer = _any_of(kind, SATISFACTION_ANSWERED)
+        self.is_inbound = _any_of(kind, *INBOUND_KINDS)
+        self.is_guichet = bool(_any_of(kind, RECEIVED).any())
+        self.has_state = events["state"].is_not_null().to_numpy()
+        self.state = _Codes(_hashes(events["state"]))
+        self.is_wait = self.state.any_of(WAITING_USER)
+        self.is_terminal = self.state.any_of(*TERMINAL_STATES)
+        self.is_closed = self.state.any_of("closed")
+        self.ends_waiting = self.state.any_of("cancelled", "closed")
+        self.reopening = (
+            self.has_state
+            & _any_of(_hashes(events["source_state"]), *REOPENABLE_STATES)
+            & ~self.is_terminal
+        )
+
+    def count(self, flags: np.ndarray) -> np.ndarray:
+        """Per case, the number of rows flagged."""
+        return np.add.reduceat(flags, self.starts, dtype=np.int64) if self.n else self.case
+
+    def last_index(self, flags: np.ndarray) -> np.ndarray:
+        """Per case, the index of the last row flagged (-1: none)."""
+        if not self.n:
+            return self.case
+        return np.maximum.reduceat(np.where(flags, np.arange(self.n), -1), self.starts)
+
+
+def _reduce(ufunc, values: np.ndarray, group: np.ndarray, n_groups: int, empty) -> np.ndarray:
+    """`ufunc` over each run of equal (sorted) `group` values, spread over all groups."""
+    out = np.full(n_groups, empty, dtype=values.dtype)
+    if values.size:
+        starts = _run_starts(group)
+        out[group[starts]] = ufunc.reduceat(values, starts)
+    return out
+
+
+class _Codes:
+    """Hashed values and dense codes 0..k-1 for them.
+
+    Logs have few distinct kinds, states, channels or owners: a sample finds them, a mask of
+    the hash's low bits that keeps them apart turns every row's code into one array look-up,
+    and every row is checked against its code's hash (a value the sample missed falls back to
+    the exact distinct values of all rows).
+    """
+
+    def __init__(self, hashes: np.ndarray) -> None:
+        self.hashes = hashes
+        sample = hashes[:: max(1, hashes.size // 65_536)]
+        for distinct in (np.unique(sample), np.sort(pl.Series(hashes).unique().to_numpy())):
+            codes = self._looked_up(distinct)
+            if codes is not None:
+                self.distinct, self.codes = distinct, codes
+                return
+        self.distinct, inverse = np.unique(hashes, return_inverse=True)
+        self.codes = inverse.astype(np.int64)
+
+    def _looked_up(self, distinct: np.ndarray) -> np.ndarray | None:
+        if not self.hashes.size or distinct.size >= 64:
+            return None
+        for bits in range(max(1, int(distinct.size - 1).bit_length()), 17):
+            slots = distinct & np.uint64((1 << bits) - 1)
+            if np.unique(slots).size == distinct.size:
+                table = np.full(1 << bits, -1, dtype=np.int64)
+                table[slots] = np.arange(distinct.size)
+                codes = table[self.hashes & np.uint64((1 << bits) - 1)]
+                if (codes >= 0).all() and (distinct[codes] == self.hashes).all():
+                    return codes
+                return None
+        return None
+
+    def any_of(self, *names: str) -> np.ndarray:
+        return np.isin(self.distinct, _hash_of(*names))[self.codes]
+
+    def __getitem__(self, picked: np.ndarray) -> np.ndarray:
+        return self.codes[picked]
+
+
+def _distinct(group: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarray:
+    """Per group (sorted), the number of distinct codes."""
+    if codes.size and codes.max() < 63:
+        masks = _reduce(np.bitwise_or, np.left_shift(1, codes), group, n_groups, 0)
+        return pl.Series(masks).bitwise_count_ones().cast(pl.UInt32).to_numpy()
+    frame = pl.DataFrame({"g": group, "c": codes}).group_by("g").agg(pl.col("c").n_unique())
+    out = np.zeros(n_groups, dtype=np.uint32)
+    out[frame["g"].to_numpy()] = frame["c"].to_numpy()
+    return out
+
+
+def _revisited(
+    rows: _Rows, picked: np.ndarray, codes: np.ndarray, *, adjacent_rows: bool
+) -> np.ndarray:
+    """Per case, whether the values at `picked` rows (`codes`) come back to one they left.
+
+    Consecutive repeats are collapsed: among the picked rows (`adjacent_rows=False`), or only
+    when the two rows are next to each other in the whole log (`True`: an owner column, where a
+    row without an owner in between breaks the run).
+    """
+    case = rows.case[picked]
+    starts = np.ones(picked.size, dtype=bool)
+    starts[1:] = (case[1:] != case[:-1]) | (codes[1:] != codes[:-1])
+    if adjacent_rows:
+        starts[1:] |= picked[1:] != picked[:-1] + 1
+    runs = np.bincount(case[starts], minlength=rows.n_cases)
+    return runs > _distinct(case[starts], codes[starts], rows.n_cases)
+
+
+def _per_case(rows: _Rows, t: Thresholds, as_of: int) -> pl.DataFrame:
+    events, n_cases, ts = rows.events, rows.n_cases, rows.ts
+    ends = rows.ends
+    states = rows.count(rows.has_state)
+    no_state = states == 0
+    last_state = rows.last_index(rows.has_state)
+    outcome = rows.last_index(rows.has_state & ~rows.is_closed)
+    terminal_end = (last_state >= 0) & rows.is_terminal[last_state]
+    end = np.where(terminal_end, ts[last_state], as_of) if rows.is_guichet else ts[ends]
+
+    channel = events["channel"].is_not_null().to_numpy()
+    picked = np.flatnonzero(channel)
+    codes = _Codes(_hashes(events["channel"])[picked]).codes
+    inbound = rows.is_inbound[picked]
+
+    frame = pl.DataFrame(
+        {
+            "started_at": events["timestamp"].gather(rows.starts),
+            "last_event_at": events["timestamp"].gather(ends),
+            "events": (ends - rows.starts + 1).astype(np.uint32),
+            "contacts": rows.count(rows.is_contact).astype(np.uint32),
+            "hand_offs": rows.count(rows.is_hand_off).astype(np.uint32),
+            "inbound_channels": _distinct(rows.case[picked[inbound]], codes[inbound], n_cases),
+            "channels": _distinct(rows.case[picked], codes, n_cases),
+            "_last_state": last_state,
+            "_outcome": outcome,
+            "asked_user": rows.count(rows.is_wait) > 0,
+            "reopens": rows.count(rows.reopening).astype(np.uint32),
+            "user_wait_seconds": _user_wait(rows, as_of) / _US,
+            "rework": _rework(rows),
+            "ping_pong": _ping_pong(rows),
+            "contact_burst": _contact_bursts(rows, t),
+            "max_silence_seconds": _silences(rows, end) / _US,
+            "abandoned": _abandonment(rows, t, as_of),
+            "_no_state": no_state,
+        }
     )
-    return collapsed.group_by("case_id").agg(
-        (pl.len() > pl.col(column).n_unique()).alias("revisited")
+    picked = pl.col("_last_state")
+    state_rows = {
+        "last_state": events["state"].gather(np.clip(last_state, 0, None)),
+        "last_state_at": events["timestamp"].gather(np.clip(last_state, 0, None)),
+        "outcome": events["state"].gather(np.clip(outcome, 0, None)),
+    }
+    frame = frame.with_columns(
+        case_id=events["case_id"].gather(rows.starts),
+        last_state=pl.when(picked >= 0).then(pl.lit(state_rows["last_state"])),
+        last_state_at=pl.when(picked >= 0).then(pl.lit(state_rows["last_state_at"])),
+        outcome=pl.when(pl.col("_outcome") >= 0).then(pl.lit(state_rows["outcome"])),
+        # Cases without any state have no state figures (as a join would leave them).
+        asked_user=pl.when(~pl.col("_no_state")).then("asked_user"),
+        reopens=pl.when(~pl.col("_no_state")).then("reopens"),
+        user_wait_seconds=pl.when(~pl.col("_no_state")).then("user_wait_seconds"),
+        **_satisfaction(rows, t),
     )
+    return frame.select(_PER_CASE)
 
 
-def _revisit_flags(log: EventLog) -> pl.DataFrame:
-    # Rework: a state entered twice, not counting the return from waiting for the user (that
-    # is the ordinary question-and-answer, measured as user waiting time).
-    states = log.events.filter(pl.col("state") != WAITING_USER).select("case_id", "state")
-    rework = _revisits(states, "state").rename({"revisited": "rework"})
-    owners = [
-        _revisits(log.events.select("case_id", column), column) for column in ("authority", "team")
-    ]
-    ping_pong = (
-        pl.concat(owners).group_by("case_id").agg(pl.col("revisited").any().alias("ping_pong"))
-    )
-    return rework.join(ping_pong, on="case_id", how="full", coalesce=True)
+def _attach(cases: pl.DataFrame, per_case: pl.DataFrame) -> pl.DataFrame:
+    """The cases frame with the per-case figures; side by side when both list the same cases."""
+    if cases.height == per_case.height and cases["case_id"].equals(per_case["case_id"]):
+        return pl.concat([cases, per_case.drop("case_id")], how="horizontal")
+    return cases.join(per_case, on="case_id", how="left")
 
 
-def _contact_bursts(log: EventLog, t: Thresholds) -> pl.DataFrame:
+def _user_wait(rows: _Rows, as_of: int) -> np.ndarray:
+    """Per case, microseconds spent in waiting_user: until the next state, or as_of."""
+    picked = np.flatnonzero(rows.has_state)
+    case, ts = rows.case[picked], rows.ts[picked]
+    following = np.full(picked.size, as_of, dtype=np.int64)
+    same = case[1:] == case[:-1]
+    following[:-1] = np.where(same, ts[1:], as_of)
+    waiting = rows.is_wait[picked]
+    return np.bincount(case[waiting], (following - ts)[waiting], minlength=rows.n_cases)
+
+
+def _rework(rows: _Rows) -> np.ndarray:
+    """A state entered twice, not counting the return from waiting for the user (that is the
+    ordinary question and answer, measured as user waiting time)."""
+    picked = np.flatnonzero(rows.has_state & ~rows.is_wait)
+    return _revisited(rows, picked, rows.state[picked], adjacent_rows=False)
+
+
+def _ping_pong(rows: _Rows) -> np.ndarray:
+    """The case goes back to an authority or a team that held it before."""
+    found = np.zeros(rows.n_cases, dtype=bool)
+    for column in ("authority", "team"):
+        values = rows.events[column]
+        picked = np.flatnonzero(values.is_not_null().to_numpy())
+        codes = _Codes(_hashes(values)[picked]).codes
+        found |= _revisited(rows, picked, codes, adjacent_rows=True)
+    return found
+
+
+def _contact_bursts(rows: _Rows, t: Thresholds) -> np.ndarray:
     """Cases with `burst_contacts` inbound contacts within any `burst_window_days` window."""
-    n = t.burst_contacts - 1
-    contacts = log.events.filter(pl.col("kind") == CONTACT_RECORDED).select(
-        "case_id",
-        _span=_seconds(pl.col("timestamp") - pl.col("timestamp").shift(n).over("case_id")),
-    )
-    return contacts.group_by("case_id").agg(
-        (pl.col("_span") <= t.burst_window_days * DAY).any().alias("contact_burst")
-    )
+    n = max(t.burst_contacts - 1, 0)
+    picked = np.flatnonzero(rows.is_contact)
+    case, ts = rows.case[picked], rows.ts[picked]
+    if picked.size <= n:
+        return np.zeros(rows.n_cases, dtype=bool)
+    span = ts[n:] - ts[: ts.size - n]
+    within = (case[n:] == case[: case.size - n]) & (span / _US <= t.burst_window_days * DAY)
+    return np.bincount(case[n:][within], minlength=rows.n_cases) > 0
 
 
-def _silences(log: EventLog, states: pl.DataFrame, as_of: pl.Expr) -> pl.DataFrame:
-    """The longest time without a user-visible event, up to the end of the case (or as_of)."""
-    terminal = states.group_by("case_id").agg(
-        pl.when(pl.col("state").last().is_in(TERMINAL_STATES))
-        .then(pl.col("timestamp").last())
-        .alias("_end")
-    )
-    last = log.events.group_by("case_id").agg(pl.col("timestamp").max().alias("_last"))
-    ends = last.join(terminal, on="case_id", how="left").select(
-        "case_id",
-        pl.when(pl.lit(log.is_guichet))
-        .then(pl.col("_end").fill_null(as_of))
-        .otherwise(pl.col("_last"))
-        .alias("timestamp"),
-    )
-    visible = log.events.filter(pl.col("visible").fill_null(True)).select("case_id", "timestamp")
-    points = pl.concat([visible, ends]).sort(["case_id", "timestamp"])
-    return points.group_by("case_id").agg(
-        _seconds(pl.col("timestamp").diff()).max().fill_null(0.0).alias("max_silence_seconds")
-    )
+def _silences(rows: _Rows, end: np.ndarray) -> np.ndarray:
+    """Per case, the longest time (µs) between two points of {events the user sees} ∪ {end},
+    the end being the case's end (or as_of when open)."""
+    picked = np.flatnonzero(rows.events["visible"].fill_null(True).to_numpy())
+    if not picked.size:
+        return np.zeros(rows.n_cases, dtype=np.int64)
+    case, ts = rows.case[picked], rows.ts[picked]
+    e = end[case]
+    previous = np.empty_like(ts)
+    previous[0], previous[1:] = ts[0], ts[:-1]
+    gaps = ts - previous
+    split = np.flatnonzero((previous < e) & (e < ts))  # the end falls inside this gap
+    gaps[split] = np.maximum(e[split] - previous[split], ts[split] - e[split])
+    first = _run_starts(case)
+    gaps[first] = np.maximum(ts[first] - e[first], 0)
+    last = np.append(first[1:] - 1, ts.size - 1)
+    gaps[last] = np.maximum(gaps[last], e[last] - ts[last])
+    out = np.zeros(rows.n_cases, dtype=np.int64)
+    out[case[first]] = np.maximum.reduceat(gaps, first)
+    return out
 
 
-def _abandonment(log: EventLog, t: Thresholds, as_of: pl.Expr) -> pl.DataFrame:
+def _abandonment(rows: _Rows, t: Thresholds, as_of: int) -> np.ndarray:
     """A wait for the user that the user never answered: still waiting after N days, or the
-    request cancelled while waiting."""
-    ev = log.events.filter(pl.col("state").is_not_null() | (pl.col("kind") == PERSON_REPLIED))
-    ev = ev.with_columns(
-        _episode=(pl.col("state") == WAITING_USER).fill_null(False).cum_sum().over("case_id")
-    )
-    episodes = (
-        ev.filter(pl.col("_episode") > 0)
-        .group_by("case_id", "_episode")
-        .agg(
-            pl.col("timestamp").first().alias("_since"),
-            (pl.col("kind") == PERSON_REPLIED).any().alias("_answered"),
-            pl.col("state").drop_nulls().slice(1, 1).first().alias("_then"),
-        )
-        .with_columns(
-            abandoned=~pl.col("_answered")
-            & (
-                pl.col("_then").is_in(("cancelled", "closed"))
-                | (
-                    pl.col("_then").is_null()
-                    & (_seconds(as_of - pl.col("_since")) >= t.abandonment_days * DAY)
-                )
-            )
-        )
-    )
-    return episodes.group_by("case_id").agg(pl.col("abandoned").any())
+    request cancelled or closed while waiting.
+
+    An episode runs from entering waiting_user to the next entry into it (or the case's end);
+    what it turned into is the state after the one that opened it.
+    """
+    picked = np.flatnonzero(rows.has_state | rows.is_reply)
+    case = rows.case[picked]
+    waits = rows.is_wait[picked]
+    opens = waits.copy()
+    opens[0:1] = True
+    opens[1:] |= case[1:] != case[:-1]
+    episode = np.cumsum(opens) - 1
+    starts = np.flatnonzero(opens & waits)
+    if not starts.size:
+        return np.zeros(rows.n_cases, dtype=bool)
+    answered = np.bincount(episode[rows.is_reply[picked]], minlength=episode[-1] + 1) > 0
+    has_state = rows.has_state[picked]
+    state_rank = np.cumsum(has_state) - 1  # starts are states: their next state is rank + 1
+    state_positions = np.flatnonzero(has_state)
+    following = state_rank[starts] + 1
+    inside = following < state_positions.size
+    then = np.where(inside, state_positions[np.minimum(following, state_positions.size - 1)], 0)
+    inside &= episode[then] == episode[starts]
+    ends_waiting = rows.ends_waiting[picked][then] & inside
+    since = rows.ts[picked][starts]
+    stale = ~inside & ((as_of - since) / _US >= t.abandonment_days * DAY)
+    abandoned = ~answered[episode[starts]] & (ends_waiting | stale)
+    return np.bincount(case[starts][abandoned], minlength=rows.n_cases) > 0
 
 
-def _satisfaction(log: EventLog, t: Thresholds) -> pl.DataFrame:
-    answers = log.events.filter(pl.col("kind") == SATISFACTION_ANSWERED)
-    return answers.group_by("case_id").agg(
-        pl.lit(True).alias("answered_satisfaction"),
+def _satisfaction(rows: _Rows, t: Thresholds) -> dict[str, pl.Series]:
+    """Per case: whether the person answered the survey, was dissatisfied, the mean score
+    (all null without an answer: "not asked" is not "satisfied")."""
+    answers = rows.events.select("satisfaction_resolved", "satisfaction_score").filter(
+        pl.Series(rows.is_answer)
+    )
+    case = rows.case[rows.is_answer]
+    unhappy = answers.select(
         (
             (pl.col("satisfaction_resolved") == False)  # noqa: E712 (null means "not asked")
             | (pl.col("satisfaction_score") <= t.dissatisfied_score)
-        )
-        .fill_null(False)
-        .any()
-        .alias("dissatisfied"),
-        pl.col("satisfaction_score").mean().alias("satisfaction_score"),
+        ).fill_null(False)
+    ).to_series()
+    score = answers["satisfaction_score"]
+    frame = pl.DataFrame(
+        {
+            "answered": np.bincount(case, minlength=rows.n_cases) > 0,
+            "unhappy": np.bincount(case[unhappy.to_numpy()], minlength=rows.n_cases) > 0,
+            "scored": np.bincount(case[score.is_not_null().to_numpy()], minlength=rows.n_cases),
+            "total": np.bincount(
+                case, score.fill_null(0).cast(pl.Float64).to_numpy(), rows.n_cases
+            ),
+        }
     )
+    frame = frame.select(
+        answered_satisfaction=pl.when("answered").then(True),
+        dissatisfied=pl.when("answered").then("unhappy"),
+        satisfaction_score=pl.when(pl.col("scored") > 0).then(pl.col("total") / pl.col("scored")),
+    )
+    return {name: frame[name] for name in frame.columns}

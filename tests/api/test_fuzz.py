@@ -26,6 +26,9 @@ from guichet.config.wsgi import application
 
 from .factories import file_request
 
+# One worker runs every fuzzing case and then the count, in this order (pytest-xdist loadgroup).
+pytestmark = pytest.mark.xdist_group("fuzzing")
+
 DEFAULT_EXAMPLES = 40
 EXAMPLES = int(os.environ.get("GUICHET_FUZZ_EXAMPLES", DEFAULT_EXAMPLES))
 MINIMUM_CASES = 1000

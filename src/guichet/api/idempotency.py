@@ -73,18 +73,36 @@ def _replay(owner: dict[str, Any], key: str, fingerprint: str) -> tuple[int, Any
 
 
 def _fingerprint(http_request: HttpRequest) -> str:
-    """The method, path and body; a JSON body is compared by content, not by its spacing."""
-    raw = http_request.body or b""
-    try:
-        body = json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":")).encode()
-    except (ValueError, UnicodeDecodeError):
-        body = raw
+    """The method, path and body; a JSON body is compared by content, not by its spacing, and
+    a multipart upload by its fields and files' contents, not by its random boundary."""
+    if http_request.content_type == "multipart/form-data":
+        body = _multipart_fingerprint(http_request)
+    else:
+        raw = http_request.body or b""
+        try:
+            body = json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":")).encode()
+        except (ValueError, UnicodeDecodeError):
+            body = raw
     digest = hashlib.sha256(f"{http_request.method} {http_request.path}\n".encode())
     digest.update(body)
     return digest.hexdigest()
 
 
+def _multipart_fingerprint(http_request: HttpRequest) -> bytes:
+    parts = [f"{name}={value}" for name, value in sorted(http_request.POST.lists())]
+    for name, uploads in sorted(http_request.FILES.lists()):
+        for upload in uploads:
+            content = hashlib.sha256()
+            for chunk in upload.chunks():
+                content.update(chunk)
+            upload.seek(0)
+            parts.append(f"{name}:{upload.name}:{content.hexdigest()}")
+    return "\n".join(parts).encode()
+
+
 def _jsonable(body: Any) -> Any:
+    if isinstance(body, list):
+        return [_jsonable(item) for item in body]
     if isinstance(body, BaseModel):
         return body.model_dump(mode="json")
     return json.loads(json.dumps(body, default=str))

@@ -9,6 +9,7 @@ PERSON_REPLIED = "request.person_replied"  # the person writes back
 NOTE_ADDED = "request.note_added"  # internal, never shown to the person
 CONTACT_RECORDED = "request.contact_recorded"  # "where is my file?" on any channel
 LINKED = "request.linked"
+ATTACHMENTS_ADDED = "request.attachments_added"
 
 # What the person sees on the tracking page, in their words.
 PUBLIC_LABELS = {
@@ -17,4 +18,5 @@ PUBLIC_LABELS = {
     HANDED_OFF: "Demande transmise",
     MESSAGE_SENT: "Message de l'administration",
     PERSON_REPLIED: "Votre réponse",
+    ATTACHMENTS_ADDED: "Pièces ajoutées au dossier",
 }

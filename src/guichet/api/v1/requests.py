@@ -10,13 +10,13 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404
-from ninja import Path, Query, Router
+from ninja import File, Form, Path, Query, Router, UploadedFile
 
 from guichet.api import access, schemas, serialize
 from guichet.api.caller import Caller
 from guichet.api.idempotency import run_once
 from guichet.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, paginate
-from guichet.api.security import Forbidden
+from guichet.api.security import Forbidden, Unprocessable
 from guichet.api.v1.catalogue import locate
 from guichet.api.v1.params import BIG_ID, invalid, moment
 from guichet.cases import actions, events
@@ -241,6 +241,44 @@ def post_contact(request, reference: str, payload: schemas.ContactIn):
 def list_attachments(request, reference: str):
     case = access.request_for(request.auth, reference)
     return [serialize.attachment_out(a) for a in case.attachments.all()]
+
+
+FILES_FIELD = File(..., description="PDF ou images, 10 Mo au plus chacun")
+INTERNAL_FIELD = Form(False, description="jamais montrées à l'usager")
+
+
+@router.post(
+    "/requests/{reference}/attachments",
+    response={201: list[schemas.AttachmentOut], **E},
+    openapi_extra=IDEMPOTENT,
+)
+def post_attachments(
+    request,
+    reference: str,
+    files: list[UploadedFile] = FILES_FIELD,
+    internal: bool = INTERNAL_FIELD,
+):
+    """Add documents to the case (checked by content: PDF, PNG, JPEG, WebP, HEIC)."""
+    caller: Caller = request.auth
+
+    def perform():
+        case = access.request_for(caller, reference)
+        _require(caller, case, "handle_request")
+        try:
+            stored = actions.add_attachments(
+                request=case, actor=caller.actor, files=files, internal=internal,
+                channel=Channel.API,
+            )  # fmt: skip
+        except actions.AttachmentError as refused:
+            raise Unprocessable(
+                "Pièces jointes refusées.",
+                errors=[
+                    {"field": "files", "code": "invalide", "message": m} for m in refused.messages
+                ],
+            ) from refused
+        return 201, [serialize.attachment_out(a) for a in stored]
+
+    return run_once(request, caller, perform)
 
 
 @router.get(

@@ -1,7 +1,12 @@
 """Every write on requests: intake, handling, conversation. Import from here."""
 
 from guichet.cases.actions._common import AttachmentError
-from guichet.cases.actions.conversation import add_note, reply_as_person, send_message
+from guichet.cases.actions.conversation import (
+    add_attachments,
+    add_note,
+    reply_as_person,
+    send_message,
+)
 from guichet.cases.actions.handling import (
     StaleRequest,
     assign,
@@ -14,6 +19,7 @@ from guichet.cases.actions.intake import IntakeError, submit_request
 
 __all__ = [
     "AttachmentError",
+    "add_attachments",
     "IntakeError",
     "StaleRequest",
     "add_note",

@@ -7,8 +7,15 @@ from typing import Any
 from django.db import transaction
 
 from guichet.cases import events
-from guichet.cases.actions._common import append, apply_state, check_loose_files, lock, store_files
-from guichet.cases.models import Message, Request
+from guichet.cases.actions._common import (
+    AttachmentError,
+    append,
+    apply_state,
+    check_loose_files,
+    lock,
+    store_files,
+)
+from guichet.cases.models import Attachment, Message, Request
 from guichet.cases.workflow import PAUSED, PERSON, IllegalTransition, workflow_for
 from guichet.core.journal import Actor
 
@@ -40,6 +47,26 @@ def send_message(
     store_files(request, checked, message=message)
     append(events.MESSAGE_SENT, request, actor, visible=True, channel=channel, message=message.pk)
     return message
+
+
+@transaction.atomic
+def add_attachments(
+    *, request: Request, actor: Actor, files: Any, internal: bool = False, channel: str = ""
+) -> list[Attachment]:
+    """Files added to the case without a message (a scanned document, a photo taken on site).
+
+    Checked by content before anything is written; internal ones are never shown to the person.
+    """
+    checked = check_loose_files(files)
+    if not checked:
+        raise AttachmentError(["Joignez au moins un fichier."])
+    request = lock(request)
+    stored = store_files(request, checked, internal=internal)
+    append(
+        events.ATTACHMENTS_ADDED, request, actor, visible=not internal, channel=channel,
+        attachments=[a.pk for a in stored], names=[a.original_name for a in stored],
+    )  # fmt: skip
+    return stored
 
 
 @transaction.atomic

@@ -212,3 +212,26 @@ def _refuse_unsafe_production_settings() -> None:
 
 if IS_PRODUCTION:
     _refuse_unsafe_production_settings()
+
+
+# Notifications (docs/notifications.md). The outbox is delivered by `guichet worker`.
+#   GUICHET_NOTIFICATIONS_MAX_ATTEMPTS      attempts before a message is failed (default 5)
+#   GUICHET_NOTIFICATIONS_RETRY_BASE_SECONDS first retry delay, doubled each time (default 30)
+#   GUICHET_NOTIFICATIONS_LEASE_SECONDS     after this, a dead worker's message is taken back (300)
+#   GUICHET_SMS_TRANSPORT                   generic_http (default) or ovh_like
+#   GUICHET_SMS_URL, GUICHET_SMS_METHOD, GUICHET_SMS_BODY, GUICHET_SMS_CONTENT_TYPE,
+#   GUICHET_SMS_AUTH_HEADER, GUICHET_SMS_ACCOUNT, GUICHET_SMS_API_KEY, GUICHET_SMS_SENDER
+GUICHET_NOTIFICATIONS_MAX_ATTEMPTS = env_int("GUICHET_NOTIFICATIONS_MAX_ATTEMPTS", 5)
+GUICHET_NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("GUICHET_NOTIFICATIONS_RETRY_BASE_SECONDS", 30)
+GUICHET_NOTIFICATIONS_LEASE_SECONDS = env_int("GUICHET_NOTIFICATIONS_LEASE_SECONDS", 300)
+GUICHET_SMS_TRANSPORT = env("GUICHET_SMS_TRANSPORT", "generic_http")
+GUICHET_SMS_SENDER = env("GUICHET_SMS_SENDER", "GUICHET")
+GUICHET_SMS_OPTIONS = {
+    "url": env("GUICHET_SMS_URL", "http://127.0.0.1:9090/sms"),
+    "method": env("GUICHET_SMS_METHOD", "POST"),
+    "body": env("GUICHET_SMS_BODY"),
+    "content_type": env("GUICHET_SMS_CONTENT_TYPE", "application/json"),
+    "auth_header": env("GUICHET_SMS_AUTH_HEADER"),
+    "account": env("GUICHET_SMS_ACCOUNT"),
+    "api_key": env("GUICHET_SMS_API_KEY"),
+}

@@ -9,6 +9,11 @@ Listeners subscribe in their AppConfig.ready():
 
 and run once the surrounding transaction commits, so they never see a write that is rolled
 back. A listener's failure is logged and does not undo the write.
+
+`subscribe_in_transaction(prefix, fn)` is the exception, for the transactional outbox: `fn` runs
+synchronously inside `append()`, so the rows it writes (a notification to send) commit or roll
+back with the change that caused them: nothing is lost if the process dies right after commit,
+nothing is announced for a write that was rolled back. Its failure fails the write.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 Listener = Callable[[Event], None]
 _listeners: list[tuple[str, Listener]] = []
+_in_transaction: list[tuple[str, Listener]] = []
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,9 @@ def append(
         visible_to_person=visible_to_person,
         payload=payload or {},
     )
+    for prefix, listener in _in_transaction:
+        if kind.startswith(prefix):
+            listener(event)
     matching = [listener for prefix, listener in _listeners if kind.startswith(prefix)]
     if matching:
         transaction.on_commit(lambda: _dispatch(event, matching))
@@ -95,6 +104,12 @@ def subscribe(prefix: str, listener: Listener) -> None:
     """Call `listener(event)` after commit for every event whose kind starts with `prefix`."""
     if (prefix, listener) not in _listeners:
         _listeners.append((prefix, listener))
+
+
+def subscribe_in_transaction(prefix: str, listener: Listener) -> None:
+    """Call `listener(event)` inside `append()`, in the writer's transaction (see above)."""
+    if (prefix, listener) not in _in_transaction:
+        _in_transaction.append((prefix, listener))
 
 
 def _dispatch(event: Event, listeners: list[Listener]) -> None:

@@ -1,5 +1,8 @@
 """`guichet demo`: build the demo world on the configured database and serve it."""
 
+import subprocess
+import sys
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -67,6 +70,9 @@ class Command(BaseCommand):
             table.add_row(username, role, authority)
         console.print(table)
         if not no_serve:
+            # The notification worker delivers the outbox (console e-mail backend in the demo).
+            subprocess.Popen([sys.executable, "-m", "guichet", "worker"])  # noqa: S603
+            console.print("Distribution des notifications : guichet worker (lancé)")
             call_command("serve", bind=bind)
 
 

@@ -1,0 +1,75 @@
+"""The outbox (one row per message to deliver) and the per-authority message templates."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from guichet.authorities.models import Authority
+from guichet.cases.models import Request
+from guichet.people.models import NotificationPreference, Person
+
+MessageKind = NotificationPreference.MessageKind
+Channel = NotificationPreference.Channel
+
+
+class Notification(models.Model):
+    """A message to one person on one channel, written in the transaction that caused it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "en attente"
+        SENDING = "sending", "en cours d'envoi"
+        SENT = "sent", "envoyé"
+        FAILED = "failed", "échec"
+        BOUNCED = "bounced", "rejeté par le destinataire"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    request = models.ForeignKey(
+        Request, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    authority = models.ForeignKey(
+        Authority, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    channel = models.CharField("canal", max_length=8, choices=Channel.choices)
+    message_kind = models.CharField("type", max_length=16, choices=MessageKind.choices)
+    recipient = models.CharField("destinataire", max_length=254)
+    subject = models.CharField("objet", max_length=200, blank=True)
+    text = models.TextField("texte")
+    html = models.TextField("HTML", blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField("tentatives", default=0)
+    next_attempt_at = models.DateTimeField("prochaine tentative")
+    # A claimed row is this worker's until then; past it, a dead worker's row is taken back.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField("dernière erreur", blank=True)
+    idempotency_key = models.CharField(max_length=120, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+    provider_message_id = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "notification"
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} → {self.recipient} ({self.get_status_display()})"
+
+
+class MessageTemplate(models.Model):
+    """An authority's wording for one kind of message; absent fields fall back to defaults."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="+")
+    message_kind = models.CharField("type", max_length=16, choices=MessageKind.choices)
+    subject = models.CharField("objet du courriel", max_length=200, blank=True)
+    text = models.TextField("texte du courriel", blank=True)
+    sms = models.TextField("texte du SMS", blank=True)
+
+    class Meta:
+        verbose_name = "modèle de message"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["authority", "message_kind"], name="one_template_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority} — {self.get_message_kind_display()}"

@@ -1,0 +1,30 @@
+"""Which journal events notify the person, and with which kind of message. No database here."""
+
+from __future__ import annotations
+
+from guichet.cases import events
+from guichet.people.models import NotificationPreference
+
+Kind = NotificationPreference.MessageKind
+
+# A move into these states has its own message; other visible moves are a plain "status".
+STATE_MESSAGES = {"waiting_user": Kind.ACTION_NEEDED, "resolved": Kind.RESOLVED}
+
+# fmt: off
+RULES = {
+    #  event kind               message kind
+    events.RECEIVED:            Kind.RECEIPT,
+    events.STATUS_CHANGED:      Kind.STATUS,
+    events.MESSAGE_SENT:        Kind.MESSAGE,
+    events.HANDED_OFF:          Kind.HANDOFF,
+}
+# fmt: on
+
+
+def message_kind_for(kind: str, payload: dict, visible_to_person: bool) -> str | None:
+    """The message a journal event sends to the person, or None when it sends nothing."""
+    if kind not in RULES or not visible_to_person:
+        return None
+    if kind == events.STATUS_CHANGED:
+        return STATE_MESSAGES.get(payload.get("target", ""), Kind.STATUS)
+    return RULES[kind]

@@ -1,0 +1,154 @@
+"""Message wording: French defaults, per-authority overrides, rendered with safe variables.
+
+Templates are Django templates edited by authorities in the admin. They only ever see a dict of
+plain strings (never a model), so they cannot reach the database or private fields; HTML is
+autoescaped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.template import Context, Engine
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from guichet.notifications.models import MessageTemplate
+from guichet.notifications.sms import fit
+
+# The variables a template may use, documented for the admin (docs/notifications.md).
+VARIABLES = (
+    "usager", "reference", "service", "etat", "lien_suivi", "collectivite", "motif",
+    "message", "lien_desabonnement", "lien_enquete",
+)  # fmt: skip
+
+# fmt: off
+DEFAULTS: dict[str, dict[str, str]] = {
+    "receipt": {
+        "subject": "Demande {{ reference }} reçue",
+        "text": "Bonjour {{ usager }},\n\nNous avons bien reçu votre demande « {{ service }} ». "
+                "Sa référence est {{ reference }}.\nSuivez-la ici : {{ lien_suivi }}",
+        "sms": "{{ collectivite }} : demande {{ reference }} reçue. Suivi : {{ lien_suivi }}",
+    },
+    "status": {
+        "subject": "Demande {{ reference }} : {{ etat }}",
+        "text": "Bonjour {{ usager }},\n\nVotre demande {{ reference }} est maintenant : "
+                "{{ etat }}.{% if motif %}\n\n{{ motif }}{% endif %}\nSuivi : {{ lien_suivi }}",
+        "sms": "{{ collectivite }} : demande {{ reference }} : {{ etat }}. {{ lien_suivi }}",
+    },
+    "message": {
+        "subject": "Nouveau message sur votre demande {{ reference }}",
+        "text": "Bonjour {{ usager }},\n\n{{ collectivite }} vous a écrit au sujet de votre "
+                "demande {{ reference }} :\n\n{{ message }}\n\nRépondre : {{ lien_suivi }}",
+        "sms": "{{ collectivite }} vous a écrit (demande {{ reference }}) : {{ lien_suivi }}",
+    },
+    "action_needed": {
+        "subject": "Demande {{ reference }} : votre réponse est attendue",
+        "text": "Bonjour {{ usager }},\n\nPour poursuivre le traitement de votre demande "
+                "{{ reference }}, nous avons besoin de vous :\n\n{{ motif }}\n\n"
+                "Répondre : {{ lien_suivi }}",
+        "sms": "{{ collectivite }} : votre réponse est attendue (demande {{ reference }}). "
+               "{{ lien_suivi }}",
+    },
+    "handoff": {
+        "subject": "Demande {{ reference }} transmise à {{ collectivite }}",
+        "text": "Bonjour {{ usager }},\n\nVotre demande {{ reference }} a été transmise à "
+                "{{ collectivite }}, compétente pour la traiter.{% if motif %}\n\n{{ motif }}"
+                "{% endif %}\nSa référence ne change pas. Suivi : {{ lien_suivi }}",
+        "sms": "Demande {{ reference }} transmise à {{ collectivite }}. {{ lien_suivi }}",
+    },
+    "resolved": {
+        "subject": "Demande {{ reference }} traitée",
+        "text": "Bonjour {{ usager }},\n\nVotre demande {{ reference }} a été traitée."
+                "{% if motif %}\n\n{{ motif }}{% endif %}\nSuivi : {{ lien_suivi }}"
+                "{% if lien_enquete %}\n\nVotre problème est-il vraiment résolu ? Dites-le-nous "
+                "en une minute : {{ lien_enquete }}{% endif %}",
+        "sms": "{{ collectivite }} : demande {{ reference }} traitée. {{ lien_suivi }}",
+    },
+    "appointment": {
+        "subject": "Rappel de votre rendez-vous",
+        "text": "Bonjour {{ usager }},\n\n{{ message }}",
+        "sms": "{{ collectivite }} : {{ message }}",
+    },
+    "broadcast": {
+        "subject": "Information de {{ collectivite }}",
+        "text": "Bonjour {{ usager }},\n\n{{ message }}",
+        "sms": "{{ collectivite }} : {{ message }}",
+    },
+}
+# fmt: on
+
+_engine = Engine()
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+    sms: str
+
+
+@dataclass(frozen=True)
+class Branding:
+    name: str = "Guichet"
+    color: str = "#000091"
+    logo_url: str = ""
+    contact_email: str = ""
+
+
+def branding_of(authority) -> Branding:
+    if authority is None:
+        return Branding()
+    return Branding(
+        name=authority.name,
+        color=authority.brand_color or "#000091",
+        logo_url=authority.logo_url,
+        contact_email=authority.contact_email,
+    )
+
+
+def wording(authority, message_kind: str) -> dict[str, str]:
+    """The templates in force: the authority's own where it wrote one, the default otherwise."""
+    chosen = dict(DEFAULTS[message_kind])
+    if authority is not None:
+        custom = MessageTemplate.objects.filter(
+            authority=authority, message_kind=message_kind
+        ).first()
+        if custom is not None:
+            for field in ("subject", "text", "sms"):
+                if getattr(custom, field).strip():
+                    chosen[field] = getattr(custom, field)
+    return chosen
+
+
+def render(
+    *, authority, message_kind: str, variables: dict[str, str], unsubscribe_url: str
+) -> Rendered:
+    """Render every form of one message; `variables` must be plain strings (see VARIABLES)."""
+    safe = {name: str(variables.get(name, "")) for name in VARIABLES}
+    safe["lien_desabonnement"] = unsubscribe_url
+    source = wording(authority, message_kind)
+
+    def plain(template: str) -> str:
+        # The Context decides escaping, not the Engine: plain text must not get HTML entities.
+        return _engine.from_string(template).render(Context(safe, autoescape=False))
+
+    subject = " ".join(plain(source["subject"]).split())
+    text = plain(source["text"]).strip()
+    body_html = _engine.from_string(source["text"]).render(Context(safe, autoescape=True))
+    sms = " ".join(plain(source["sms"]).split())
+    brand = branding_of(authority)
+    text += f"\n\n--\n{brand.name}\nPour ne plus recevoir ces messages : {unsubscribe_url}"
+    html = render_to_string(
+        "notifications/email.html",
+        {
+            "subject": subject,
+            "paragraphs": [mark_safe(p) for p in body_html.strip().split("\n\n")],  # escaped above
+            "brand": brand,
+            "unsubscribe_url": unsubscribe_url,
+        },
+    )
+    return Rendered(
+        subject=subject[:200], text=text, html=html, sms=fit(sms, f" STOP : {unsubscribe_url}")
+    )

@@ -1,0 +1,62 @@
+"""The opt-out link (for people) and the message preview (for agents)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+
+from guichet.authorities.access import access_authority
+from guichet.authorities.models import Authority
+from guichet.core.journal import Actor
+from guichet.notifications import optout
+from guichet.notifications.models import MessageKind
+from guichet.notifications.templating import render as render_message
+from guichet.people.actions import record_consent
+from guichet.people.models import Consent, Person
+
+SAMPLE = {
+    "usager": "Camille Exemple", "reference": "EX-2026-000123", "service": "Signalement voirie",
+    "etat": "en cours", "lien_suivi": "https://exemple.fr/suivi/EX-2026-000123?cle=…",
+    "motif": "Merci de joindre une photo.", "message": "Nous passerons jeudi matin.",
+}  # fmt: skip
+
+
+def opt_out(request, token: str):
+    """GET asks for confirmation (mail scanners follow links); POST withdraws the consent."""
+    person_id = optout.person_id_from(token)
+    person = Person.objects.filter(pk=person_id, merged_into__isnull=True).first()
+    if person is None:
+        raise Http404("Lien de désabonnement invalide.")
+    done = False
+    if request.method == "POST":
+        record_consent(
+            actor=Actor.person(person), person=person, purpose=Consent.Purpose.NOTIFICATIONS,
+            granted=False, source="lien de désabonnement",
+        )  # fmt: skip
+        done = True
+    return render(request, "notifications/opt_out.html", {"done": done, "title": "Désabonnement"})
+
+
+@login_required
+def preview(request, authority: str, message_kind: str):
+    """How a kind of message reads for an authority's persons, by e-mail and by SMS."""
+    found = Authority.objects.filter(slug=authority).first()
+    if found is None or message_kind not in MessageKind.values:
+        raise Http404("Aperçu introuvable.")
+    found = access_authority(request.user, found.pk)
+    rendered = render_message(
+        authority=found, message_kind=message_kind,
+        variables=SAMPLE | {"collectivite": found.name},
+        unsubscribe_url="https://exemple.fr/notifications/desabonnement/…/",
+    )  # fmt: skip
+    return render(
+        request,
+        "notifications/preview.html",
+        {
+            "authority": found,
+            "kind": MessageKind(message_kind).label,
+            "message": rendered,
+            "title": "Aperçu d'un message",
+        },
+    )

@@ -24,10 +24,11 @@ test: install browser
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/guichet makemigrations --check --dry-run
-	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 -m "not fuzz" $(PYTEST_ARGS)
+	$(BIN)/pytest -n 0 -m fuzz $(PYTEST_ARGS)
 
 test-fast: install
-	$(BIN)/pytest -n 2 --dist loadgroup -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 -m "not browser and not fuzz" $(PYTEST_ARGS)
 
 ## Debian's Chromium for the browser tests (Playwright drives it; no browser download)
 browser:

@@ -9,35 +9,12 @@ that never uses `world`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
-from django.db import transaction
+from support import built_for_the_module, refreshed
 
 from .factories import build_world
-
-
-@contextmanager
-def built_for_the_module(django_db_blocker, build: Callable[[], Any]) -> Iterator[Any]:
-    """Build data in a transaction left open for the module, rolled back at its end."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            built = build()
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    try:
-        yield built
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
 
 
 @pytest.fixture(scope="module")
@@ -49,10 +26,7 @@ def _module_world(django_db_setup, django_db_blocker):
 @pytest.fixture
 def world(_module_world, db) -> SimpleNamespace:
     """Sceaux, its EPT and département; Tours, its metropolis and département; Gien; agents."""
-    for obj in vars(_module_world).values():
-        if hasattr(obj, "refresh_from_db"):
-            obj.refresh_from_db()
-    return _module_world
+    return refreshed(_module_world)
 
 
 @pytest.fixture(autouse=True)

@@ -10,14 +10,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import transaction
 from django.test import override_settings
+from support import built_for_the_module
 
 from guichet.cases.models import Request
 from guichet.core.models import Event
 from guichet.demo.history import build_history
 from guichet.demo.world import build_world
 from guichet.people.models import Person
-
-from .conftest import built_for_the_module
 
 PARIS = ZoneInfo("Europe/Paris")
 UNTIL = datetime(2026, 6, 15, 12, 0, tzinfo=PARIS)

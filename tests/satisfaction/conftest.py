@@ -9,36 +9,20 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from django.db import transaction
+from support import built_for_the_module, refreshed
 
 from .factories import build_world
 
 
 @pytest.fixture(scope="module")
 def _module_world(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            built = build_world()
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    try:
-        yield built
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with built_for_the_module(django_db_blocker, build_world) as world:
+        yield world
 
 
 @pytest.fixture
 def world(_module_world, db) -> SimpleNamespace:
-    for obj in vars(_module_world).values():
-        if hasattr(obj, "refresh_from_db"):
-            obj.refresh_from_db()
-    return _module_world
+    return refreshed(_module_world)
 
 
 @pytest.fixture

@@ -70,9 +70,16 @@ class Command(BaseCommand):
             table.add_row(username, role, authority)
         console.print(table)
         if not no_serve:
-            # The notification worker delivers the outbox (console e-mail backend in the demo).
-            subprocess.Popen([sys.executable, "-m", "guichet", "worker"])  # noqa: S603
-            console.print("Distribution des notifications : guichet worker (lancé)")
+            # The notification worker delivers the outbox; with the console e-mail backend of
+            # the demo, the messages it "sends" go to a log file rather than over the server's.
+            log_path = settings.DATA_DIR / "worker.log"
+            with log_path.open("a") as log:
+                subprocess.Popen(  # noqa: S603
+                    [sys.executable, "-m", "guichet", "worker"],
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            console.print(f"Notifications : guichet worker lancé (messages envoyés : {log_path})")
             call_command("serve", bind=bind)
 
 

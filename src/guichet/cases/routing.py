@@ -31,14 +31,18 @@ def route(
     person_category: str = "",
     form_data: dict[str, Any] | None = None,
     authority: Authority | None = None,
+    competence: Competence | None = None,
 ) -> Route:
     """The competence map picks the authority (unless `authority` is forced, as in a hand-off),
-    then the authority's routing rules pick the team; its default team catches the rest."""
-    competence = None
+    then the authority's routing rules pick the team; its default team catches the rest.
+
+    `competence` is `who_handles(service, commune)` when the caller already asked it (the page
+    that showed the offer), so a filing consults the competence map once.
+    """
     if authority is None:
         if commune is None:
             raise NotRoutable("Indiquez la commune concernée pour orienter la demande.")
-        competence = who_handles(service, commune)
+        competence = competence or who_handles(service, commune)
         if competence.authority is None:
             raise NotRoutable(competence.reason)
         authority = competence.authority

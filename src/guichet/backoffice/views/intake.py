@@ -159,7 +159,7 @@ def intake_request(http):
             case = submit_request(
                 service=service, person=person, channel=channel, actor=Actor.agent(http.user),
                 form_data=http.POST, files=http.FILES, letter=http.FILES.getlist(LETTER) or None,
-                commune=commune, filed_by=http.user,
+                commune=commune, filed_by=http.user, competence=competence,
             )  # fmt: skip
         except IntakeError as refused:
             errors = refused.errors

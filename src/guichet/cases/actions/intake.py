@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from guichet.authorities.competence import Competence
 from guichet.cases import events
 from guichet.cases.actions._common import Checked, append, check_loose_files, store_files
 from guichet.cases.deadlines import compute_due_at
@@ -50,6 +51,7 @@ def submit_request(
     longitude: float | None = None,
     filed_by=None,
     received_at: datetime | None = None,
+    competence: Competence | None = None,
 ) -> Request:
     """File a request for `person` on `channel`; check everything before writing anything.
 
@@ -57,7 +59,8 @@ def submit_request(
     or the commune containing the point (given, or from the form's location field); the
     competence map picks the authority, routing rules the team; the due date follows the
     service's promise in French working days. `letter` is the scanned paper mail (channel
-    `mail`). Raises IntakeError (or FormValidationError) with French messages.
+    `mail`). `competence` is who_handles(service, commune) when the caller already asked it.
+    Raises IntakeError (or FormValidationError) with French messages.
     """
     errors: dict[str, list[str]] = {}
     if channel not in channels:
@@ -87,7 +90,11 @@ def submit_request(
         raise IntakeError(errors)
     try:
         destination = route(
-            service=service, commune=commune, person_category=person.category, form_data=cleaned
+            service=service,
+            commune=commune,
+            person_category=person.category,
+            form_data=cleaned,
+            competence=competence,
         )
     except NotRoutable as refusal:
         raise IntakeError({"commune": [str(refusal)]}) from refusal

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "guichet.api",
     "guichet.notifications",
     "guichet.satisfaction",
+    "guichet.appointments",
     "guichet.portal",
     "guichet.backoffice",
     "guichet.demo",

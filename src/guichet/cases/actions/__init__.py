@@ -15,6 +15,7 @@ from guichet.cases.actions.handling import (
     link_requests,
     record_contact,
 )
+from guichet.cases.actions.inbound import file_email_for_triage, receive_email_reply
 from guichet.cases.actions.intake import IntakeError, submit_request
 
 __all__ = [
@@ -25,8 +26,10 @@ __all__ = [
     "add_note",
     "assign",
     "change_status",
+    "file_email_for_triage",
     "hand_off",
     "link_requests",
+    "receive_email_reply",
     "record_contact",
     "reply_as_person",
     "send_message",

@@ -1,0 +1,160 @@
+"""What arrives by e-mail: a person's answer on their request, or a request to qualify.
+
+Unlike the portal, an e-mail cannot be sent back to be corrected: its attachments are checked
+one by one, the acceptable ones kept, the others listed in the text (never fatal).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from guichet.authorities.models import Authority
+from guichet.cases import events
+from guichet.cases.actions._common import (
+    LOOSE_FILES,
+    Checked,
+    append,
+    lock,
+    store_files,
+)
+from guichet.cases.actions.conversation import reply_as_person
+from guichet.cases.actions.intake import (
+    IntakeError,
+    _create_with_unique_reference,
+    _summary,
+    _validated_form,
+)
+from guichet.cases.models import Message, Request
+from guichet.cases.routing import route
+from guichet.cases.workflow import workflow_for
+from guichet.catalogue.models import Service
+from guichet.catalogue.uploads import clean_uploads
+from guichet.core import clock
+from guichet.core.journal import Actor
+from guichet.people.models import Person
+
+EMAIL = "email"
+MAX_TEXT = 5000  # what a message holds (see conversation._body)
+
+
+def check_tolerantly(files: list[Any]) -> tuple[Checked, list[str]]:
+    """Each attachment checked alone: the acceptable ones, and a French line per refusal."""
+    checked: Checked = []
+    refused: list[str] = []
+    for upload in files:
+        if len(checked) >= LOOSE_FILES.max_files:
+            refused.append(
+                f"Le fichier « {upload.name} » n'a pas été gardé : au plus "
+                f"{LOOSE_FILES.max_files} pièces jointes par courriel."
+            )
+            continue
+        descriptions, errors = clean_uploads(LOOSE_FILES, [upload])
+        if errors:
+            refused.extend(errors)
+        else:
+            checked.append((upload, descriptions[0]))
+    return checked, refused
+
+
+def _text(body: str, refused: list[str]) -> str:
+    """The message text, with the refused attachments listed and cut to what a message holds."""
+    text = (body or "").strip() or "(Courriel sans texte.)"
+    note = ""
+    if refused:
+        note = "\n\nPièces jointes non gardées :\n" + "\n".join(f"- {r}" for r in refused)
+    room = MAX_TEXT - len(note)
+    if len(text) > room:
+        text = text[: room - 40].rstrip() + "\n[… courriel tronqué, original conservé]"
+    return (text + note)[:MAX_TEXT]
+
+
+@transaction.atomic
+def receive_email_reply(
+    *, request: Request, actor: Actor, body: str, files: list[Any] | None = None
+) -> Message:
+    """The person wrote by e-mail about their request.
+
+    While the request is open this is `reply_as_person` (a request waiting for them goes back
+    to the agents). Once it is finished the message still lands, without moving the request:
+    a "thank you" must not reopen a file, and an agent reading it decides.
+    """
+    checked, refused = check_tolerantly(files or [])
+    text = _text(body, refused)
+    request = lock(request)
+    state = workflow_for(request.service).state(request.state)
+    if state.public_status in ("ongoing", "action_needed"):
+        return reply_as_person(
+            request=request, actor=actor, body=text,
+            files=[upload for upload, _ in checked], channel=EMAIL,
+        )  # fmt: skip
+    message = Message.objects.create(
+        request=request, author_type=Message.Author.PERSON, body=text, channel=EMAIL
+    )
+    store_files(request, checked, message=message)
+    append(
+        events.PERSON_REPLIED, request, actor, visible=True, channel=EMAIL,
+        message=message.pk, source=state.name, target=state.name, after_end=True,
+    )  # fmt: skip
+    return message
+
+
+@transaction.atomic
+def file_email_for_triage(
+    *,
+    service: Service,
+    authority: Authority,
+    person: Person,
+    actor: Actor,
+    subject: str,
+    body: str,
+    sender: str,
+    files: list[Any] | None = None,
+    received_at: datetime | None = None,
+) -> Request:
+    """A new request from an e-mail sent to `authority`'s address, waiting to be qualified.
+
+    The authority is the one the e-mail was addressed to (the competence map needs a place,
+    which an e-mail rarely gives), its routing rules pick the team; the place is the
+    authority's commune, if it is one. `service` is the triage
+    service, unpublished so the portal never offers it. Raises IntakeError (French).
+    """
+    checked, refused = check_tolerantly(files or [])
+    form_data = {
+        "objet": " ".join((subject or "").split())[:200] or "(sans objet)",
+        "message": _text(body, refused),
+        "expediteur": sender[:254],
+    }
+    errors: dict[str, list[str]] = {}
+    if not service.accepts_requests:
+        errors["service"] = ["Ce service ne permet pas de déposer une demande."]
+    if not authority.is_active:
+        errors["authority"] = [f"{authority.name} n'est pas active sur la plateforme."]
+    if person.merged_into_id is not None:
+        person = person.merged_into
+    cleaned = _validated_form(service, form_data, None, errors)
+    if errors:
+        raise IntakeError(errors)
+    destination = route(
+        service=service, commune=None, authority=authority,
+        person_category=person.category, form_data=cleaned,
+    )  # fmt: skip
+    workflow = workflow_for(service)
+    request = _create_with_unique_reference(
+        service=service, authority=authority, team=destination.team, person=person,
+        channel=EMAIL, state=workflow.initial,
+        public_status=workflow.state(workflow.initial).public_status,
+        summary=_summary(service, cleaned), form_data=cleaned,
+        commune=authority.commune, received_at=received_at or clock.now(),
+    )  # fmt: skip
+    store_files(request, checked, field_name="pieces_jointes")
+    append(
+        events.RECEIVED, request, actor, visible=True, channel=EMAIL,
+        reference=request.reference, service=service.slug,
+        team=destination.team.slug if destination.team else "",
+        routed_by="inbound_address", rule=destination.rule.pk if destination.rule else None,
+        refused_attachments=len(refused),
+    )  # fmt: skip
+    return request

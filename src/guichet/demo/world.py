@@ -18,6 +18,7 @@ from guichet.authorities.models import AgentMembership, Authority, CompetenceAss
 from guichet.catalogue import actions as catalogue_actions
 from guichet.catalogue.models import Service
 from guichet.core.journal import Actor
+from guichet.demo.agendas import build_agendas
 from guichet.demo.population import build_population
 from guichet.territory import selectors as territory
 from guichet.territory.models import Departement, Intercommunality
@@ -103,6 +104,7 @@ def build_world(*, population: int = 3000, seed: int = 2026, progress=None) -> W
         count=population, seed=seed, actor=actor, commune_codes=list(DEMO_COMMUNES),
         progress=lambda done, total: tick("population", done, total),
     )  # fmt: skip
+    build_agendas(actor, seed=seed)  # after the population: it books some of its people
     return report
 
 

@@ -1,0 +1,237 @@
+"""Every write on appointments: book, cancel, move, mark attended or absent.
+
+Each runs in one transaction and appends one journal event (`appointment.*`, with the linked
+request's id as case_id). A slot is held by SlotClaim rows under a unique (desk, start)
+constraint: when two people take the last desk of a slot at once, the second insert fails and
+the second person is told the slot was just taken.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+
+from guichet.appointments import notify, slots
+from guichet.appointments.models import Appointment, AppointmentType, Desk, SlotClaim
+from guichet.appointments.text import fr_moment
+from guichet.cases.references import new_reference
+from guichet.core import calendar, clock, journal
+from guichet.core.journal import Actor
+
+BOOKED = "appointment.booked"
+CANCELLED = "appointment.cancelled"
+MOVED = "appointment.moved"
+ATTENDED = "appointment.attended"
+NO_SHOW = "appointment.no_show"
+REMINDER_QUEUED = "appointment.reminder_queued"
+
+Status = Appointment.Status
+
+
+class AppointmentError(ValueError):
+    """A booking, change or cancellation refused, with a French message for the person."""
+
+
+class SlotTaken(AppointmentError):
+    pass
+
+
+TAKEN = slots.TAKEN
+
+
+def _event(kind: str, appointment: Appointment, actor: Actor, **payload) -> None:
+    journal.append(
+        kind=kind,
+        actor=actor,
+        channel=appointment.channel if kind == BOOKED else "",
+        authority_id=appointment.type.place.authority_id,
+        person_id=appointment.person_id,
+        case_id=appointment.request_id,
+        subject=appointment,
+        visible_to_person=True,
+        payload={
+            "reference": appointment.reference,
+            "type": appointment.type.name,
+            "start": appointment.start.isoformat(),
+            "desk": appointment.desk.name,
+            **payload,
+        },
+    )
+
+
+def _claim(appointment: Appointment, desks: list[Desk]) -> None:
+    """Hold the appointment's grid units on the first desk that still has them all."""
+    new = appointment.pk is None
+    for desk in desks:
+        try:
+            with transaction.atomic():  # a savepoint: a lost race leaves nothing behind
+                appointment.desk = desk
+                if appointment.pk is None:
+                    appointment.save()
+                else:
+                    appointment.save(update_fields=["desk", "start", "end", "updated_at"])
+                SlotClaim.objects.bulk_create(
+                    SlotClaim(desk=desk, start=unit, appointment=appointment)
+                    for unit in slots.units(appointment.start, appointment.end)
+                )
+                return
+        except IntegrityError:
+            if new:  # the row was rolled back with the savepoint
+                appointment.pk = None
+                appointment._state.adding = True
+    raise SlotTaken(TAKEN)
+
+
+def _desks_for(appointment_type, start, desk, ignore=None) -> list[Desk]:
+    reason = slots.unbookable_reason(appointment_type, start, ignore=ignore)
+    if reason:
+        raise AppointmentError(reason)
+    free = slots.free_desks(appointment_type, start, ignore=ignore)
+    if desk is not None:
+        if desk.place_id != appointment_type.place_id:
+            raise AppointmentError("Ce guichet n'appartient pas à ce lieu d'accueil.")
+        free = [d for d in free if d.pk == desk.pk]
+    if not free:
+        raise SlotTaken(TAKEN)
+    return free
+
+
+def _locked(appointment: Appointment) -> Appointment:
+    return (
+        Appointment.objects.select_for_update()
+        .select_related("type__place__authority", "desk", "person")
+        .get(pk=appointment.pk)
+    )
+
+
+@transaction.atomic
+def book_appointment(
+    *,
+    appointment_type: AppointmentType,
+    start: datetime,
+    person,
+    actor: Actor,
+    channel: str = Appointment.Channel.WEB,
+    agent=None,
+    desk: Desk | None = None,
+    request=None,
+) -> Appointment:
+    """Book `person` on a free desk (or `desk`) at `start`; raises AppointmentError/SlotTaken.
+
+    Queues the confirmation (e-mail with its calendar file, SMS if wanted).
+    """
+    if channel not in Appointment.Channel.values:
+        raise AppointmentError(f"Canal inconnu : {channel}.")
+    if start.tzinfo is None:
+        raise AppointmentError("Ce créneau n'existe pas : choisissez un créneau proposé.")
+    desks = _desks_for(appointment_type, start, desk)
+    appointment = Appointment(
+        reference=f"RDV-{new_reference()}", secret=secrets.token_urlsafe(24),
+        type=appointment_type, person=person, start=start,
+        end=start + timedelta(minutes=appointment_type.duration_minutes),
+        channel=channel, booked_by=agent, request=request,
+    )  # fmt: skip
+    _claim(appointment, desks)
+    _event(BOOKED, appointment, actor, agent=agent.get_username() if agent else "")
+    notify.queue(appointment, "booked", key=f"appointment:{appointment.pk}:booked")
+    return appointment
+
+
+def _ensure_changeable(appointment: Appointment, verb: str) -> None:
+    if appointment.status != Status.BOOKED:
+        raise AppointmentError(
+            f"Ce rendez-vous est {appointment.get_status_display()} : il ne peut plus être {verb}."
+        )
+    if appointment.start <= clock.now():
+        raise AppointmentError(f"Ce rendez-vous est passé : il ne peut plus être {verb}.")
+
+
+@transaction.atomic
+def cancel_appointment(*, appointment: Appointment, actor: Actor, reason: str = "") -> Appointment:
+    """Cancel a booked, future appointment and free its slot."""
+    appointment = _locked(appointment)
+    _ensure_changeable(appointment, "annulé")
+    appointment.claims.all().delete()
+    appointment.status = Status.CANCELLED
+    appointment.sequence += 1
+    appointment.save(update_fields=["status", "sequence", "updated_at"])
+    _event(CANCELLED, appointment, actor, reason=reason[:500])
+    notify.queue(appointment, "cancelled", key=f"appointment:{appointment.pk}:cancelled")
+    return appointment
+
+
+@transaction.atomic
+def move_appointment(
+    *, appointment: Appointment, start: datetime, actor: Actor, desk: Desk | None = None
+) -> Appointment:
+    """Move a booked appointment to `start` (same type and reference), atomically: if the new
+    slot is refused, the old one is kept."""
+    appointment = _locked(appointment)
+    _ensure_changeable(appointment, "modifié")
+    if start.tzinfo is None:
+        raise AppointmentError("Ce créneau n'existe pas : choisissez un créneau proposé.")
+    if start == appointment.start and (desk is None or desk.pk == appointment.desk_id):
+        raise AppointmentError("Votre rendez-vous est déjà à ce créneau.")
+    previous_start, previous_desk = appointment.start, appointment.desk.name
+    desks = _desks_for(appointment.type, start, desk, ignore=appointment)
+    appointment.claims.all().delete()
+    appointment.start = start
+    appointment.end = start + timedelta(minutes=appointment.type.duration_minutes)
+    _claim(appointment, desks)
+    appointment.sequence += 1
+    fields = ["sequence", "updated_at"]
+    if calendar.local_date(previous_start) != calendar.local_date(start):
+        appointment.reminder_queued_at = None  # the new day deserves its own reminder
+        fields.append("reminder_queued_at")
+    appointment.save(update_fields=fields)
+    _event(
+        MOVED, appointment, actor,
+        previous_start=previous_start.isoformat(), previous_desk=previous_desk,
+    )  # fmt: skip
+    notify.queue(
+        appointment, "moved", key=f"appointment:{appointment.pk}:moved:{appointment.sequence}"
+    )
+    return appointment
+
+
+def _mark(appointment: Appointment, actor: Actor, status: str, kind: str) -> Appointment:
+    appointment = _locked(appointment)
+    if appointment.status != Status.BOOKED:
+        raise AppointmentError(f"Ce rendez-vous est déjà {appointment.get_status_display()}.")
+    if calendar.local_date(appointment.start) > calendar.local_date(clock.now()):
+        raise AppointmentError(
+            f"Ce rendez-vous est prévu le {fr_moment(appointment.start)} : il ne peut pas "
+            "encore être marqué honoré ou absent."
+        )
+    appointment.status = status
+    appointment.save(update_fields=["status", "updated_at"])
+    _event(kind, appointment, actor)
+    return appointment
+
+
+@transaction.atomic
+def mark_attended(*, appointment: Appointment, actor: Actor) -> Appointment:
+    return _mark(appointment, actor, Status.DONE, ATTENDED)
+
+
+@transaction.atomic
+def mark_no_show(*, appointment: Appointment, actor: Actor) -> Appointment:
+    return _mark(appointment, actor, Status.NO_SHOW, NO_SHOW)
+
+
+@transaction.atomic
+def queue_reminder(*, appointment: Appointment, actor: Actor) -> bool:
+    """Queue the day-before reminder once; False when it was already queued."""
+    appointment = _locked(appointment)
+    if appointment.status != Status.BOOKED or appointment.reminder_queued_at is not None:
+        return False
+    appointment.reminder_queued_at = clock.now()
+    appointment.save(update_fields=["reminder_queued_at", "updated_at"])
+    _event(REMINDER_QUEUED, appointment, actor)
+    notify.queue(
+        appointment, "reminder",
+        key=f"appointment:{appointment.pk}:reminder:{appointment.start.isoformat()}",
+    )  # fmt: skip
+    return True

@@ -29,6 +29,7 @@ EXPECTED = {
         "hand_off",
         "view_dashboards",
         "manage_routing",
+        "broadcast",
     },
     Role.ADMINISTRATOR: set(PERMISSIONS),
 }

@@ -31,6 +31,7 @@ PERMISSIONS: dict[str, Role] = {
     "hand_off": Role.CASE_HANDLER,  # pass a case to another team or authority
     "view_dashboards": Role.MANAGER,  # service-level, satisfaction and journey dashboards
     "manage_routing": Role.MANAGER,  # routing rules, teams' queues, reassignment
+    "broadcast": Role.MANAGER,  # send information messages to the territory's persons
     "manage_agents": Role.ADMINISTRATOR,  # add agents, change roles and teams
     "manage_competences": Role.ADMINISTRATOR,  # record transfers and delegations
     "manage_settings": Role.ADMINISTRATOR,  # branding, channels, promises

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from guichet.authorities.models import Authority
@@ -35,6 +36,8 @@ class Notification(models.Model):
     subject = models.CharField("objet", max_length=200, blank=True)
     text = models.TextField("texte")
     html = models.TextField("HTML", blank=True)
+    # An iCalendar file sent as an attachment (appointments); empty for most messages.
+    ics = models.TextField("invitation iCalendar", blank=True, default="")
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField("tentatives", default=0)
     next_attempt_at = models.DateTimeField("prochaine tentative")
@@ -45,6 +48,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
     provider_message_id = models.CharField(max_length=200, blank=True)
+    broadcast = models.ForeignKey(
+        "Broadcast", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = "notification"
@@ -73,3 +79,45 @@ class MessageTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.authority} — {self.get_message_kind_display()}"
+
+
+class Broadcast(models.Model):
+    """An information message sent by an authority to a segment: its queueing and its history.
+
+    Written when the agent confirms; the queueing (possibly 100,000 rows) runs after, batch by
+    batch, moving `queued` up to `total` so the screen can show progress.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "en attente"
+        QUEUEING = "queueing", "mise en file en cours"
+        QUEUED = "queued", "mise en file terminée"
+        FAILED = "failed", "échec de la mise en file"
+
+    authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name="envoyée par",
+    )  # fmt: skip
+    message = models.TextField("message")
+    channels = models.JSONField("canaux", default=list)
+    # The segment as chosen: commune ids and person categories (empty: the whole territory).
+    communes = models.JSONField("communes", default=list, blank=True)
+    categories = models.JSONField("catégories", default=list, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField("audience prévue", default=0)
+    queued = models.PositiveIntegerField("messages mis en file", default=0)
+    error = models.TextField("erreur", blank=True)
+    created_at = models.DateTimeField("créée le")
+    finished_at = models.DateTimeField("terminée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "diffusion"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.authority} — {self.created_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else min(100, self.queued * 100 // self.total)

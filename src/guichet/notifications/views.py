@@ -27,7 +27,11 @@ def opt_out(request, token: str):
     person_id = optout.person_id_from(token)
     person = Person.objects.filter(pk=person_id, merged_into__isnull=True).first()
     if person is None:
-        raise Http404("Lien de désabonnement invalide.")
+        return render(
+            request, "portal/not_found.html",
+            {"title": "Lien invalide", "message": "Ce lien de désabonnement n'est pas valide."},
+            status=404,
+        )  # fmt: skip
     done = False
     if request.method == "POST":
         record_consent(
@@ -35,7 +39,11 @@ def opt_out(request, token: str):
             granted=False, source="lien de désabonnement",
         )  # fmt: skip
         done = True
-    return render(request, "notifications/opt_out.html", {"done": done, "title": "Désabonnement"})
+    return render(
+        request,
+        "notifications/opt_out.html",
+        {"done": done, "title": "Désabonnement", "token": token},
+    )
 
 
 @login_required

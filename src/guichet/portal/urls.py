@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guichet.portal.views import account, catalogue, intake, tracking
+from guichet.portal.views import account, catalogue, intake, preferences, tracking
 
 app_name = "portal"
 urlpatterns = [
@@ -22,4 +22,10 @@ urlpatterns = [
     path("connexion/lien/<str:token>/", account.sign_in_link, name="sign_in_link"),
     path("deconnexion/", account.sign_out, name="sign_out"),
     path("mes-demandes/", account.my_requests, name="my_requests"),
+    path("mon-compte/notifications/", preferences.signed_in, name="preferences"),
+    path(
+        "mon-compte/notifications/lien/<str:token>/",
+        preferences.from_link,
+        name="preferences_link",
+    ),
 ]

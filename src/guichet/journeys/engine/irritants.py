@@ -4,15 +4,14 @@
 
 Speed (10 M events is the target, see benchmarks/journeys.py): the events are already sorted by
 (case, time, arrival), so a case is a run of rows. Every per-case figure is a segmented reduction
-over those runs (numpy `reduceat`/`bincount` on integer arrays) instead of a hash `group_by` or an
-`over()` window on string keys, and each string column is hashed once and then compared as
-integers. The hash stands for the string: two distinct names of a log (kinds, states, channels,
-owners — a few dozen) sharing a 64-bit hash is the only way this could differ from comparing
-the strings, odds of about 1e-16.
+over those runs (numpy on integer arrays) instead of a hash `group_by` or an `over()` window on
+string keys; the categorical columns are compared through their category numbers, never their
+strings. The heavier half of the figures runs in a second thread (numpy releases the GIL).
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -31,6 +30,8 @@ from guichet.journeys.engine.log import (
     TIMESTAMP,
     WAITING_USER,
     EventLog,
+    has_case_ranks,
+    make_log,
 )
 
 DAY = 86_400.0
@@ -119,19 +120,45 @@ def _microseconds(moment: datetime) -> int:
     return (moment - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
 
 
-def _hashes(values: pl.Series) -> np.ndarray:
-    return values.hash().to_numpy()
+class _Codes:
+    """A categorical column as its integers per row, compared with names' integers.
 
+    The events' categorical columns use Polars' global categories: a string has the same
+    integer in every column and every frame, so a name is found by its integer without
+    reading any row's string.
+    """
 
-def _hash_of(*names: str) -> np.ndarray:
-    return pl.Series(names, dtype=pl.String).hash().to_numpy()
+    NULL = np.iinfo(np.uint32).max  # stands for null rows
 
+    def __init__(self, values: pl.Series) -> None:
+        if values.dtype != pl.Categorical:  # not the global categories: an EventLog by hand
+            values = values.cast(pl.String).cast(pl.Categorical)
+        physical = values.to_physical()
+        if physical.null_count():
+            physical = physical.fill_null(self.NULL)
+        self.values = physical.to_numpy()
 
-def _any_of(hashes: np.ndarray, *names: str) -> np.ndarray:
-    found = np.zeros(hashes.size, dtype=bool)
-    for value in _hash_of(*names):
-        found |= hashes == value
-    return found
+    def present(self) -> np.ndarray:
+        return self.values != self.NULL
+
+    def any_of(self, *names: str, rows: np.ndarray | None = None) -> np.ndarray:
+        """Per row (of `rows` only, if given), whether the value is one of `names`."""
+        values = self.values if rows is None else self.values[rows]
+        wanted = pl.Series(names, dtype=pl.Categorical).to_physical().to_numpy()
+        found = values == wanted[0]
+        for value in wanted[1:]:
+            found |= values == value
+        return found
+
+    def dense(self, picked: np.ndarray) -> np.ndarray:
+        """Codes 0..k-1 for the (non-null) values of the `picked` rows, for `_distinct`."""
+        values = self.values[picked]
+        if not values.size:
+            return values.astype(np.int64)
+        present = np.flatnonzero(np.bincount(values))
+        table = np.zeros(int(values.max()) + 1, dtype=np.int8 if present.size < 64 else np.int64)
+        table[present] = np.arange(present.size)
+        return table[values]
 
 
 def _run_starts(group: np.ndarray) -> np.ndarray:
@@ -147,43 +174,57 @@ class _Rows:
     """The events as integer arrays, one run of rows per case (the log's sort order)."""
 
     def __init__(self, events: pl.DataFrame) -> None:
-        if not events["case_id"].is_sorted():  # an EventLog built by hand, not by make_log
-            events = events.sort(["case_id", "timestamp", "event_id"], maintain_order=True)
+        if not has_case_ranks(events):  # an EventLog built by hand, not by make_log
+            events = make_log(events).events
         self.events = events
         self.n = events.height
-        self.case = events["case_id"].rle_id().to_numpy().astype(np.int64)
-        self.n_cases = int(self.case[-1]) + 1 if self.n else 0
-        self.starts = _run_starts(self.case)
-        self.ends = np.append(self.starts[1:] - 1, self.n - 1) if self.n else self.starts
+        lengths = events["case_id"].to_physical().rle().struct.field("len").to_numpy()
+        self.n_cases = lengths.size
+        self.case = np.repeat(np.arange(self.n_cases, dtype=np.int32), lengths)
+        self.bounds = np.zeros(self.n_cases + 1, dtype=np.int64)  # each case's first row, n
+        np.cumsum(lengths, out=self.bounds[1:])
+        self.starts = self.bounds[:-1]
+        self.ends = self.bounds[1:] - 1
         self.ts = events["timestamp"].to_physical().to_numpy()
-        kind = _hashes(events["kind"])
-        self.is_contact = _any_of(kind, CONTACT_RECORDED)
-        self.is_reply = _any_of(kind, PERSON_REPLIED)
-        self.is_hand_off = _any_of(kind, HANDED_OFF)
-        self.is_answer = _any_of(kind, SATISFACTION_ANSWERED)
-        self.is_inbound = _any_of(kind, *INBOUND_KINDS)
-        self.is_guichet = bool(_any_of(kind, RECEIVED).any())
-        self.has_state = events["state"].is_not_null().to_numpy()
-        self.state = _Codes(_hashes(events["state"]))
+        kind = _Codes(events["kind"])
+        self.is_contact = kind.any_of(CONTACT_RECORDED)
+        self.is_reply = kind.any_of(PERSON_REPLIED)
+        self.kind = kind
+        self.hand_offs = self.count(kind.any_of(HANDED_OFF))
+        self.is_guichet = bool(kind.any_of(RECEIVED).any())
+        self.state = _Codes(events["state"])
+        self.has_state = self.state.present()
         self.is_wait = self.state.any_of(WAITING_USER)
-        self.is_terminal = self.state.any_of(*TERMINAL_STATES)
-        self.is_closed = self.state.any_of("closed")
-        self.ends_waiting = self.state.any_of("cancelled", "closed")
-        self.reopening = (
+        # Only the flags read several times are kept (10 M events: 10 MB each).
+        self.reopens = self.count(
             self.has_state
-            & _any_of(_hashes(events["source_state"]), *REOPENABLE_STATES)
-            & ~self.is_terminal
+            & _Codes(events["source_state"]).any_of(*REOPENABLE_STATES)
+            & ~self.state.any_of(*TERMINAL_STATES)
         )
+
+    def blocks(self, size: int = 2_000_000) -> list[tuple[int, int]]:
+        """Row ranges of about `size` rows made of whole cases: the heaviest figures are
+        computed block by block, so their temporary arrays stay small (10 M events)."""
+        cuts = np.unique(np.searchsorted(self.bounds, np.arange(0, self.n, size), side="left"))
+        edges = [*(int(self.bounds[c]) for c in cuts if c < self.n_cases), self.n]
+        return [(low, high) for low, high in zip(edges[:-1], edges[1:], strict=True) if high > low]
 
     def count(self, flags: np.ndarray) -> np.ndarray:
         """Per case, the number of rows flagged."""
-        return np.add.reduceat(flags, self.starts, dtype=np.int64) if self.n else self.case
+        if not self.n:
+            return np.zeros(0, dtype=np.int64)
+        running = np.cumsum(flags, dtype=np.int32)
+        return (running[self.ends] - running[self.starts] + flags[self.starts]).astype(np.int64)
 
     def last_index(self, flags: np.ndarray) -> np.ndarray:
         """Per case, the index of the last row flagged (-1: none)."""
-        if not self.n:
-            return self.case
-        return np.maximum.reduceat(np.where(flags, np.arange(self.n), -1), self.starts)
+        flagged = np.flatnonzero(flags)
+        if not flagged.size:
+            return np.full(self.n_cases, -1, dtype=np.int64)
+        # The last flagged row before the next case's first row, if it is in this case.
+        position = np.searchsorted(flagged, self.bounds[1:]) - 1
+        last = flagged[np.maximum(position, 0)]
+        return np.where((position >= 0) & (last >= self.starts), last, -1)
 
 
 def _reduce(ufunc, values: np.ndarray, group: np.ndarray, n_groups: int, empty) -> np.ndarray:
@@ -195,51 +236,10 @@ def _reduce(ufunc, values: np.ndarray, group: np.ndarray, n_groups: int, empty) 
     return out
 
 
-class _Codes:
-    """Hashed values and dense codes 0..k-1 for them.
-
-    Logs have few distinct kinds, states, channels or owners: a sample finds them, a mask of
-    the hash's low bits that keeps them apart turns every row's code into one array look-up,
-    and every row is checked against its code's hash (a value the sample missed falls back to
-    the exact distinct values of all rows).
-    """
-
-    def __init__(self, hashes: np.ndarray) -> None:
-        self.hashes = hashes
-        sample = hashes[:: max(1, hashes.size // 65_536)]
-        for distinct in (np.unique(sample), np.sort(pl.Series(hashes).unique().to_numpy())):
-            codes = self._looked_up(distinct)
-            if codes is not None:
-                self.distinct, self.codes = distinct, codes
-                return
-        self.distinct, inverse = np.unique(hashes, return_inverse=True)
-        self.codes = inverse.astype(np.int64)
-
-    def _looked_up(self, distinct: np.ndarray) -> np.ndarray | None:
-        if not self.hashes.size or distinct.size >= 64:
-            return None
-        for bits in range(max(1, int(distinct.size - 1).bit_length()), 17):
-            slots = distinct & np.uint64((1 << bits) - 1)
-            if np.unique(slots).size == distinct.size:
-                table = np.full(1 << bits, -1, dtype=np.int64)
-                table[slots] = np.arange(distinct.size)
-                codes = table[self.hashes & np.uint64((1 << bits) - 1)]
-                if (codes >= 0).all() and (distinct[codes] == self.hashes).all():
-                    return codes
-                return None
-        return None
-
-    def any_of(self, *names: str) -> np.ndarray:
-        return np.isin(self.distinct, _hash_of(*names))[self.codes]
-
-    def __getitem__(self, picked: np.ndarray) -> np.ndarray:
-        return self.codes[picked]
-
-
 def _distinct(group: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarray:
     """Per group (sorted), the number of distinct codes."""
     if codes.size and codes.max() < 63:
-        masks = _reduce(np.bitwise_or, np.left_shift(1, codes), group, n_groups, 0)
+        masks = _reduce(np.bitwise_or, np.left_shift(1, codes, dtype=np.int64), group, n_groups, 0)
         return pl.Series(masks).bitwise_count_ones().cast(pl.UInt32).to_numpy()
     frame = pl.DataFrame({"g": group, "c": codes}).group_by("g").agg(pl.col("c").n_unique())
     out = np.zeros(n_groups, dtype=np.uint32)
@@ -266,50 +266,68 @@ def _revisited(
 
 
 def _per_case(rows: _Rows, t: Thresholds, as_of: int) -> pl.DataFrame:
-    events, n_cases, ts = rows.events, rows.n_cases, rows.ts
-    ends = rows.ends
+    ts, ends = rows.ts, rows.ends
     states = rows.count(rows.has_state)
     no_state = states == 0
     last_state = rows.last_index(rows.has_state)
-    outcome = rows.last_index(rows.has_state & ~rows.is_closed)
-    terminal_end = (last_state >= 0) & rows.is_terminal[last_state]
+    outcome = rows.last_index(rows.has_state & ~rows.state.any_of("closed"))
+    terminal_end = (last_state >= 0) & rows.state.any_of(*TERMINAL_STATES, rows=last_state)
     end = np.where(terminal_end, ts[last_state], as_of) if rows.is_guichet else ts[ends]
 
-    channel = events["channel"].is_not_null().to_numpy()
-    picked = np.flatnonzero(channel)
-    codes = _Codes(_hashes(events["channel"])[picked]).codes
-    inbound = rows.is_inbound[picked]
+    # Half of the work in a second thread: numpy releases the GIL in its loops, so both cores
+    # work (Polars does the same inside each of its calls).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        elsewhere = pool.submit(_heavy_figures, rows, t, as_of, end)
+        frame = _light_figures(rows, t, as_of, last_state, outcome, no_state)
+        frame = frame.with_columns(**elsewhere.result())
+    return _finish(rows, t, frame, last_state, outcome)
 
-    frame = pl.DataFrame(
+
+def _heavy_figures(rows: _Rows, t: Thresholds, as_of: int, end: np.ndarray) -> dict:
+    return {
+        "rework": _rework(rows),
+        "max_silence_seconds": _silences(rows, end) / _US,
+        "abandoned": _abandonment(rows, t, as_of),
+    }
+
+
+def _light_figures(rows, t, as_of, last_state, outcome, no_state) -> pl.DataFrame:
+    events, n_cases, ends = rows.events, rows.n_cases, rows.ends
+    channels = _Codes(events["channel"])
+    picked = np.flatnonzero(channels.present())
+    codes = channels.dense(picked)
+    inbound = rows.kind.any_of(*INBOUND_KINDS, rows=picked)
+    return pl.DataFrame(
         {
             "started_at": events["timestamp"].gather(rows.starts),
             "last_event_at": events["timestamp"].gather(ends),
             "events": (ends - rows.starts + 1).astype(np.uint32),
             "contacts": rows.count(rows.is_contact).astype(np.uint32),
-            "hand_offs": rows.count(rows.is_hand_off).astype(np.uint32),
+            "hand_offs": rows.hand_offs.astype(np.uint32),
             "inbound_channels": _distinct(rows.case[picked[inbound]], codes[inbound], n_cases),
             "channels": _distinct(rows.case[picked], codes, n_cases),
             "_last_state": last_state,
             "_outcome": outcome,
             "asked_user": rows.count(rows.is_wait) > 0,
-            "reopens": rows.count(rows.reopening).astype(np.uint32),
+            "reopens": rows.reopens.astype(np.uint32),
             "user_wait_seconds": _user_wait(rows, as_of) / _US,
-            "rework": _rework(rows),
             "ping_pong": _ping_pong(rows),
             "contact_burst": _contact_bursts(rows, t),
-            "max_silence_seconds": _silences(rows, end) / _US,
-            "abandoned": _abandonment(rows, t, as_of),
             "_no_state": no_state,
         }
     )
+
+
+def _finish(rows: _Rows, t: Thresholds, frame: pl.DataFrame, last_state, outcome):
+    events = rows.events
     picked = pl.col("_last_state")
     state_rows = {
-        "last_state": events["state"].gather(np.clip(last_state, 0, None)),
+        "last_state": events["state"].gather(np.clip(last_state, 0, None)).cast(pl.String),
         "last_state_at": events["timestamp"].gather(np.clip(last_state, 0, None)),
-        "outcome": events["state"].gather(np.clip(outcome, 0, None)),
+        "outcome": events["state"].gather(np.clip(outcome, 0, None)).cast(pl.String),
     }
     frame = frame.with_columns(
-        case_id=events["case_id"].gather(rows.starts),
+        case_id=events["case_id"].gather(rows.starts).cast(pl.String),
         last_state=pl.when(picked >= 0).then(pl.lit(state_rows["last_state"])),
         last_state_at=pl.when(picked >= 0).then(pl.lit(state_rows["last_state_at"])),
         outcome=pl.when(pl.col("_outcome") >= 0).then(pl.lit(state_rows["outcome"])),
@@ -331,29 +349,30 @@ def _attach(cases: pl.DataFrame, per_case: pl.DataFrame) -> pl.DataFrame:
 
 def _user_wait(rows: _Rows, as_of: int) -> np.ndarray:
     """Per case, microseconds spent in waiting_user: until the next state, or as_of."""
-    picked = np.flatnonzero(rows.has_state)
-    case, ts = rows.case[picked], rows.ts[picked]
-    following = np.full(picked.size, as_of, dtype=np.int64)
-    same = case[1:] == case[:-1]
-    following[:-1] = np.where(same, ts[1:], as_of)
-    waiting = rows.is_wait[picked]
-    return np.bincount(case[waiting], (following - ts)[waiting], minlength=rows.n_cases)
+    states = np.flatnonzero(rows.has_state)
+    position = np.flatnonzero(rows.is_wait[states])  # the waits, among the state rows
+    waits = states[position]
+    following = states[np.minimum(position + 1, states.size - 1)]
+    same = (position + 1 < states.size) & (rows.case[following] == rows.case[waits])
+    until = np.where(same, rows.ts[following], as_of)
+    case = rows.case[waits]
+    return np.bincount(case, (until - rows.ts[waits]), minlength=rows.n_cases)
 
 
 def _rework(rows: _Rows) -> np.ndarray:
     """A state entered twice, not counting the return from waiting for the user (that is the
     ordinary question and answer, measured as user waiting time)."""
     picked = np.flatnonzero(rows.has_state & ~rows.is_wait)
-    return _revisited(rows, picked, rows.state[picked], adjacent_rows=False)
+    return _revisited(rows, picked, rows.state.dense(picked), adjacent_rows=False)
 
 
 def _ping_pong(rows: _Rows) -> np.ndarray:
     """The case goes back to an authority or a team that held it before."""
     found = np.zeros(rows.n_cases, dtype=bool)
     for column in ("authority", "team"):
-        values = rows.events[column]
-        picked = np.flatnonzero(values.is_not_null().to_numpy())
-        codes = _Codes(_hashes(values)[picked]).codes
+        owners = _Codes(rows.events[column])
+        picked = np.flatnonzero(owners.present())
+        codes = owners.dense(picked)
         found |= _revisited(rows, picked, codes, adjacent_rows=True)
     return found
 
@@ -373,23 +392,30 @@ def _contact_bursts(rows: _Rows, t: Thresholds) -> np.ndarray:
 def _silences(rows: _Rows, end: np.ndarray) -> np.ndarray:
     """Per case, the longest time (µs) between two points of {events the user sees} ∪ {end},
     the end being the case's end (or as_of when open)."""
-    picked = np.flatnonzero(rows.events["visible"].fill_null(True).to_numpy())
-    if not picked.size:
-        return np.zeros(rows.n_cases, dtype=np.int64)
+    visible = rows.events["visible"].fill_null(True).to_numpy()
+    out = np.zeros(rows.n_cases, dtype=np.int64)
+    for low, high in rows.blocks():
+        picked = np.flatnonzero(visible[low:high]) + low
+        if picked.size:
+            _block_silences(rows, end, picked, out)
+    return out
+
+
+def _block_silences(rows: _Rows, end: np.ndarray, picked: np.ndarray, out: np.ndarray) -> None:
     case, ts = rows.case[picked], rows.ts[picked]
+    del picked
     e = end[case]
-    previous = np.empty_like(ts)
-    previous[0], previous[1:] = ts[0], ts[:-1]
-    gaps = ts - previous
-    split = np.flatnonzero((previous < e) & (e < ts))  # the end falls inside this gap
-    gaps[split] = np.maximum(e[split] - previous[split], ts[split] - e[split])
+    gaps = np.empty_like(ts)
+    gaps[0] = 0
+    np.subtract(ts[1:], ts[:-1], out=gaps[1:])
+    # The end falls inside this gap: it splits it in two.
+    split = np.flatnonzero((ts[:-1] < e[1:]) & (e[1:] < ts[1:])) + 1
+    gaps[split] = np.maximum(e[split] - ts[split - 1], ts[split] - e[split])
     first = _run_starts(case)
     gaps[first] = np.maximum(ts[first] - e[first], 0)
     last = np.append(first[1:] - 1, ts.size - 1)
     gaps[last] = np.maximum(gaps[last], e[last] - ts[last])
-    out = np.zeros(rows.n_cases, dtype=np.int64)
     out[case[first]] = np.maximum.reduceat(gaps, first)
-    return out
 
 
 def _abandonment(rows: _Rows, t: Thresholds, as_of: int) -> np.ndarray:
@@ -399,26 +425,35 @@ def _abandonment(rows: _Rows, t: Thresholds, as_of: int) -> np.ndarray:
     An episode runs from entering waiting_user to the next entry into it (or the case's end);
     what it turned into is the state after the one that opened it.
     """
-    picked = np.flatnonzero(rows.has_state | rows.is_reply)
+    found = np.zeros(rows.n_cases, dtype=bool)
+    for low, high in rows.blocks():
+        picked = np.flatnonzero(rows.has_state[low:high] | rows.is_reply[low:high]) + low
+        if picked.size:
+            found |= _block_abandonment(rows, t, as_of, picked)
+    return found
+
+
+def _block_abandonment(rows: _Rows, t: Thresholds, as_of: int, picked: np.ndarray) -> np.ndarray:
     case = rows.case[picked]
     waits = rows.is_wait[picked]
     opens = waits.copy()
     opens[0:1] = True
     opens[1:] |= case[1:] != case[:-1]
-    episode = np.cumsum(opens) - 1
+    episode = np.cumsum(opens, dtype=np.int32) - 1
     starts = np.flatnonzero(opens & waits)
     if not starts.size:
         return np.zeros(rows.n_cases, dtype=bool)
     answered = np.bincount(episode[rows.is_reply[picked]], minlength=episode[-1] + 1) > 0
     has_state = rows.has_state[picked]
-    state_rank = np.cumsum(has_state) - 1  # starts are states: their next state is rank + 1
+    # Starts are states: their next state is rank + 1.
+    state_rank = np.cumsum(has_state, dtype=np.int32) - 1
     state_positions = np.flatnonzero(has_state)
     following = state_rank[starts] + 1
     inside = following < state_positions.size
     then = np.where(inside, state_positions[np.minimum(following, state_positions.size - 1)], 0)
     inside &= episode[then] == episode[starts]
-    ends_waiting = rows.ends_waiting[picked][then] & inside
-    since = rows.ts[picked][starts]
+    ends_waiting = rows.state.any_of("cancelled", "closed", rows=picked[then]) & inside
+    since = rows.ts[picked[starts]]
     stale = ~inside & ((as_of - since) / _US >= t.abandonment_days * DAY)
     abandoned = ~answered[episode[starts]] & (ends_waiting | stale)
     return np.bincount(case[starts][abandoned], minlength=rows.n_cases) > 0
@@ -427,10 +462,11 @@ def _abandonment(rows: _Rows, t: Thresholds, as_of: int) -> np.ndarray:
 def _satisfaction(rows: _Rows, t: Thresholds) -> dict[str, pl.Series]:
     """Per case: whether the person answered the survey, was dissatisfied, the mean score
     (all null without an answer: "not asked" is not "satisfied")."""
+    is_answer = rows.kind.any_of(SATISFACTION_ANSWERED)
     answers = rows.events.select("satisfaction_resolved", "satisfaction_score").filter(
-        pl.Series(rows.is_answer)
+        pl.Series(is_answer)
     )
-    case = rows.case[rows.is_answer]
+    case = rows.case[is_answer]
     unhappy = answers.select(
         (
             (pl.col("satisfaction_resolved") == False)  # noqa: E712 (null means "not asked")

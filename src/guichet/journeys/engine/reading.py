@@ -10,11 +10,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.handler import ContentHandler
 
+import numpy as np
 import polars as pl
 from defusedxml.sax import parse as parse_xml
 
 from guichet.journeys.engine import columns as c
-from guichet.journeys.engine.log import TIMESTAMP, EventLog, make_log
+from guichet.journeys.engine.log import (
+    EVENT_SCHEMA,
+    TIMESTAMP,
+    EventLog,
+    case_starts,
+    conform,
+    sort_order,
+    sorted_log,
+)
 
 FORMATS = ("csv", "parquet", "xes")
 # Tried in order, each vectorised; the rare leftovers go through datetime.fromisoformat.
@@ -47,102 +56,191 @@ def read_log(path: str | Path) -> EventLog:
     if not path.exists():
         raise LogFileError(f"Fichier introuvable : {path}.")
     if kind == "xes":
-        frame, first_line = _read_xes(path), None
-    elif kind == "csv":
+        return log_from_frame(_read_xes(path), name=path.name, first_line=None)
+    if kind == "csv":
         try:
             frame = pl.read_csv(path, infer_schema=False)
         except (pl.exceptions.PolarsError, UnicodeDecodeError) as error:
             raise LogFileError(f"{path.name} : fichier CSV illisible ({error}).") from error
-        first_line = 2  # the header is line 1
-    else:
-        try:
-            frame = pl.read_parquet(path)
-        except (pl.exceptions.PolarsError, OSError) as error:
-            raise LogFileError(f"{path.name} : fichier Parquet illisible ({error}).") from error
-        first_line = 1
-    return log_from_frame(frame, name=path.name, first_line=first_line)
+        return log_from_frame(frame, name=path.name, first_line=2)  # the header is line 1
+    # Parquet is read lazily, one column at a time: a 10 M-event file never sits in memory
+    # whole, and the columns nothing reads (most `case:*` repeats) are never decoded.
+    try:
+        return _log_from_lazy(pl.scan_parquet(path), name=path.name, first_line=1)
+    except (pl.exceptions.PolarsError, OSError) as error:
+        raise LogFileError(f"{path.name} : fichier Parquet illisible ({error}).") from error
 
 
 def log_from_frame(frame: pl.DataFrame, *, name: str, first_line: int | None = 1) -> EventLog:
     """Map a frame with the standard columns to an EventLog (see columns.py)."""
-    missing = [column for column in c.REQUIRED if column not in frame.columns]
+    return _log_from_lazy(frame.lazy(), name=name, first_line=first_line)
+
+
+class _Source:
+    """The log's columns, read one by one; line numbers for messages, found only when needed."""
+
+    def __init__(self, frame: pl.LazyFrame, name: str, first_line: int | None) -> None:
+        self.frame = frame
+        self.name = name
+        self.columns = frame.collect_schema().names()
+        self.first_line = first_line or 1
+        self.height = 0  # known once the case column is read
+
+    def read(self, expr: pl.Expr, *, rechunk: bool = True) -> pl.Series:
+        # One chunk: gathering from the ~80 chunks of a 10 M-row Parquet column is 6× slower.
+        values = self.frame.select(expr).collect().to_series()
+        return values.rechunk() if rechunk else values
+
+    def lines(self, rows: pl.Series) -> pl.Series:
+        """The file line of each row index in `rows`."""
+        if "_line" in self.columns:
+            return self.read(pl.col("_line")).gather(rows)
+        return rows.cast(pl.Int64) + self.first_line
+
+    def refuse_empty(self, values: pl.Series, distinct: pl.Series, column: str) -> None:
+        """LogFileError naming the first line where `column` is empty (checked on `distinct`)."""
+        text = distinct.cast(pl.String)
+        if not (values.null_count() or (text.str.strip_chars() == "").any()):
+            return
+        empty = values.cast(pl.String).fill_null("").str.strip_chars() == ""
+        line = self.lines(empty.arg_true().head(1))[0]
+        raise LogFileError(f"{self.name}, ligne {line}, colonne « {column} » : valeur vide.")
+
+
+def _log_from_lazy(frame: pl.LazyFrame, *, name: str, first_line: int | None) -> EventLog:
+    source = _Source(frame, name, first_line)
+    missing = [column for column in c.REQUIRED if column not in source.columns]
     if missing:
         names = ", ".join(f"« {m} »" for m in missing)
         raise LogFileError(
             f"{name} : colonne obligatoire absente : {names} (ligne d'en-tête). "
             f"Colonnes attendues : {', '.join(c.REQUIRED)}."
         )
-    line_numbers = (
-        frame["_line"]
-        if "_line" in frame.columns
-        else pl.int_range(frame.height, eager=True) + (first_line or 1)
-    )
-    for column in (c.CASE_ID, c.ACTIVITY):
-        empty = frame[column].cast(pl.String).fill_null("").str.strip_chars() == ""
-        if empty.any():
-            line = line_numbers.filter(empty)[0]
-            raise LogFileError(f"{name}, ligne {line}, colonne « {column} » : valeur vide.")
+    case_id = source.read(pl.col(c.CASE_ID).cast(pl.String))
+    source.height = case_id.len()
+    activity = source.read(_categorical(c.ACTIVITY, source))
+    source.refuse_empty(activity, activity.unique(), c.ACTIVITY)
     timestamps = parse_timestamps(
-        frame[c.TIMESTAMP], lines=line_numbers, name=name, column=c.TIMESTAMP
+        source.read(pl.col(c.TIMESTAMP)), lines=source, name=name, column=c.TIMESTAMP
     )
-    events = pl.DataFrame(
-        {
-            "event_id": pl.int_range(frame.height, eager=True, dtype=pl.Int64),
-            "case_id": frame[c.CASE_ID].cast(pl.String),
-            "activity": frame[c.ACTIVITY].cast(pl.String),
-            "timestamp": timestamps,
-        }
-    )
+    event_id = pl.int_range(case_id.len(), eager=True, dtype=pl.Int64)
+    order = sort_order(case_id, timestamps, event_id)
+    source.refuse_empty(case_id, order.distinct, c.CASE_ID)
+    del case_id
+
+    def sorted_(values: pl.Series) -> pl.Series:
+        return values if order.rows is None else values.gather(order.rows)
+
+    # Built sorted column by column: the unsorted copy of one column at a time, not of all.
+    events = {
+        "event_id": event_id if order.rows is None else order.rows.cast(pl.Int64),
+        "case_id": order.case_id,
+        "activity": sorted_(activity),
+        "timestamp": sorted_(timestamps),
+    }
+    del activity, timestamps
     optional = {c.RESOURCE: "resource", c.CHANNEL: "channel", **c.GUICHET_EVENT_COLUMNS}
-    extra = []
-    for source, target in optional.items():
-        if source in frame.columns:
-            values = frame[source]
-            if target == "visible" or target == "satisfaction_resolved":
-                values = _booleans(values)
-            extra.append(values.alias(target))
-    events = events.with_columns(extra) if extra else events
-    if "kind" not in events.columns:
-        events = events.with_columns(kind=pl.col("activity"), state=pl.col("activity"))
-    return make_log(events, _cases(frame, line_numbers, name), origin=name)
+    # Strings first: their copies (16 bytes a row) are the largest, and memory freed early is
+    # reused by the later columns instead of raising the peak.
+    for column, target in sorted(optional.items(), key=lambda item: item[1] != "person_id"):
+        if column in source.columns:
+            events[target] = sorted_(source.read(_typed(column, target, source)).alias(target))
+    if "kind" not in events:
+        events.update(
+            kind=events["activity"].alias("kind"), state=events["activity"].alias("state")
+        )
+    frame = conform(pl.DataFrame(events), {**EVENT_SCHEMA, "case_id": None}, keep_extra=False)
+    # Each case's attributes come from its first event in the file.
+    starts = case_starts(order.case_id)
+    if order.rows is None:
+        first_rows = starts
+    else:
+        first_rows = pl.Series(np.minimum.reduceat(order.rows.to_numpy(), starts.to_numpy()))
+    return sorted_log(frame, _cases(source, first_rows, order.distinct), origin=name)
 
 
-def _booleans(values: pl.Series) -> pl.Series:
-    if values.dtype == pl.Boolean:
+def _categorical(column: str, source: _Source) -> pl.Expr:
+    expr = pl.col(column)
+    if source.frame.collect_schema()[column] not in (pl.String, pl.Categorical):
+        expr = expr.cast(pl.String)
+    return expr.cast(pl.Categorical)
+
+
+def _typed(column: str, target: str, source: _Source) -> pl.Expr:
+    if target in ("visible", "satisfaction_resolved"):
+        return _booleans(pl.col(column), source.frame.collect_schema()[column])
+    if EVENT_SCHEMA[target] == pl.Categorical:
+        return _categorical(column, source)
+    return pl.col(column)
+
+
+def _booleans(values: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    if dtype == pl.Boolean:
         return values
     return values.cast(pl.String).str.to_lowercase().is_in(["true", "1", "vrai"])
 
 
-def _cases(frame: pl.DataFrame, lines: pl.Series, name: str) -> pl.DataFrame:
-    case_columns = [col for col in frame.columns if col.startswith("case:") and col != c.CASE_ID]
-    firsts = frame.with_columns(_line=lines).group_by(c.CASE_ID, maintain_order=True).first()
-    cases = pl.DataFrame({"case_id": firsts[c.CASE_ID].cast(pl.String)})
+def _cases(source: _Source, rows: pl.Series, case_ids: pl.Series) -> pl.DataFrame | None:
+    """The `case:*` attributes of each case (`case_ids`), from its row at `rows`."""
+    case_columns = [col for col in source.columns if col.startswith("case:") and col != c.CASE_ID]
+    if not case_columns:
+        return None
+    # Each column is filtered down to those rows (in file order, chunk by chunk: no copy of the
+    # whole column), then put in the cases' order.
+    in_file_order = np.sort(rows.to_numpy())
+    keep = np.zeros(source.height, dtype=bool)
+    keep[in_file_order] = True
+    kept = pl.Series(keep)
+    place = pl.Series(np.searchsorted(in_file_order, rows.to_numpy()))
+
+    def values_of(column: str) -> pl.Series:
+        values = source.read(pl.col(column), rechunk=False)
+        return values.filter(kept).rechunk().gather(place)
+
+    cases = pl.DataFrame({"case_id": case_ids})
     used = set()
-    for target, sources in c.CASE_COLUMNS.items():
-        source = next((s for s in sources if s in case_columns), None)
-        if source is None:
+    for target, names in c.CASE_COLUMNS.items():
+        column = next((s for s in names if s in case_columns), None)
+        if column is None:
             continue
-        used.add(source)
-        values = firsts[source]
+        used.add(column)
+        values = values_of(column)
         if target in c.CASE_DATES:
             values = parse_timestamps(
-                values, lines=firsts["_line"], name=name, column=source, allow_empty=True
+                values,
+                lines=_Lines(source, rows),
+                name=source.name,
+                column=column,
+                allow_empty=True,
             )
         else:
             values = values.cast(pl.String)
         cases = cases.with_columns(values.alias(target))
-    others = [firsts[col].cast(pl.String).alias(col) for col in case_columns if col not in used]
+    others = [values_of(col).cast(pl.String).alias(col) for col in case_columns if col not in used]
     return cases.with_columns(others) if others else cases
 
 
+class _Lines:
+    """The lines of a subset of the file's rows."""
+
+    def __init__(self, source: _Source, rows: pl.Series) -> None:
+        self.source, self.rows = source, rows
+
+    def lines(self, rows: pl.Series) -> pl.Series:
+        return self.source.lines(self.rows.gather(rows))
+
+
 def parse_timestamps(
-    values: pl.Series, *, lines: pl.Series, name: str, column: str, allow_empty: bool = False
+    values: pl.Series, *, lines, name: str, column: str, allow_empty: bool = False
 ) -> pl.Series:
-    """Aware timestamps in UTC; naive ones are read as UTC. LogFileError names the bad line."""
+    """Aware timestamps in UTC; naive ones are read as UTC. LogFileError names the bad line.
+
+    `lines.lines(rows)` gives the file line of row indexes (only asked for on bad values).
+    """
     if values.dtype == pl.Datetime:
         zone = values.dtype.time_zone  # type: ignore[attr-defined]
         values = values.dt.replace_time_zone("UTC") if zone is None else values
-        return values.dt.convert_time_zone("UTC").cast(TIMESTAMP)
+        return values.dt.convert_time_zone("UTC").cast(TIMESTAMP).alias(column)
     text = values.cast(pl.String).str.strip_chars()
     parsed = pl.select(
         pl.coalesce(
@@ -152,12 +250,13 @@ def parse_timestamps(
     ).to_series()
     pending = parsed.is_null() & text.is_not_null() & (text != "")
     if pending.any():
+        rows = pending.arg_true()
         parsed = parsed.scatter(
-            pending.arg_true(),
+            rows,
             pl.Series(
                 [
                     _iso(value, line, name, column)
-                    for value, line in zip(text.filter(pending), lines.filter(pending), strict=True)
+                    for value, line in zip(text.gather(rows), lines.lines(rows), strict=True)
                 ],
                 dtype=TIMESTAMP,
             ),
@@ -165,7 +264,7 @@ def parse_timestamps(
     if not allow_empty:
         empty = text.is_null() | (text == "")
         if empty.any():
-            line = lines.filter(empty)[0]
+            line = lines.lines(empty.arg_true().head(1))[0]
             raise LogFileError(f"{name}, ligne {line}, colonne « {column} » : horodatage vide.")
     return parsed.alias(column)
 

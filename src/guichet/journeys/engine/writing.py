@@ -25,13 +25,15 @@ def export_frame(log: EventLog) -> pl.DataFrame:
     case_names = {name: f"case:{name}" for name in (*SEGMENTS, "due_at", "received_at")}
     cases = log.cases.rename(case_names | {"case_id": c.CASE_ID})
     events = log.events.select(
-        pl.col("case_id").alias(c.CASE_ID),
+        pl.col("case_id").cast(pl.String).alias(c.CASE_ID),
         pl.col("activity").alias(c.ACTIVITY),
         pl.col("timestamp").alias(c.TIMESTAMP),
         pl.col("resource").alias(c.RESOURCE),
         pl.col("channel").alias(c.CHANNEL),
         *(pl.col(ours).alias(theirs) for theirs, ours in c.GUICHET_EVENT_COLUMNS.items()),
     )
+    # Strings in the file, as before the engine held them as categoricals.
+    events = events.with_columns(pl.col(pl.Categorical).cast(pl.String))
     return events.join(cases, on=c.CASE_ID, how="left", maintain_order="left")
 
 
@@ -114,7 +116,7 @@ def ocel(log: EventLog) -> dict:
         }
         for row in log.cases.iter_rows(named=True)
     ]
-    persons = log.events["person_id"].drop_nulls().unique().sort().to_list()
+    persons = log.events["person_id"].drop_nulls().unique().cast(pl.String).sort().to_list()
     objects += [
         {"id": f"person:{p}", "type": "person", "attributes": [], "relationships": []}
         for p in persons
@@ -139,7 +141,7 @@ def ocel(log: EventLog) -> dict:
                 "relationships": relationships,
             }
         )
-    activities = log.events["activity"].unique().sort().to_list()
+    activities = log.events["activity"].unique().cast(pl.String).sort().to_list()
     return {
         "objectTypes": [
             {

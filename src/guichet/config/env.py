@@ -4,8 +4,11 @@ Every variable Guichet understands is read through `env()` here, so `docs/config
 and `guichet check --deploy` have a single list to trust.
 """
 
+import json
 import os
 from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 
@@ -31,6 +34,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_json(name: str, default):
+    """A JSON value (e.g. GUICHET_WORKER_PERIODIC); a malformed one stops the start-up."""
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return json.loads(raw)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} n'est pas du JSON valide : {error}") from error
 
 
 def data_dir() -> Path:

@@ -16,7 +16,7 @@ import dj_database_url
 import xstatic.pkg.leaflet as xstatic_leaflet
 from django.core.exceptions import ImproperlyConfigured
 
-from guichet.config.env import data_dir, env, env_bool, env_int, env_list
+from guichet.config.env import data_dir, env, env_bool, env_int, env_json, env_list
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = data_dir()
@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "dsfr",
     "django_htmx",
     "ninja",  # serves the API docs page assets locally (no CDN)
+    "django_tasks",
+    "django_tasks_db",  # the default task backend's table (app label django_tasks_database)
     "guichet.core",
     "guichet.territory",
     "guichet.catalogue",
@@ -225,6 +227,31 @@ if IS_PRODUCTION:
 GUICHET_NOTIFICATIONS_MAX_ATTEMPTS = env_int("GUICHET_NOTIFICATIONS_MAX_ATTEMPTS", 5)
 GUICHET_NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("GUICHET_NOTIFICATIONS_RETRY_BASE_SECONDS", 30)
 GUICHET_NOTIFICATIONS_LEASE_SECONDS = env_int("GUICHET_NOTIFICATIONS_LEASE_SECONDS", 300)
+#   GUICHET_NOTIFICATIONS_BATCH             messages claimed at once by a worker (200)
+#   GUICHET_NOTIFICATIONS_SMTP_SESSIONS     SMTP connections in parallel per worker process (4)
+GUICHET_NOTIFICATIONS_BATCH = env_int("GUICHET_NOTIFICATIONS_BATCH", 200)
+GUICHET_NOTIFICATIONS_SMTP_SESSIONS = env_int("GUICHET_NOTIFICATIONS_SMTP_SESSIONS", 4)
+
+# Background tasks (Django's Tasks API, `django-tasks`; ADR 0007). `guichet worker` runs them.
+#   GUICHET_TASKS_BACKEND   django_tasks_db.DatabaseBackend (default: the tasks live in the
+#                           database, no other service) or django_tasks_rq.RQBackend (Redis at
+#                           REDIS_URL, run `guichet rqworker --job-class django_tasks_rq.Job
+#                           default`; needs `pip install "guichet[rq]"`)
+#   GUICHET_WORKER_PERIODIC JSON {"dotted.path": seconds}: jobs `guichet worker` runs once per
+#                           interval (default below; "{}" for none)
+GUICHET_TASKS_BACKEND = env("GUICHET_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+TASKS = {"default": {"BACKEND": GUICHET_TASKS_BACKEND, "QUEUES": ["default"]}}
+if GUICHET_TASKS_BACKEND == "django_tasks_rq.RQBackend":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
+GUICHET_WORKER_PERIODIC = env_json(
+    "GUICHET_WORKER_PERIODIC",
+    {
+        "guichet.appointments.reminders.queue_due_reminders": 600,
+        "guichet.journeys.store.refresh": 900,
+        "guichet.notifications.tasks.prune_task_results": 86400,
+    },
+)
 GUICHET_SMS_TRANSPORT = env("GUICHET_SMS_TRANSPORT", "generic_http")
 GUICHET_SMS_SENDER = env("GUICHET_SMS_SENDER", "GUICHET")
 GUICHET_SMS_OPTIONS = {
@@ -236,3 +263,13 @@ GUICHET_SMS_OPTIONS = {
     "account": env("GUICHET_SMS_ACCOUNT"),
     "api_key": env("GUICHET_SMS_API_KEY"),
 }
+
+# Inbound e-mail (docs/inbound-mail.md), received by `guichet mail-inbound`.
+#   GUICHET_INBOUND_MAIL_DOMAIN      domain of the reply addresses demande+<référence>@<domaine>
+#                                    (empty: outgoing e-mails carry no Reply-To)
+#   GUICHET_INBOUND_MAIL_MAX_BYTES   larger messages are refused at SMTP level (552), 25 MB
+#   GUICHET_INBOUND_MAIL_DEFAULT_AUTHORITY  slug of the authority receiving mail sent to an
+#                                    address that names none (empty: such mail is quarantined)
+GUICHET_INBOUND_MAIL_DOMAIN = env("GUICHET_INBOUND_MAIL_DOMAIN", "").strip().lower()
+GUICHET_INBOUND_MAIL_MAX_BYTES = env_int("GUICHET_INBOUND_MAIL_MAX_BYTES", 25 * 1024 * 1024)
+GUICHET_INBOUND_MAIL_DEFAULT_AUTHORITY = env("GUICHET_INBOUND_MAIL_DEFAULT_AUTHORITY", "")

@@ -8,10 +8,12 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from guichet.core import journal
-        from guichet.notifications import outbox
+        from guichet.notifications import outbox, tasks
         from guichet.notifications.transports.contrib import (  # noqa: F401
             generic_http,
             ovh_like,
         )
 
         journal.subscribe_in_transaction("request.", outbox.on_event)
+        # A queued broadcast wakes the worker up (the Tasks API; ADR 0007).
+        journal.subscribe_in_transaction("notification.broadcast_queued", tasks.wake_on_event)

@@ -1,0 +1,147 @@
+"""Background work through Django's Tasks API (`django-tasks`): the outbox wake-up and the
+periodic jobs that `guichet worker` runs.
+
+The outbox stays the source of truth (ADR 0007): `deliver_outbox` carries no message, it only
+says "something is due". A lost wake-up (a crash between commit and enqueue, a Redis restart)
+delays messages until the worker's next sweep of the outbox; it never loses one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.utils.module_loading import import_string
+from django_tasks import task, task_backends
+from django_tasks_db.backend import DatabaseBackend
+
+from guichet.core import clock
+from guichet.notifications import delivery
+
+logger = logging.getLogger(__name__)
+
+
+# `guichet worker` sets its --batch, --lease and --smtp-sessions here, for the tasks it runs
+# in its own process; other workers (RQ) use the settings.
+worker_options: dict[str, int | None] = {}
+
+
+def batch_size() -> int:
+    return worker_options.get("batch") or getattr(settings, "GUICHET_NOTIFICATIONS_BATCH", 200)
+
+
+@task()
+def deliver_outbox() -> int:
+    """Deliver due batches until none is due; returns how many notifications were handled."""
+    total = 0
+    while claimed := delivery.deliver_due(
+        limit=batch_size(),
+        lease_seconds=worker_options.get("lease"),
+        sessions=worker_options.get("sessions"),
+    ):
+        total += claimed
+    return total
+
+
+def wake_worker() -> None:
+    """Enqueue `deliver_outbox` once the current transaction commits: once per transaction.
+
+    Called for every notification queued; a broadcast queues thousands in one transaction,
+    so the callback is registered only if it is not waiting already.
+    """
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        func is _enqueue_wake_up for _, func, _ in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_enqueue_wake_up)
+
+
+def wake_on_event(event) -> None:
+    """Journal hook (in the writer's transaction) for events that queued notifications."""
+    wake_worker()
+
+
+def _enqueue_wake_up() -> None:
+    try:
+        if _wake_up_waiting():
+            return
+        deliver_outbox.enqueue()
+    except Exception:
+        # The notifications are committed: the worker's sweep of the outbox delivers them.
+        logger.exception("could not enqueue deliver_outbox; the outbox sweep will deliver")
+
+
+def _wake_up_waiting() -> bool:
+    # With the database backend one unclaimed wake-up is enough, however many commits asked
+    # for one: it delivers everything due when it runs. A running one may have looked at the
+    # outbox before this commit, so it does not count.
+    backend = task_backends[deliver_outbox.backend]
+    if not isinstance(backend, DatabaseBackend):
+        return False
+    from django_tasks_db.models import DBTaskResult
+
+    return (
+        DBTaskResult.objects.ready()
+        .filter(backend_name=backend.alias, task_path=deliver_outbox.module_path)
+        .exists()
+    )
+
+
+def prune_task_results() -> None:
+    """Delete the database backend's finished task results older than a week."""
+    if isinstance(task_backends["default"], DatabaseBackend):
+        from django.core.management import call_command
+
+        call_command("prune_db_task_results", min_age_days=7, verbosity=0)
+
+
+def periodic_jobs() -> dict[str, float]:
+    jobs = getattr(settings, "GUICHET_WORKER_PERIODIC", {})
+    if not isinstance(jobs, dict):
+        raise ImproperlyConfigured(
+            'GUICHET_WORKER_PERIODIC doit être un objet JSON {"chemin.de.la.fonction": secondes}.'
+        )
+    return jobs
+
+
+class Periodic:
+    """Runs each job (dotted path → interval in seconds) once per interval, first at start.
+
+    Jobs run in the worker's own process, one after the other; a failing job is logged and
+    tried again at its next interval. A job that does not exist (an app not installed, not
+    written yet) is skipped with a log line.
+    """
+
+    def __init__(self, jobs: dict[str, float]) -> None:
+        self.jobs: dict[str, tuple[Callable[[], object], timedelta]] = {}
+        for path, seconds in jobs.items():
+            if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds <= 0:
+                logger.warning(
+                    "periodic job %s: interval %r is not a number of seconds", path, seconds
+                )
+                continue
+            try:
+                self.jobs[path] = (import_string(path), timedelta(seconds=seconds))
+            except ImportError:
+                logger.warning("periodic job %s not found: skipped", path)
+        self.next_run: dict[str, datetime] = {}
+
+    def run_due(self) -> int:
+        """Run the jobs whose time has come; returns how many ran."""
+        ran = 0
+        for path, (job, interval) in self.jobs.items():
+            now = clock.now()
+            if path in self.next_run and now < self.next_run[path]:
+                continue
+            self.next_run[path] = now + interval
+            try:
+                job()
+            except Exception:
+                logger.exception("periodic job %s failed", path)
+            ran += 1
+        return ran

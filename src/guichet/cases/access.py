@@ -54,12 +54,14 @@ def access_request_by_tracking(reference: str, second_factor: str) -> Request:
     factor = (second_factor or "").strip()
     if canonical is None or not factor:
         raise Http404(NOT_FOUND)
-    request = (
-        Request.objects.select_related("service", "authority", "person")
-        .filter(reference=canonical)
-        .first()
-    )
-    if request is None or not _second_factor_matches(request, factor):
+    try:
+        # get(), not first(): the reference is unique, no ORDER BY to compile and plan.
+        request = Request.objects.select_related("service", "authority", "person").get(
+            reference=canonical
+        )
+    except Request.DoesNotExist:
+        raise Http404(NOT_FOUND) from None
+    if not _second_factor_matches(request, factor):
         raise Http404(NOT_FOUND)
     return request
 

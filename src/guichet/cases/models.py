@@ -75,9 +75,10 @@ class Request(models.Model):
         verbose_name = "demande"
         ordering = ["-received_at", "-id"]
         indexes = [
-            # The agents' queue: open requests of an authority, most urgent first.
+            # The agents' queue: open requests of an authority, most urgent first; with the
+            # public status, its counters are read from the index alone.
             models.Index(
-                fields=["authority", "due_at", "received_at"],
+                fields=["authority", "due_at", "received_at", "public_status"],
                 name="request_open_queue",
                 condition=models.Q(public_status__in=["ongoing", "action_needed"]),
             ),

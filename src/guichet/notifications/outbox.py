@@ -14,9 +14,10 @@ from guichet.core.models import Event
 from guichet.notifications import optout
 from guichet.notifications.models import Channel, Notification
 from guichet.notifications.rules import message_kind_for
+from guichet.notifications.tasks import wake_worker
 from guichet.notifications.templating import render
 from guichet.people.models import Identity, Person
-from guichet.people.selectors import wants
+from guichet.people.selectors import NotificationChoices, notification_choices, wants
 from guichet.satisfaction.links import survey_url
 
 IDENTITY_FOR = {Channel.EMAIL: Identity.Kind.EMAIL, Channel.SMS: Identity.Kind.PHONE}
@@ -30,11 +31,14 @@ def on_event(event: Event) -> None:
     if message_kind is None:
         return
     request = Request.objects.select_related("service", "authority", "person").get(pk=event.case_id)
+    # Read once for every channel: the person's choices (3 queries) and the variables.
+    choices = notification_choices(request.person)
+    variables = variables_for(request, event)
     for channel in Channel.values:
         enqueue(
             person=request.person, channel=channel, message_kind=message_kind,
-            request=request, authority=request.authority,
-            variables=variables_for(request, event), idempotency_key=f"event:{event.pk}:{channel}",
+            request=request, authority=request.authority, variables=variables,
+            idempotency_key=f"event:{event.pk}:{channel}", choices=choices, new_key=True,
         )  # fmt: skip
 
 
@@ -82,30 +86,44 @@ def enqueue(
     idempotency_key: str,
     request: Request | None = None,
     authority=None,
+    choices: NotificationChoices | None = None,
+    new_key: bool = False,
 ) -> Notification | None:
     """Queue one message if the person wants it on this channel (consent, preferences).
 
     Call inside the transaction of the change that causes it. Returns None when nothing is
-    to be sent; the same `idempotency_key` twice queues one message.
+    to be sent; the same `idempotency_key` twice queues one message. `choices` is
+    `people.selectors.notification_choices(person)` when the caller read it already;
+    `new_key` says the key cannot have been used yet (it names an event appended in this
+    transaction), so the row is inserted without looking for it first.
     """
-    if not wants(person, message_kind, channel):
+    if not wants(person, message_kind, channel, choices=choices):
         return None
-    recipient = recipient_of(person, channel)
+    if choices is not None:
+        recipient = choices.recipient(IDENTITY_FOR[channel])
+    else:
+        recipient = recipient_of(person, channel)
     if not recipient:
         return None
     rendered = render(
         authority=authority, message_kind=message_kind, variables=variables,
         unsubscribe_url=optout.url_for(person.pk),
     )  # fmt: skip
-    notification, _ = Notification.objects.get_or_create(
-        idempotency_key=idempotency_key,
-        defaults={
-            "person": person, "request": request, "authority": authority, "channel": channel,
-            "message_kind": message_kind, "recipient": recipient,
-            "subject": rendered.subject if channel == Channel.EMAIL else "",
-            "text": rendered.text if channel == Channel.EMAIL else rendered.sms,
-            "html": rendered.html if channel == Channel.EMAIL else "",
-            "next_attempt_at": clock.now(),
-        },
-    )  # fmt: skip
+    fields = {
+        "person": person, "request": request, "authority": authority, "channel": channel,
+        "message_kind": message_kind, "recipient": recipient,
+        "subject": rendered.subject if channel == Channel.EMAIL else "",
+        "text": rendered.text if channel == Channel.EMAIL else rendered.sms,
+        "html": rendered.html if channel == Channel.EMAIL else "",
+        "next_attempt_at": clock.now(),
+    }  # fmt: skip
+    if new_key:
+        notification = Notification.objects.create(idempotency_key=idempotency_key, **fields)
+        created = True
+    else:
+        notification, created = Notification.objects.get_or_create(
+            idempotency_key=idempotency_key, defaults=fields
+        )
+    if created:
+        wake_worker()
     return notification

@@ -8,6 +8,7 @@ autoescaped.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.template import Context, Engine
 from django.template.loader import render_to_string
@@ -66,7 +67,9 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "sms": "{{ collectivite }} : demande {{ reference }} traitée. {{ lien_suivi }}",
     },
     "appointment": {
-        "subject": "Rappel de votre rendez-vous",
+        # etat: "confirmé", "modifié", "annulé"; empty for the day-before reminder
+        "subject": "{% if etat %}Rendez-vous {{ etat }}{% else %}Rappel de votre rendez-vous"
+                   "{% endif %}",
         "text": "Bonjour {{ usager }},\n\n{{ message }}",
         "sms": "{{ collectivite }} : {{ message }}",
     },
@@ -79,6 +82,13 @@ DEFAULTS: dict[str, dict[str, str]] = {
 # fmt: on
 
 _engine = Engine()
+
+
+@lru_cache(maxsize=512)
+def _compiled(source: str):
+    # Parsing is most of a render's cost; a source text always compiles to the same template
+    # (an authority's edit is a new text, hence a new entry).
+    return _engine.from_string(source)
 
 
 @dataclass(frozen=True)
@@ -132,11 +142,11 @@ def render(
 
     def plain(template: str) -> str:
         # The Context decides escaping, not the Engine: plain text must not get HTML entities.
-        return _engine.from_string(template).render(Context(safe, autoescape=False))
+        return _compiled(template).render(Context(safe, autoescape=False))
 
     subject = " ".join(plain(source["subject"]).split())
     text = plain(source["text"]).strip()
-    body_html = _engine.from_string(source["text"]).render(Context(safe, autoescape=True))
+    body_html = _compiled(source["text"]).render(Context(safe, autoescape=True))
     sms = " ".join(plain(source["sms"]).split())
     brand = branding_of(authority)
     text += f"\n\n--\n{brand.name}\nPour ne plus recevoir ces messages : {unsubscribe_url}"

@@ -118,16 +118,53 @@ def open_suspicions() -> QuerySet[DuplicateSuspicion]:
     )
 
 
-def wants(person: Person, message_kind: str, channel: str) -> bool:
+@dataclass(frozen=True)
+class NotificationChoices:
+    """Everything `wants` reads about one person, read once (three queries) to decide several
+    channels or messages: consents in force, identities (best verified, then newest, first)
+    and explicit preferences by (message kind, channel)."""
+
+    consents: dict[str, Consent]
+    identities: list[Identity]
+    preferences: dict[tuple[str, str], bool]
+
+    def recipient(self, identity_kind: str) -> str:
+        """The address to use for `identity_kind`: the best-verified, then newest."""
+        return next((i.value for i in self.identities if i.kind == identity_kind), "")
+
+
+def notification_choices(person: Person) -> NotificationChoices:
+    return NotificationChoices(
+        consents=consents_in_force(person),
+        identities=list(person.identities.order_by("-verification", "-created_at")),
+        preferences={
+            (kind, channel): enabled
+            for kind, channel, enabled in person.preferences.values_list(
+                "message_kind", "channel", "enabled"
+            )
+        },
+    )
+
+
+def wants(
+    person: Person,
+    message_kind: str,
+    channel: str,
+    *,
+    choices: NotificationChoices | None = None,
+) -> bool:
     """Whether `person` is to be sent a message of `message_kind` on `channel`.
 
     Withdrawing the NOTIFICATIONS consent stops everything; BROADCAST needs its own consent;
     then an explicit preference wins; by default e-mail yes (when we have an address), SMS no.
+    `choices` is `notification_choices(person)` when the caller read it already.
     """
     if message_kind not in NotificationPreference.MessageKind.values:
         raise ValueError(f"unknown message kind {message_kind!r}")
     if channel not in NotificationPreference.Channel.values:
         raise ValueError(f"unknown channel {channel!r}")
+    if choices is not None:
+        return _wants(choices, message_kind, channel)
     consents = consents_in_force(person)
     notifications = consents.get(Consent.Purpose.NOTIFICATIONS)
     if notifications is not None and not notifications.granted:
@@ -146,6 +183,28 @@ def wants(person: Person, message_kind: str, channel: str) -> bool:
     preference = person.preferences.filter(message_kind=message_kind, channel=channel).first()
     if preference is not None:
         return preference.enabled
+    return channel == NotificationPreference.Channel.EMAIL
+
+
+def _wants(choices: NotificationChoices, message_kind: str, channel: str) -> bool:
+    """`wants`, decided from what was read already (the same rules, in the same order)."""
+    notifications = choices.consents.get(Consent.Purpose.NOTIFICATIONS)
+    if notifications is not None and not notifications.granted:
+        return False
+    if message_kind == NotificationPreference.MessageKind.BROADCAST:
+        broadcast = choices.consents.get(Consent.Purpose.BROADCAST)
+        if broadcast is None or not broadcast.granted:
+            return False
+    identity_kind = (
+        Identity.Kind.EMAIL
+        if channel == NotificationPreference.Channel.EMAIL
+        else Identity.Kind.PHONE
+    )
+    if not any(identity.kind == identity_kind for identity in choices.identities):
+        return False
+    enabled = choices.preferences.get((message_kind, channel))
+    if enabled is not None:
+        return enabled
     return channel == NotificationPreference.Channel.EMAIL
 
 

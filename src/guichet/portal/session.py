@@ -35,7 +35,10 @@ def sign_in(http_request, person: Person) -> None:
 
 
 def remember_tracked(http_request, request: Request) -> None:
-    tracked = dict(http_request.session.get(TRACKED_KEY, {}))
+    known = http_request.session.get(TRACKED_KEY, {})
+    if known and list(known.items())[-1] == (request.reference, request.tracking_secret):
+        return  # already the latest one remembered: no session write for a page reload
+    tracked = dict(known)
     tracked.pop(request.reference, None)
     tracked[request.reference] = request.tracking_secret
     http_request.session[TRACKED_KEY] = dict(list(tracked.items())[-MAX_TRACKED:])

@@ -108,8 +108,6 @@ def submit_request(
         commune=commune, latitude=latitude, longitude=longitude,
         received_at=received_at or clock.now(),
     )  # fmt: skip
-    request.due_at = compute_due_at(request)
-    request.save(update_fields=["due_at"])
     for field_name, checked in _form_files(service, cleaned, files):
         store_files(request, checked, field_name=field_name)
     store_files(request, letter_files, field_name="courrier")
@@ -175,13 +173,17 @@ def _summary(service: Service, cleaned: dict[str, Any]) -> str:
 
 
 def _create_with_unique_reference(**fields) -> Request:
+    # The due date is known before the row exists: one INSERT, no UPDATE after it.
+    request = Request(**fields)
+    request.due_at = compute_due_at(request)
     # 50 random bits make a clash unlikely, not impossible: retry inside a savepoint.
     for _ in range(5):
+        request.reference, request.tracking_secret = new_reference(), new_tracking_secret()
         try:
             with transaction.atomic():
-                return Request.objects.create(
-                    reference=new_reference(), tracking_secret=new_tracking_secret(), **fields
-                )
+                request.save(force_insert=True)
+                return request
         except IntegrityError:
+            request.pk = None
             continue
     raise RuntimeError("no unique reference after 5 tries")

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods, require_POST
 
+from guichet.cases import events
 from guichet.cases.access import access_request_by_tracking
 from guichet.cases.actions import reply_as_person
 from guichet.cases.models import PublicStatus
@@ -21,6 +22,7 @@ from guichet.portal.views._common import limited, page, too_many_tries
 # Look-ups per IP address: enough for typing mistakes, far too few to guess references.
 LOOKUP_LIMIT = 10
 LOOKUP_WINDOW = 60
+HANDED_OFF_LABEL = events.PUBLIC_LABELS[events.HANDED_OFF]
 NOT_FOUND = "Demande introuvable. Vérifiez la référence et l'adresse électronique ou le téléphone."
 
 
@@ -103,14 +105,16 @@ def _lookup_page(request, form, *, not_found: bool = False, status: int | None =
 
 def _tracking_page(request, found, *, reply_form=None, file_errors=(), status: int = 200):
     waiting = found.public_status == PublicStatus.ACTION_NEEDED
+    entries = selectors.public_timeline(found)
     return page(
         request,
         "portal/tracking.html",
         {
             "title": f"Demande {found.reference}",
             "found": found,
-            "entries": selectors.public_timeline(found),
-            "handed_off": selectors.was_handed_off(found),
+            "entries": entries,
+            # Read from the timeline already fetched, not with a second query.
+            "handed_off": any(entry.label == HANDED_OFF_LABEL for entry in entries),
             "conversation": conversation(found, for_person=True),
             "delay": selectors.estimated_delay(found.service_id, found.authority_id),
             "waiting": waiting,

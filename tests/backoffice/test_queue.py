@@ -110,7 +110,7 @@ def test_the_queue_costs_the_same_number_of_queries_for_3_or_40_requests(
     client = signed_in(world.handler)
     client.get("/agents/")  # warm the session
     # when the agent opens the queue
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(11):
         response = client.get("/agents/")
     # then all of them are listed on one page
     assert len(response.context["rows"]) == 40

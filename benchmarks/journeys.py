@@ -33,6 +33,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from guichet.journeys import POLARS_ALLOCATOR_ENV
+
 HERE = Path(__file__).resolve().parent
 REAL_LOG = HERE.parent.parent / "shared" / "data" / "eventlogs" / "receipt.csv"
 STEPS = ("load", "process_map", "variants", "case_durations", "irritants")
@@ -289,8 +291,9 @@ def _run_worker(engine: str, path: Path, repeat: int, timeout: float) -> dict:
     began = time.perf_counter()
     try:
         done = subprocess.run(
-            command, capture_output=True, text=True, timeout=timeout, check=False, cwd=HERE.parent
-        )
+            command, capture_output=True, text=True, timeout=timeout, check=False,
+            cwd=HERE.parent, env={**POLARS_ALLOCATOR_ENV, **os.environ},
+        )  # fmt: skip
     except subprocess.TimeoutExpired:
         return {"error": f"over {timeout:.0f} s", "load_average": [load_before, os.getloadavg()]}
     if done.returncode:

@@ -5,28 +5,13 @@ from __future__ import annotations
 import smtplib
 from email.message import EmailMessage
 from email.policy import SMTP
-from types import SimpleNamespace
 
 import pytest
-from cases.conftest import built_for_the_module
-from cases.factories import PDF_BYTES, PNG_BYTES, build_world  # noqa: F401 (re-exported)
+from cases.conftest import _module_world, world  # noqa: F401 (fixtures)
+from cases.factories import PDF_BYTES, PNG_BYTES  # noqa: F401 (re-exported)
 from notifications.servers import free_port
 
 from guichet.channels.inbound_mail import server
-
-
-@pytest.fixture(scope="module")
-def _module_world(django_db_setup, django_db_blocker):
-    with built_for_the_module(django_db_blocker, build_world) as world:
-        yield world
-
-
-@pytest.fixture
-def world(_module_world, db) -> SimpleNamespace:
-    for obj in vars(_module_world).values():
-        if hasattr(obj, "refresh_from_db"):
-            obj.refresh_from_db()
-    return _module_world
 
 
 @pytest.fixture(autouse=True)

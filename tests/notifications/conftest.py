@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
-# The request tests' world builder and helpers, so both suites file requests the same way.
-from cases.conftest import built_for_the_module
-from cases.factories import build_world
+# The request tests' world, so both suites file requests the same way.
+from cases.conftest import _module_world, world  # noqa: F401 (fixtures)
 
 from .servers import RecordingGateway, RecordingSmtp
-
-
-@pytest.fixture(scope="module")
-def _module_world(django_db_setup, django_db_blocker):
-    with built_for_the_module(django_db_blocker, build_world) as world:
-        yield world
-
-
-@pytest.fixture
-def world(_module_world, db) -> SimpleNamespace:
-    for obj in vars(_module_world).values():
-        if hasattr(obj, "refresh_from_db"):
-            obj.refresh_from_db()
-    return _module_world
 
 
 @pytest.fixture(autouse=True)

@@ -66,6 +66,25 @@ def start_worker(smtp: RecordingSmtp, tmp_path, *args: str) -> subprocess.Popen:
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
+def queue_emails(count: int, key: str) -> list[Notification]:
+    """`count` status e-mails to one person, committed (the workers are other processes)."""
+    with transaction.atomic():
+        person = people.create_person(
+            actor=Actor.system("tests"), first_name="Chloé", last_name="Petit",
+            email="chloe@exemple.fr", verification=Verification.EMAIL_VERIFIED,
+        )  # fmt: skip
+        return [
+            enqueue(
+                person=person,
+                channel="email",
+                message_kind="status",
+                variables={"reference": f"REF-{n}"},
+                idempotency_key=f"{key}:{n}",
+            )  # fmt: skip
+            for n in range(count)
+        ]
+
+
 def wait_until(condition, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -77,21 +96,7 @@ def wait_until(condition, timeout: float = 30) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_delivery_loses_nothing_and_sends_nothing_twice(tmp_path):
     # given three e-mails in the outbox and an SMTP server that hangs on the first one
-    with transaction.atomic():
-        person = people.create_person(
-            actor=Actor.system("tests"), first_name="Chloé", last_name="Petit",
-            email="chloe@exemple.fr", verification=Verification.EMAIL_VERIFIED,
-        )  # fmt: skip
-        queued = [
-            enqueue(
-                person=person,
-                channel="email",
-                message_kind="status",
-                variables={"reference": f"REF-{n}"},
-                idempotency_key=f"kill-test:{n}",
-            )  # fmt: skip
-            for n in range(3)
-        ]
+    queued = queue_emails(3, "kill-test")
     shared_database(tmp_path)
     smtp = RecordingSmtp().start()
     smtp.stall = True

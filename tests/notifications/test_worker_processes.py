@@ -9,36 +9,17 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from django.db import transaction
 
-from guichet.core.journal import Actor
 from guichet.notifications.delivery import message_id
-from guichet.notifications.outbox import enqueue
-from guichet.people import actions as people
-from guichet.people.models import Verification
 
 from .servers import RecordingSmtp
-from .test_worker_kill import shared_database, start_worker, statuses
+from .test_worker_kill import queue_emails, shared_database, start_worker, statuses
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_worker_processes_send_every_message_exactly_once(tmp_path):
     # given sixty e-mails in the outbox
-    with transaction.atomic():
-        person = people.create_person(
-            actor=Actor.system("tests"), first_name="Chloé", last_name="Petit",
-            email="chloe@exemple.fr", verification=Verification.EMAIL_VERIFIED,
-        )  # fmt: skip
-        queued = [
-            enqueue(
-                person=person,
-                channel="email",
-                message_kind="status",
-                variables={"reference": f"REF-{n}"},
-                idempotency_key=f"processes:{n}",
-            )  # fmt: skip
-            for n in range(60)
-        ]
+    queued = queue_emails(60, "processes")
     shared_database(tmp_path)
     smtp = RecordingSmtp().start()
     try:

@@ -1,18 +1,22 @@
-"""The broadcast screen in a real browser, and the queueing thread on committed data.
+"""The broadcast screen in a real browser, and the worker's queueing task on committed data.
 
-These tests need real commits (the thread has its own database connection), so they build
-their own world instead of the module's rolled-back one.
+These tests need real commits (the live server has its own thread), so they build their own
+world instead of the module's rolled-back one. The worker runs in the test's thread, after
+the confirmation, as `guichet worker --once` would from cron.
 """
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 from cases.factories import SYSTEM, build_world
+from django.core.management import call_command
 from django.test import Client
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
+from guichet.notifications import tasks
 from guichet.notifications.models import Broadcast, Notification
 from guichet.people import actions as people
 
@@ -31,15 +35,12 @@ def sceaux_segment(world) -> None:
     opted_in("Refus", commune=s, broadcast=False)
 
 
-def wait_for(predicate, seconds: float = 15.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
+def queueing_task() -> DBTaskResult:
+    return DBTaskResult.objects.get(task_path=tasks.queue_broadcast_task.module_path)
 
 
-def test_the_queueing_thread_brings_the_broadcast_to_done(transactional_db, settings):
-    # given committed data, as in production, and the default background queueing
+def test_the_worker_brings_a_committed_broadcast_to_done(transactional_db, settings, smtp_server):
+    # given committed data, as in production, and the default: queueing by the worker
     settings.GUICHET_BROADCAST_IN_BACKGROUND = True
     world = build_world()
     sceaux_segment(world)
@@ -51,18 +52,24 @@ def test_the_queueing_thread_brings_the_broadcast_to_done(transactional_db, sett
         {"collectivite": "sceaux", "message": "Collecte décalée au mardi.", "channels": ["email"],
          "etape": "confirmer"},
     )  # fmt: skip
-    # then the page answers at once, and a thread queues the messages
-    broadcast = Broadcast.objects.get()
+    # then the page answers at once, and the commit left a task for the worker
     assert response.status_code == 302
-    wait_for(lambda: Broadcast.objects.get().status == "queued")
-    broadcast.refresh_from_db()
-    assert (broadcast.total, broadcast.queued) == (3, 3)
-    assert Notification.objects.filter(broadcast=broadcast).count() == 3
+    assert Broadcast.objects.get().status == "pending"
+    assert queueing_task().status == TaskResultStatus.READY
+    # when the worker runs, then it queues the messages and delivers them
+    call_command("worker", once=True, verbosity=0)
+    broadcast = Broadcast.objects.get()
+    assert (broadcast.status, broadcast.total, broadcast.queued) == ("queued", 3, 3)
+    assert queueing_task().status == TaskResultStatus.SUCCESSFUL
+    assert set(
+        Notification.objects.filter(broadcast=broadcast).values_list("status", flat=True)
+    ) == {"sent"}
+    assert len(smtp_server.messages) == 3
 
 
 @pytest.mark.browser
 def test_a_manager_targets_a_commune_sees_the_audience_sends_and_follows_it(
-    live_server, page, transactional_db, settings
+    live_server, page, transactional_db, settings, smtp_server, sms_gateway
 ):
     # given Sceaux's opted-in persons and its manager, signed in
     settings.GUICHET_BROADCAST_IN_BACKGROUND = True
@@ -94,11 +101,17 @@ def test_a_manager_targets_a_commune_sees_the_audience_sends_and_follows_it(
     page.wait_for_selector("#confirm-total:has-text('4 messages à envoyer')")
     page.screenshot(path=str(ARTIFACTS / "broadcast-2-confirm.png"), full_page=True)
 
-    # when they confirm, then the broadcast's page follows the queueing until it is done
+    # when they confirm, then the broadcast's page says the queueing goes on in the background
     page.click("button:has-text('Confirmer l')")
+    page.wait_for_selector("#broadcast-status[data-status=pending]")
+    assert "vous pouvez quitter cette page" in page.inner_text("#broadcast-status")
+    page.screenshot(path=str(ARTIFACTS / "broadcast-3-pending.png"), full_page=True)
+    # when the worker runs, then the page, polling, follows it until everything is sent
+    call_command("worker", once=True, verbosity=0)
     page.wait_for_selector("#broadcast-status[data-status=queued]")
     assert "4 messages mis en file sur 4 prévus" in page.inner_text("#broadcast-status")
-    page.screenshot(path=str(ARTIFACTS / "broadcast-3-progress.png"), full_page=True)
+    page.wait_for_selector("#delivery-counts:has-text('Envoyés : 4')")
+    page.screenshot(path=str(ARTIFACTS / "broadcast-4-sent.png"), full_page=True)
 
     # and the history lists it with its audience
     page.click("a:has-text('Retour aux diffusions')")

@@ -7,12 +7,14 @@ from datetime import timedelta
 import pytest
 from cases.factories import agent
 from django.core.management import call_command
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from guichet.authorities.models import Role
 from guichet.core import clock
 from guichet.core.journal import Actor
 from guichet.core.models import Event
-from guichet.notifications import actions
+from guichet.notifications import actions, tasks
 from guichet.notifications.models import Broadcast, MessageTemplate, Notification
 from guichet.notifications.selectors import broadcast_audience
 from guichet.people import actions as people
@@ -211,6 +213,74 @@ def test_confirming_queues_the_messages_and_shows_progress_and_history(
     assert "Envoyés : <strong>4</strong>" in status and "hx-trigger" not in status
 
 
+def queueing_tasks() -> list[DBTaskResult]:
+    return list(DBTaskResult.objects.filter(task_path=tasks.queue_broadcast_task.module_path))
+
+
+def test_confirming_leaves_the_queueing_to_the_worker(
+    manager, world, segment, settings, django_capture_on_commit_callbacks, smtp_server,
+    sms_gateway,
+):  # fmt: skip
+    # given the default: broadcasts are queued by the worker, not in the request
+    settings.GUICHET_BROADCAST_IN_BACKGROUND = True
+    # when the manager confirms
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager.post(SCREEN, form(world, etape="confirmer"))
+    # then the page answers at once: the broadcast waits, with one task for the worker
+    broadcast = Broadcast.objects.get()
+    assert response.status_code == 302
+    assert (broadcast.status, broadcast.queued) == ("pending", 0)
+    assert not Notification.objects.exists()
+    [waiting] = queueing_tasks()
+    assert waiting.status == TaskResultStatus.READY and waiting.args_kwargs["args"] == [
+        broadcast.pk
+    ]
+    # and its page polls every second, without offering to resume
+    status = manager.get(f"{SCREEN}{broadcast.pk}/etat/").content.decode()
+    assert 'data-status="pending"' in status and 'hx-trigger="every 1s"' in status
+    assert "Reprendre" not in status
+    # when the worker runs once, then it queues the messages and delivers them
+    call_command("worker", once=True, verbosity=0)
+    waiting.refresh_from_db()
+    assert waiting.status == TaskResultStatus.SUCCESSFUL and waiting.return_value == 4
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.total, broadcast.queued) == ("queued", 4, 4)
+    assert len(smtp_server.messages) == 3 and len(sms_gateway.requests) == 1
+    status = manager.get(f"{SCREEN}{broadcast.pk}/etat/").content.decode()
+    assert "Envoyés : <strong>4</strong>" in status and "hx-trigger" not in status
+
+
+def test_a_failed_queueing_task_shows_the_error_and_can_be_resumed(
+    manager, world, segment, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    # given a confirmed broadcast whose queueing task fails (the outbox write breaks)
+    settings.GUICHET_BROADCAST_IN_BACKGROUND = True
+    with django_capture_on_commit_callbacks(execute=True):
+        manager.post(SCREEN, form(world, etape="confirmer", channels=["email"]))
+    broadcast = Broadcast.objects.get()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disque plein")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Notification.objects, "bulk_create", broken)
+        call_command("worker", once=True, verbosity=0)
+    # then the task failed, and the page shows the error and offers to resume
+    [failed] = queueing_tasks()
+    assert failed.status == TaskResultStatus.FAILED
+    page = manager.get(f"{SCREEN}{broadcast.pk}/").content.decode()
+    assert "La mise en file a échoué : disque plein" in page
+    assert "Reprendre la mise en file" in page
+    # when the manager resumes it, then a new task is queued and the worker finishes it
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager.post(f"{SCREEN}{broadcast.pk}/reprendre/")
+    assert response.status_code == 302 and len(queueing_tasks()) == 2
+    call_command("worker", once=True, verbosity=0)
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.queued) == ("queued", 3)
+    assert Notification.objects.filter(broadcast=broadcast).count() == 3
+
+
 @pytest.mark.parametrize(
     "overrides, field, message",
     [
@@ -311,8 +381,8 @@ def test_a_valid_template_is_saved_and_used(administrator, world):
 def test_a_stalled_broadcast_can_be_resumed_without_duplicates(
     manager, world, segment, settings, django_capture_on_commit_callbacks
 ):
-    # given a broadcast recorded 11 minutes ago whose thread died after one message
-    settings.GUICHET_BROADCAST_IN_BACKGROUND = False
+    # given a broadcast recorded 11 minutes ago whose queueing stopped after one message
+    settings.GUICHET_BROADCAST_IN_BACKGROUND = True
     with clock.frozen_at(clock.now() - timedelta(minutes=11)):
         planned = actions.plan_broadcast(
             authority=world.sceaux, actor=Actor.agent(world.manager_sceaux), message=WORKS,
@@ -329,8 +399,9 @@ def test_a_stalled_broadcast_can_be_resumed_without_duplicates(
     # when the manager resumes it
     with django_capture_on_commit_callbacks(execute=True):
         response = manager.post(f"{SCREEN}{planned.pk}/reprendre/")
-    # then every person has exactly one message and the broadcast is done
     assert response.status_code == 302
+    call_command("worker", once=True, verbosity=0)
+    # then every person has exactly one message and the broadcast is done
     planned.refresh_from_db()
     assert (planned.status, planned.total, planned.queued) == ("queued", 3, 3)
     assert Notification.objects.filter(broadcast=planned).count() == 3

@@ -15,7 +15,7 @@ from guichet.notifications.selectors import broadcast_audience
 from guichet.territory.models import Commune
 
 HISTORY = 20
-# 100,000 messages queue in about 25 s: ten minutes later, the thread is not coming back.
+# 100,000 messages queue in about 25 s: ten minutes later, the task is lost or failed.
 STALLED_AFTER = timedelta(minutes=10)
 
 
@@ -88,7 +88,7 @@ class PastBroadcast:
 
     @property
     def resumable(self) -> bool:
-        """Failed, or still unfinished long after it started (its thread is gone)."""
+        """Failed, or still unfinished long after it started (its task was lost)."""
         b = self.broadcast
         if b.status == Broadcast.Status.FAILED:
             return True

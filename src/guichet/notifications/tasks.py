@@ -1,9 +1,14 @@
-"""Background work through Django's Tasks API (`django-tasks`): the outbox wake-up and the
-periodic jobs that `guichet worker` runs.
+"""Background work through Django's Tasks API (`django-tasks`): the outbox wake-up, the
+queueing of confirmed broadcasts, and the periodic jobs that `guichet worker` runs.
 
 The outbox stays the source of truth (ADR 0007): `deliver_outbox` carries no message, it only
 says "something is due". A lost wake-up (a crash between commit and enqueue, a Redis restart)
 delays messages until the worker's next sweep of the outbox; it never loses one.
+
+A confirmed broadcast is queued by `queue_broadcast_task` (100,000 persons take about 25 s:
+longer than a page may wait). A lost or failed one leaves the `Broadcast` row unfinished or
+failed, and its page offers "Reprendre la mise en file" (`queue_broadcast` skips the rows
+already written).
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from django_tasks_db.backend import DatabaseBackend
 
 from guichet.core import clock
 from guichet.notifications import delivery
+from guichet.notifications.actions import queue_broadcast
+from guichet.notifications.models import Broadcast
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +97,47 @@ def _wake_up_waiting() -> bool:
         .filter(backend_name=backend.alias, task_path=deliver_outbox.module_path)
         .exists()
     )
+
+
+@task()
+def queue_broadcast_task(broadcast_id: int) -> int:
+    """Write the outbox rows of a confirmed broadcast; returns how many it has.
+
+    A failure leaves the row "échec" with its error (`queue_broadcast`), and the task failed.
+    """
+    broadcast = Broadcast.objects.select_related("authority", "created_by").get(pk=broadcast_id)
+    return queue_broadcast(broadcast=broadcast)
+
+
+def queue_broadcast_after_commit(broadcast: Broadcast) -> None:
+    """Queue `broadcast` once the transaction that recorded it (or resumes it) has committed.
+
+    By a task that `guichet worker` (or the RQ workers) runs, so the page answers at once and
+    polls the row. `GUICHET_BROADCAST_IN_BACKGROUND = False` queues inside the request instead
+    (a deployment that prefers a slow page; some tests).
+    """
+    pk = broadcast.pk
+    if getattr(settings, "GUICHET_BROADCAST_IN_BACKGROUND", True):
+        transaction.on_commit(lambda: _enqueue_broadcast(pk))
+    else:
+        transaction.on_commit(lambda: _queue_broadcast_now(pk))
+
+
+def _enqueue_broadcast(pk: int) -> None:
+    try:
+        queue_broadcast_task.enqueue(pk)
+    except Exception:
+        # The broadcast is committed, pending: after `audience.STALLED_AFTER` its page offers
+        # to resume it. The agent's page must not fail for it.
+        logger.exception("broadcast %s: could not enqueue its queueing task", pk)
+
+
+def _queue_broadcast_now(pk: int) -> None:
+    try:
+        queue_broadcast_task.call(pk)
+    except Exception:
+        # The row says "échec" with the error; the log keeps the traceback.
+        logger.exception("broadcast %s could not be queued", pk)
 
 
 def prune_task_results() -> None:

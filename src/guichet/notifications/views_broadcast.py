@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from guichet.core.journal import Actor
-from guichet.notifications import audience, background, optout
+from guichet.notifications import audience, optout, tasks
 from guichet.notifications.actions import BroadcastError, check_broadcast, plan_broadcast
 from guichet.notifications.forms import BroadcastForm
 from guichet.notifications.models import Broadcast, Channel, MessageKind
@@ -131,7 +131,7 @@ def broadcast_page(request, authorities):
                 planned = plan_broadcast(
                     authority=authority, actor=Actor.agent(request.user), **form.segment()
                 )
-                background.start_after_commit(planned)
+                tasks.queue_broadcast_after_commit(planned)
             return redirect("notifications:broadcast_detail", pk=planned.pk)
         counts = check_broadcast(authority=authority, **form.segment())
     except BroadcastError as refusal:
@@ -206,6 +206,6 @@ def broadcast_resume(request, authorities, pk: int):
     """Queue again a broadcast whose queueing failed or stalled (already queued rows stay)."""
     found = audience.with_counts(_broadcast(authorities, pk))
     if found.resumable:
-        background.start_after_commit(found.broadcast)
+        tasks.queue_broadcast_after_commit(found.broadcast)
         messages.info(request, "La mise en file reprend.")
     return redirect("notifications:broadcast_detail", pk=pk)

@@ -19,14 +19,22 @@ def free_port() -> int:
 
 
 class RecordingSmtp:
-    """Accepts every message and records it; with `stall`, hangs before answering DATA."""
+    """Accepts every message and records it; with `stall`, hangs before answering DATA;
+    refuses for good (550) the recipients in `unknown`."""
 
     def __init__(self) -> None:
         self.messages: list = []
         self.stalled: list = []
         self.stall = False
+        self.unknown: set[str] = set()
         self.port = free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address.lower() in self.unknown:
+            return "550 5.1.1 Destinataire inconnu"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
         parsed = message_from_bytes(envelope.content, policy=policy.default)

@@ -26,6 +26,8 @@ EVENT_LABELS = {
     "person.consent_recorded": "Consentement enregistré",
     "person.preferences_changed": "Préférences de notification modifiées",
     "organisation.created": "Organisation créée",
+    "notification.sent": "Notification envoyée à l'usager",
+    "notification.failed": "Notification non remise",
 }
 
 CHANNEL_LABELS = dict(Channel.choices)
@@ -77,6 +79,13 @@ def event_detail(event: Event, workflow: Workflow | None = None) -> str:
         return f"{what} {payload.get('other', '')}"
     if kind == case_events.RECEIVED:
         return f"Par {channel_label(event.channel)}" if event.channel else ""
+    if kind == "notification.sent":
+        return f"Par {channel_label(payload.get('channel', ''))}"
+    if kind == "notification.failed":
+        what = "rejetée par le destinataire" if payload.get("bounced") else "échec"
+        return (
+            f"Par {channel_label(payload.get('channel', ''))}, {what} : {payload.get('error', '')}"
+        )
     if kind == case_events.PERSON_REPLIED and payload.get("source") != payload.get("target"):
         return f"La demande reprend : « {_state_label(workflow, payload.get('target', ''))} »"
     return ""

@@ -112,6 +112,17 @@ def record_failure(
     return bool(updated)
 
 
+@transaction.atomic
+def record_bounce(*, notification: Notification, error: str) -> bool:
+    """A sent e-mail came back (delivery status notification): mark it bounced."""
+    updated = Notification.objects.filter(pk=notification.pk, status=Status.SENT).update(
+        status=Status.BOUNCED, last_error=error[:2000]
+    )
+    if updated:
+        _append(FAILED, notification, error=error[:500], bounced=True)
+    return bool(updated)
+
+
 def _append(kind: str, notification: Notification, **payload) -> None:
     journal.append(
         kind=kind,

@@ -31,7 +31,7 @@ from django.db.models import Q
 from guichet.appointments.ics import attach_to
 from guichet.channels.inbound_mail import reply_address
 from guichet.core import clock
-from guichet.notifications import actions, mime, optout
+from guichet.notifications import actions, bounces, mime, optout
 from guichet.notifications.models import Channel, MessageKind, Notification
 from guichet.notifications.transports.base import SmsMessage, TransportError
 from guichet.notifications.transports.registry import sms_transports
@@ -190,6 +190,11 @@ def withdrawn(batch: list[Notification]) -> set[int]:
 
 def record_failed_attempt(notification: Notification, failure: Exception) -> str:
     """Queue a failed attempt again after its backoff, or fail it; returns the new status."""
+    refused = bounces.permanent_refusal(failure)
+    if refused:
+        # The receiving server refused the address for good: retrying cannot help.
+        actions.record_failure(notification=notification, error=refused, bounced=True)
+        return Status.BOUNCED
     error = str(failure) or failure.__class__.__name__
     final = notification.attempts >= max_attempts()
     retry_at = None if final else clock.now() + backoff(notification.attempts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from guichet.authorities.models import Authority
+from guichet.cases.models import Request
 from guichet.notifications.models import Channel, MessageKind, Notification
 from guichet.people.models import Consent, Identity, NotificationPreference, Person
 
@@ -76,3 +77,21 @@ def broadcast_audience(
 def messages_of(person: Person) -> QuerySet[Notification]:
     """What was sent, or is to be sent, to `person`, newest first (the agents' view)."""
     return Notification.objects.filter(person=person).order_by("-created_at", "-id")
+
+
+def messages_about(request: Request) -> QuerySet[Notification]:
+    """The messages a request caused, newest first, for the agents' request page."""
+    return (
+        Notification.objects.filter(request=request)
+        .only(
+            "channel",
+            "message_kind",
+            "recipient",
+            "status",
+            "attempts",
+            "last_error",
+            "created_at",
+            "sent_at",
+        )  # fmt: skip
+        .order_by("-created_at", "-pk")
+    )

@@ -22,6 +22,7 @@ from guichet.cases.selectors import conversation, repeat_contacts, timeline
 from guichet.cases.workflow import workflow_for
 from guichet.catalogue import presentation
 from guichet.catalogue.formdef import InvalidFormDefinition
+from guichet.notifications import selectors as notifications
 
 NO_FILE = "Pièce jointe introuvable."
 
@@ -104,6 +105,7 @@ def detail_context(http, case: Request, *, bound: dict | None = None, error: str
         "answers": answers,
         "letters": [a for a in attachments if a.field_name == "courrier"],
         "timeline": events,
+        "notifications": list(notifications.messages_about(case)),
         "conversation": list(conversation(case)),
         "repeat_contacts": repeat_contacts(case),
         "linked": selectors.linked_requests(http.user, case),

@@ -61,6 +61,12 @@ def ingest(
     addressed = _unique([r.lower() for r in recipients or []] + mail.recipients)
     context = {"raw": raw, "envelope_from": envelope_from or "", "recipients": addressed}
     reason = rules.refusal(mail, envelope_from=envelope_from)
+    if reason and rules.is_bounce(mail, envelope_from=envelope_from):
+        # Imported here: notifications imports this package for its reply addresses.
+        from guichet.notifications.bounces import record_bounce_report
+
+        if bounced := record_bounce_report(raw):
+            reason += f" {bounced} notification(s) marquée(s) « rejeté par le destinataire »."
     if reason:
         return _quarantine(mail, reason, **context)
     try:

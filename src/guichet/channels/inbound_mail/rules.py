@@ -63,6 +63,11 @@ def authority_slugs(recipients: list[str]) -> list[str]:
     return found
 
 
+def is_bounce(mail: ParsedMail, *, envelope_from: str | None) -> bool:
+    """A delivery status notification: the null sender, or a `multipart/report`."""
+    return envelope_from == "" or mail.content_type == "multipart/report"
+
+
 def refusal(mail: ParsedMail, *, envelope_from: str | None) -> str:
     """Why `mail` must not be filed (French), or "" when it may be.
 
@@ -78,7 +83,7 @@ def refusal(mail: ParsedMail, *, envelope_from: str | None) -> str:
         return "Courriel indésirable signalé par le filtre anti-spam (X-Spam-Status)."
     if re.search(r"\bdmarc=fail\b", headers.get("authentication-results", ""), re.IGNORECASE):
         return "Expéditeur non authentifié : échec DMARC signalé par le serveur de réception."
-    if envelope_from == "" or mail.content_type == "multipart/report":
+    if is_bounce(mail, envelope_from=envelope_from):
         return "Avis de non-remise (bounce) : aucune demande créée."
     if mail.sender.startswith(_DAEMONS):
         return "Courriel d'un robot (adresse de non-réponse) : aucune demande créée."

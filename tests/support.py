@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 
 
 @contextmanager
@@ -39,3 +41,44 @@ def refreshed(world: Any) -> Any:
         if hasattr(obj, "refresh_from_db"):
             obj.refresh_from_db()
     return world
+
+
+def waiting_like_a_file_database(attempt: Callable[[], Any]) -> Any:
+    """Retry while SQLite says "table is locked", as its busy timeout does on a real file.
+
+    The test database is SQLite's shared in-memory one, which refuses a second writer at once
+    (SQLITE_LOCKED) where the file database of a real deployment (WAL, BEGIN IMMEDIATE,
+    20 s timeout) makes it wait for the first one's commit. PostgreSQL waits on its own locks.
+    """
+    for _ in range(400):
+        try:
+            return attempt()
+        except OperationalError as error:
+            if connection.vendor != "sqlite" or "locked" not in str(error):
+                raise
+            time.sleep(0.01)
+    raise AssertionError("still locked after 4 s")
+
+
+def race(*attempts: Callable[[], Any], timeout: float = 60) -> list[Any]:
+    """Run the attempts in threads released together (each with its own database
+    connection); return what each returned or raised."""
+    barrier = threading.Barrier(len(attempts))
+    outcomes: list[object] = [None] * len(attempts)
+
+    def run(index: int, attempt: Callable[[], Any]) -> None:
+        try:
+            barrier.wait(timeout=10)
+            outcomes[index] = waiting_like_a_file_database(attempt)
+        except Exception as error:  # noqa: BLE001 - the outcome is what we check
+            outcomes[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    assert not any(thread.is_alive() for thread in threads)
+    return outcomes

@@ -6,11 +6,8 @@ DATABASE_URL=postgres://…). The data is committed, so this module builds its o
 
 from __future__ import annotations
 
-import threading
-import time
-
 import pytest
-from django.db import OperationalError, connection
+import support
 
 from guichet.appointments import actions
 from guichet.appointments.actions import SlotTaken
@@ -25,40 +22,17 @@ NOW = paris(2026, 11, 23, 8, 0)
 SLOT = paris(2026, 11, 24, 9, 0)
 
 
-def retrying_while_locked(attempt):
-    """Retry while SQLite's shared in-memory test database says "locked" (a file database
-    with a busy timeout waits instead); PostgreSQL waits on its own."""
-    for _ in range(400):
-        try:
-            return attempt()
-        except OperationalError as error:
-            if connection.vendor != "sqlite" or "locked" not in str(error):
-                raise
-            time.sleep(0.01)
-    raise AssertionError("still locked after 4 s")
-
-
 def race(attempts):
-    barrier = threading.Barrier(len(attempts))
-    outcomes: list[object] = [None] * len(attempts)
+    """support.race, each attempt at NOW."""
 
-    def run(index, attempt):
-        try:
-            barrier.wait(timeout=10)
+    def at_now(attempt):
+        def run():
             with clock.frozen_at(NOW):
-                outcomes[index] = retrying_while_locked(attempt)
-        except Exception as error:  # noqa: BLE001 - the outcome is what we check
-            outcomes[index] = error
-        finally:
-            connection.close()
+                return attempt()
 
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
+        return run
+
+    return support.race(*(at_now(a) for a in attempts))
 
 
 def _people(count):

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import threading
-import time
-
 import pytest
-from django.db import OperationalError, connection
+from support import race
 
 from guichet.cases import actions
 from guichet.cases.actions import StaleRequest
@@ -16,46 +13,6 @@ from guichet.core.journal import Actor
 from guichet.core.models import Event
 
 from .factories import build_world, file_request
-
-
-def waiting_like_a_file_database(attempt):
-    """Retry while SQLite says "table is locked", as its busy timeout does on a real file.
-
-    The test database is SQLite's shared in-memory one, which refuses a second writer at once
-    (SQLITE_LOCKED) where the file database of a real deployment (WAL, BEGIN IMMEDIATE,
-    20 s timeout) makes it wait for the first one's commit. PostgreSQL waits on the row lock.
-    """
-    for _ in range(200):
-        try:
-            return attempt()
-        except OperationalError as error:
-            if connection.vendor != "sqlite" or "locked" not in str(error):
-                raise
-            time.sleep(0.02)
-    raise AssertionError("still locked after 4 s")
-
-
-def race(*attempts):
-    """Run the attempts in threads released together; return what each returned or raised."""
-    barrier = threading.Barrier(len(attempts))
-    outcomes: list[object] = [None] * len(attempts)
-
-    def run(index, attempt):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = waiting_like_a_file_database(attempt)
-        except Exception as error:  # noqa: BLE001 - the outcome is what we check
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
 
 
 @pytest.mark.django_db(transaction=True)

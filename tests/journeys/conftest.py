@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from support import built_for_the_module
 
 from guichet.authorities import actions as authorities
 from guichet.authorities.models import Role
@@ -48,16 +48,8 @@ def build_world() -> SimpleNamespace:
 
 @pytest.fixture(scope="module")
 def _module_world(django_db_setup, django_db_blocker):
-    # Built in a transaction left open for the module and rolled back at its end: the
-    # territory takes seconds to import.
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            yield build_world()
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with built_for_the_module(django_db_blocker, build_world) as world:
+        yield world
 
 
 @pytest.fixture

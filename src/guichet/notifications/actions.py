@@ -9,7 +9,6 @@ from django.db.models import F
 
 from guichet.core import clock, journal
 from guichet.core.journal import Actor
-from guichet.core.models import Event
 from guichet.notifications.models import (
     Broadcast,
     Channel,
@@ -70,8 +69,11 @@ def record_sent_many(*, sent: list[tuple[Notification, str]]) -> int:
         status=Status.SENT, sent_at=now, last_error="", claimed_until=None
     )
     _set_provider_ids([(pk, by_pk[pk][1]) for pk in held])
-    Event.objects.bulk_create(
-        [_event(SENT, by_pk[pk][0], now, provider_message_id=by_pk[pk][1]) for pk in held]
+    journal.append_many(
+        [
+            _entry(SENT, by_pk[pk][0], provider_message_id=by_pk[pk][1]) | {"occurred_at": now}
+            for pk in held
+        ]
     )
     return len(held)
 
@@ -123,39 +125,23 @@ def record_bounce(*, notification: Notification, error: str) -> bool:
     return bool(updated)
 
 
+def _entry(kind: str, notification: Notification, **payload) -> dict:
+    """The journal entry of an outcome: on the request's timeline, for agents only."""
+    return {
+        "kind": kind, "actor": WORKER, "channel": notification.channel,
+        "authority_id": notification.authority_id, "person_id": notification.person_id,
+        "case_id": notification.request_id, "subject": notification,
+        "visible_to_person": False,
+        "payload": {
+            "notification": notification.pk, "channel": notification.channel,
+            "message_kind": notification.message_kind, "attempts": notification.attempts,
+            **payload,
+        },
+    }  # fmt: skip
+
+
 def _append(kind: str, notification: Notification, **payload) -> None:
-    journal.append(
-        kind=kind,
-        actor=WORKER,
-        channel=notification.channel,
-        authority_id=notification.authority_id,
-        person_id=notification.person_id,
-        case_id=notification.request_id,
-        subject=notification,
-        visible_to_person=False,
-        payload={
-            "notification": notification.pk, "channel": notification.channel,
-            "message_kind": notification.message_kind, "attempts": notification.attempts,
-            **payload,
-        },
-    )  # fmt: skip
-
-
-def _event(kind: str, notification: Notification, at, **payload) -> Event:
-    # `journal.append`'s row, for a bulk insert: nothing subscribes to `notification.` events
-    # (checked in `record_sent_many`'s test), so no listener is skipped.
-    return Event(
-        occurred_at=at, kind=kind, actor_type=WORKER.type, resource=WORKER.label,
-        channel=notification.channel, authority_id=notification.authority_id,
-        person_id=notification.person_id, case_id=notification.request_id,
-        subject_type=Notification._meta.label_lower, subject_id=notification.pk,
-        visible_to_person=False,
-        payload={
-            "notification": notification.pk, "channel": notification.channel,
-            "message_kind": notification.message_kind, "attempts": notification.attempts,
-            **payload,
-        },
-    )  # fmt: skip
+    journal.append(**_entry(kind, notification, **payload))
 
 
 BROADCAST_REQUESTED = "notification.broadcast_requested"

@@ -61,3 +61,7 @@ def _private_cache(settings, request):
             "LOCATION": request.node.nodeid,
         }
     }
+    # Reference data cached by an earlier test (maybe rolled back since) must not leak either.
+    from guichet.core import refcache
+
+    refcache.clear()

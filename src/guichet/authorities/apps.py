@@ -5,3 +5,10 @@ class AuthoritiesConfig(AppConfig):
     name = "guichet.authorities"
     label = "authorities"
     verbose_name = "Collectivités et agents"
+
+    def ready(self) -> None:
+        from guichet.core import refcache
+        from guichet.authorities.models import Authority, CompetenceAssignment, Team
+
+        # Read on every request, changed a few times a year: cached per process (ADR 0010).
+        refcache.watch(Authority, CompetenceAssignment, Team)

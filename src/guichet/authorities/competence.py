@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from guichet.authorities.models import Authority, CompetenceAssignment
 from guichet.catalogue.models import Level, Service
+from guichet.core import refcache
 from guichet.territory.models import Commune, Departement, Intercommunality
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -63,11 +64,19 @@ def today_in_paris() -> dt.date:
 
 
 def who_handles(service: Service, commune: Commune, *, on: dt.date | None = None) -> Competence:
-    """Who handles `service` for people living in `commune` on date `on` (today in Paris)."""
+    """Who handles `service` for people living in `commune` on date `on` (today in Paris).
+
+    Cached per process (`core.refcache`, dropped whenever a service, an authority, an
+    assignment or the map changes): the answer is shared, do not change its objects.
+    """
     on = on or today_in_paris()
-    place = _Place.load(commune)
-    assignments = _assignments(place, on, services=[service.pk])
-    return place.resolve(service, assignments.get(service.pk, []))
+
+    def load() -> Competence:
+        place = _Place.load(commune)
+        assignments = _assignments(place, on, services=[service.pk])
+        return place.resolve(service, assignments.get(service.pk, []))
+
+    return refcache.get(("who_handles", service.pk, commune.pk, on), load)
 
 
 def competence_map(

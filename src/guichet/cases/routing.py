@@ -9,6 +9,7 @@ from guichet.authorities.competence import Competence, who_handles
 from guichet.authorities.models import Authority, Team
 from guichet.cases.models import RoutingRule
 from guichet.catalogue.models import Service
+from guichet.core import refcache
 from guichet.territory.models import Commune
 
 
@@ -50,7 +51,7 @@ def route(
         authority=authority, service=service, commune=commune,
         person_category=person_category, form_data=form_data or {},
     )  # fmt: skip
-    team = rule.team if rule else authority.teams.filter(is_default=True).first()
+    team = rule.team if rule else default_team(authority)
     return Route(authority=authority, team=team, competence=competence, rule=rule)
 
 
@@ -62,20 +63,13 @@ def matching_rule(
     person_category: str,
     form_data: dict[str, Any],
 ) -> RoutingRule | None:
-    rules = (
-        RoutingRule.objects.filter(authority=authority, is_active=True)
-        .select_related("team")
-        .prefetch_related("communes")
-        .order_by("position", "id")
-    )
-    for rule in rules:
+    for rule, rule_communes in _active_rules(authority):
         if rule.service_id and rule.service_id != service.pk:
             continue
         if rule.service_category_id and rule.service_category_id != service.category_id:
             continue
         if rule.person_category and rule.person_category != person_category:
             continue
-        rule_communes = {c.pk for c in rule.communes.all()}
         if rule_communes and (commune is None or commune.pk not in rule_communes):
             continue
         if rule.field_name and not _answer_matches(
@@ -84,6 +78,28 @@ def matching_rule(
             continue
         return rule
     return None
+
+
+def default_team(authority: Authority) -> Team | None:
+    """The team that receives what no rule routes (cached per process, `core.refcache`)."""
+    return refcache.get(
+        ("default_team", authority.pk), lambda: authority.teams.filter(is_default=True).first()
+    )
+
+
+def _active_rules(authority: Authority) -> list[tuple[RoutingRule, frozenset[int]]]:
+    """The authority's active rules in order, each with its communes' ids (cached)."""
+
+    def load() -> list[tuple[RoutingRule, frozenset[int]]]:
+        rules = (
+            RoutingRule.objects.filter(authority=authority, is_active=True)
+            .select_related("team")
+            .prefetch_related("communes")
+            .order_by("position", "id")
+        )
+        return [(rule, frozenset(c.pk for c in rule.communes.all())) for rule in rules]
+
+    return refcache.get(("routing_rules", authority.pk), load)
 
 
 def _answer_matches(answer: Any, expected: str) -> bool:

@@ -5,3 +5,10 @@ class CatalogueConfig(AppConfig):
     name = "guichet.catalogue"
     label = "catalogue"
     verbose_name = "Catalogue de services"
+
+    def ready(self) -> None:
+        from guichet.core import refcache
+        from guichet.catalogue.models import Category, Service, WorkflowDefinition
+
+        # Read on every request, changed a few times a year: cached per process (ADR 0010).
+        refcache.watch(Category, Service, WorkflowDefinition)

@@ -7,6 +7,7 @@ import unicodedata
 from django.db.models import QuerySet
 
 from guichet.catalogue.models import Category, Service
+from guichet.core import refcache
 
 
 def published_services(
@@ -34,11 +35,18 @@ def published_services(
 
 
 def service_by_slug(slug: str, *, include_inactive: bool = False) -> Service | None:
-    """The service with this code, or None (also None when unpublished, unless asked)."""
-    services = Service.objects.select_related("category", "workflow")
-    if not include_inactive:
-        services = services.filter(is_active=True)
-    return services.filter(slug=slug).first()
+    """The service with this code, or None (also None when unpublished, unless asked).
+
+    Cached per process (`core.refcache`): the object is shared, do not change it.
+    """
+
+    def load() -> Service | None:
+        services = Service.objects.select_related("category", "workflow")
+        if not include_inactive:
+            services = services.filter(is_active=True)
+        return services.filter(slug=slug).first()
+
+    return refcache.get(("service_by_slug", slug, include_inactive), load)
 
 
 def categories_with_services() -> QuerySet[Category]:

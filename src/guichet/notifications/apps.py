@@ -7,8 +7,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self) -> None:
-        from guichet.core import journal
+        from guichet.core import journal, refcache
         from guichet.notifications import outbox, tasks
+        from guichet.notifications.models import MessageTemplate
         from guichet.notifications.transports.contrib import (  # noqa: F401
             generic_http,
             ovh_like,
@@ -17,3 +18,4 @@ class NotificationsConfig(AppConfig):
         journal.subscribe_in_transaction("request.", outbox.on_event)
         # A queued broadcast wakes the worker up (the Tasks API; ADR 0007).
         journal.subscribe_in_transaction("notification.broadcast_queued", tasks.wake_on_event)
+        refcache.watch(MessageTemplate)  # read by every message queued (ADR 0010)

@@ -14,6 +14,7 @@ from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from guichet.core import refcache
 from guichet.notifications.models import MessageTemplate
 from guichet.notifications.sms import fit
 
@@ -122,9 +123,12 @@ def wording(authority, message_kind: str) -> dict[str, str]:
     """The templates in force: the authority's own where it wrote one, the default otherwise."""
     chosen = dict(DEFAULTS[message_kind])
     if authority is not None:
-        custom = MessageTemplate.objects.filter(
-            authority=authority, message_kind=message_kind
-        ).first()
+        custom = refcache.get(
+            ("message_template", authority.pk, message_kind),
+            lambda: MessageTemplate.objects.filter(
+                authority=authority, message_kind=message_kind
+            ).first(),
+        )
         if custom is not None:
             for field in ("subject", "text", "sms"):
                 if getattr(custom, field).strip():

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db import models
 
+from guichet.core import refcache
 from guichet.territory.models import (
     Commune,
     Departement,
@@ -42,6 +43,7 @@ def apply_bundle(bundle: Bundle, *, progress: ImportProgress | None = None) -> I
     _import_intercommunalities(bundle, report, progress, commune_ids)
     _import_postcodes(bundle, report, progress)
     _import_boundaries(bundle, report, progress)
+    refcache.changed()  # bulk writes send no model signals
     return report
 
 

@@ -6,6 +6,7 @@ import re
 
 from django.db.models import Case, F, IntegerField, Q, Value, When
 
+from guichet.core import refcache
 from guichet.territory import geometry
 from guichet.territory.models import Commune, Intercommunality, Postcode
 from guichet.territory.text import normalize_name
@@ -15,11 +16,14 @@ _CODE_PREFIX = re.compile(r"^[0-9][0-9AB]?[0-9]{0,3}$", re.IGNORECASE)
 
 
 def commune_by_code(code: str) -> Commune | None:
-    """The current commune with this INSEE code (never the delegated one sharing it)."""
-    return (
-        Commune.objects.filter(code=code.strip().upper(), kind=CURRENT)
-        .select_related("departement")
-        .first()
+    """The current commune with this INSEE code (never the delegated one sharing it).
+
+    Cached per process (`core.refcache`): the object is shared, do not change it.
+    """
+    code = code.strip().upper()
+    return refcache.get(
+        ("commune_by_code", code),
+        lambda: Commune.objects.filter(code=code, kind=CURRENT).select_related("departement").first(),
     )
 
 

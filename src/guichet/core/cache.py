@@ -1,0 +1,45 @@
+"""Django's Redis cache, with one client object per server and a one-round-trip counter.
+
+Django's `RedisCacheClient` builds a new `redis.Redis` (and its table of response callbacks)
+for every operation, and `incr` asks whether the key exists first: on a tracking page that was
+a tenth of the CPU. The clients here are built once per server and shared by the threads of the
+process (a `redis.Redis` is thread-safe: connections come from its pool).
+"""
+
+from __future__ import annotations
+
+from django.core.cache.backends import redis as django_redis
+from django.utils.functional import cached_property
+
+
+class RedisCacheClient(django_redis.RedisCacheClient):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            pool = self._get_connection_pool(write)
+            client = self._clients.setdefault(index, self._client(connection_pool=pool))
+        return client
+
+    def count(self, key: str, timeout: int) -> int:
+        """Add one to the counter `key` (created at 1, expiring after `timeout` s): one round
+        trip, atomic."""
+        pipeline = self.get_client(key, write=True).pipeline(transaction=True)
+        pipeline.set(key, 0, ex=timeout, nx=True)
+        pipeline.incr(key)
+        _, value = pipeline.execute()
+        return int(value)
+
+
+class RedisCache(django_redis.RedisCache):
+    @cached_property
+    def _cache(self) -> RedisCacheClient:
+        return RedisCacheClient(self._servers, **self._options)
+
+    def count(self, key: str, timeout: int) -> int:
+        """See `RedisCacheClient.count`; `key` is a cache key like any other."""
+        return self._cache.count(self.make_and_validate_key(key), timeout)

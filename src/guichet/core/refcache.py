@@ -1,0 +1,133 @@
+"""A per-process cache of reference data: what nearly every request reads and administrators
+change a few times a year (services, communes, the competence map, routing rules, message
+templates). ADR 0010.
+
+    service = refcache.get(("service", slug), lambda: Service.objects.get(slug=slug))
+
+Entries live in this process's memory and are shared by its requests: treat them as
+read-only. Any change to a watched model (saved, deleted, its many-to-many links edited) or a
+bulk write that calls `changed()` drops every entry: in this process at once, in the others
+(web workers, task workers) within `REFRESH_SECONDS`, through a token kept in the shared cache
+(Redis when configured). A transaction that changed reference data stores nothing until it
+ends, so a rolled-back change never stays cached.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+logger = logging.getLogger(__name__)
+
+REFRESH_SECONDS = 1.0
+TOKEN_KEY = "guichet:refcache:token"
+_MISSING = object()
+T = TypeVar("T")
+
+
+class _State:
+    def __init__(self) -> None:
+        self.entries: dict[Hashable, Any] = {}
+        self.token: str | None = None
+        self.checked_at = float("-inf")
+        self.lock = threading.Lock()
+
+
+_state = _State()
+
+
+def get(key: Hashable, load: Callable[[], T]) -> T:
+    """The cached value of `key`, or `load()`'s (kept for the next callers)."""
+    entries = _fresh_entries()
+    value = entries.get(key, _MISSING)
+    if value is _MISSING:
+        value = load()
+        if _may_store():
+            entries[key] = value
+    return value
+
+
+def changed() -> None:
+    """Reference data changed: forget every entry here and tell the other processes.
+
+    Called again once the surrounding transaction commits, so a process that re-read the old
+    rows between this call and the commit drops them too.
+    """
+    _forget_everywhere()
+    if connection.in_atomic_block:
+        connection.refcache_dirty = True  # type: ignore[attr-defined]
+        transaction.on_commit(_forget_everywhere)
+
+
+def clear() -> None:
+    """Forget every entry of this process (tests start each case from an empty cache)."""
+    with _state.lock:
+        _state.entries = {}
+        _state.checked_at = float("-inf")
+    connection.refcache_dirty = False  # type: ignore[attr-defined]
+
+
+def watch(*models: type) -> None:
+    """Call `changed()` whenever a row of one of `models` is saved or deleted, or its
+    many-to-many links change. Apps watch their own reference models in `ready()`."""
+    for model in models:
+        post_save.connect(_on_model_change, sender=model, dispatch_uid=f"refcache-{model}-save")
+        post_delete.connect(_on_model_change, sender=model, dispatch_uid=f"refcache-{model}-del")
+        for field in model._meta.many_to_many:
+            m2m_changed.connect(
+                _on_model_change,
+                sender=field.remote_field.through,
+                dispatch_uid=f"refcache-{model}-{field.name}",
+            )
+
+
+def _on_model_change(**_: Any) -> None:
+    changed()
+
+
+def _forget_everywhere() -> None:
+    token = uuid.uuid4().hex
+    with _state.lock:
+        _state.entries = {}
+        _state.token = token
+        _state.checked_at = time.monotonic()
+    try:
+        cache.set(TOKEN_KEY, token, timeout=None)
+    except Exception:  # the shared cache is down: other processes refresh when it is back
+        logger.exception("could not publish the reference-data token")
+
+
+def _fresh_entries() -> dict[Hashable, Any]:
+    now = time.monotonic()
+    if now - _state.checked_at < REFRESH_SECONDS:
+        return _state.entries
+    try:
+        token = cache.get(TOKEN_KEY)
+    except Exception:  # without the shared token, nothing can be trusted for long
+        logger.exception("could not read the reference-data token")
+        token = uuid.uuid4().hex
+    with _state.lock:
+        if token != _state.token:
+            _state.entries = {}
+            _state.token = token
+        _state.checked_at = now
+        return _state.entries
+
+
+def _may_store() -> bool:
+    if not getattr(connection, "refcache_dirty", False):
+        return True
+    if connection.in_atomic_block:
+        return False  # this transaction changed reference data: read it fresh until it ends
+    connection.refcache_dirty = False  # type: ignore[attr-defined]
+    with _state.lock:
+        _state.entries = {}
+    return True

@@ -7,8 +7,8 @@ class CatalogueConfig(AppConfig):
     verbose_name = "Catalogue de services"
 
     def ready(self) -> None:
-        from guichet.core import refcache
         from guichet.catalogue.models import Category, Service, WorkflowDefinition
+        from guichet.core import refcache
 
         # Read on every request, changed a few times a year: cached per process (ADR 0010).
         refcache.watch(Category, Service, WorkflowDefinition)

@@ -28,7 +28,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 logger = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 1.0
-TOKEN_KEY = "guichet:refcache:token"
+TOKEN_KEY = "guichet:refcache:token"  # noqa: S105 - a cache key
 _MISSING = object()
 T = TypeVar("T")
 

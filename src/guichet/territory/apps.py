@@ -8,7 +8,13 @@ class TerritoryConfig(AppConfig):
 
     def ready(self) -> None:
         from guichet.core import refcache
-        from guichet.territory.models import Commune, Departement, Intercommunality, Membership, Region
+        from guichet.territory.models import (
+            Commune,
+            Departement,
+            Intercommunality,
+            Membership,
+            Region,
+        )
 
         # Read on every request, changed a few times a year: cached per process (ADR 0010).
         refcache.watch(Commune, Departement, Intercommunality, Membership, Region)

@@ -23,7 +23,9 @@ def commune_by_code(code: str) -> Commune | None:
     code = code.strip().upper()
     return refcache.get(
         ("commune_by_code", code),
-        lambda: Commune.objects.filter(code=code, kind=CURRENT).select_related("departement").first(),
+        lambda: (
+            Commune.objects.filter(code=code, kind=CURRENT).select_related("departement").first()
+        ),
     )
 
 

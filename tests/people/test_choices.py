@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from guichet.core.models import Event
 from guichet.people import actions, selectors
@@ -134,3 +136,46 @@ def test_set_preferences_updates_in_place_with_one_event(actor, reachable):
         {"status/sms": True},
         {"resolved/sms": True, "status/sms": False},
     ]
+
+
+_decisions = st.lists(
+    st.tuples(st.sampled_from(["notifications", "broadcast", "surveys"]), st.booleans()),
+    max_size=5,
+)
+_preferences = st.dictionaries(
+    st.tuples(
+        st.sampled_from(["receipt", "status", "broadcast"]), st.sampled_from(["email", "sms"])
+    ),
+    st.booleans(),
+    max_size=4,
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    decisions=_decisions, preferences=_preferences, has_email=st.booleans(), has_phone=st.booleans()
+)
+def test_choices_read_in_one_query_decide_like_the_plain_rules(
+    actor, decisions, preferences, has_email, has_phone
+):
+    # given any history of consents, any preferences and any identities
+    person = PersonFactory()
+    if has_email:
+        IdentityFactory(person=person)
+    if has_phone:
+        IdentityFactory(person=person, kind=Identity.Kind.PHONE, value="+33612345678")
+    for purpose, granted in decisions:
+        actions.record_consent(
+            actor=actor, person=person, purpose=purpose, granted=granted, source="test"
+        )
+    actions.set_preferences(actor=actor, person=person, preferences=preferences)
+    # when the choices are read at once (what the outbox does)
+    choices = selectors.notification_choices(person)
+    # then every (message, channel) is decided as by the rules reading each table
+    for kind in ["receipt", "status", "broadcast"]:
+        for channel in ["email", "sms"]:
+            assert selectors.wants(person, kind, channel, choices=choices) == selectors.wants(
+                person, kind, channel
+            )

@@ -149,3 +149,49 @@ def test_a_handed_off_request_names_its_new_authority(client, world, agent):
     # then the page names the EPT and says the request was transferred
     assert "Traitée par Vallée Sud - Grand Paris (votre demande lui a été transmise)" in text
     assert "Demande transmise : à Vallée Sud - Grand Paris" in text
+
+
+def test_the_secret_link_starts_no_session_and_its_page_can_answer(world, agent):
+    # given a request waiting for Jeanne, and a browser that has never seen it
+    filed = file_request(Client())
+    change_status(request=filed, to="in_progress", actor=Actor.agent(agent), role="case_handler")
+    change_status(
+        request=filed, to="waiting_user", actor=Actor.agent(agent), role="case_handler",
+        note="Quelle est l'adresse exacte ?",
+    )  # fmt: skip
+    browser = Client()
+    # when she follows the link of her e-mail
+    page = browser.get(f"/suivi/{filed.reference}", {"cle": filed.tracking_secret})
+    # then the page opens without any session being created (mail scanners follow links too)
+    assert page.status_code == 200
+    assert "sessionid" not in page.cookies
+    assert f'name="cle" value="{filed.tracking_secret}"' in page.content.decode()
+    # when she answers from that page, the form carrying the secret
+    answered = browser.post(
+        f"/suivi/{filed.reference}/repondre",
+        {"body": "12 rue des Écoles.", "cle": filed.tracking_secret},
+    )
+    # then the answer is taken and she comes back to the same link
+    assert answered.status_code == 302
+    assert answered["Location"] == f"/suivi/{filed.reference}?cle={filed.tracking_secret}"
+    filed.refresh_from_db()
+    assert filed.state == "in_progress"
+
+
+def test_an_answer_with_a_forged_secret_is_refused_and_writes_nothing(world, agent):
+    filed = file_request(Client())
+    change_status(request=filed, to="in_progress", actor=Actor.agent(agent), role="case_handler")
+    change_status(
+        request=filed, to="waiting_user", actor=Actor.agent(agent), role="case_handler",
+        note="Une précision ?",
+    )  # fmt: skip
+    before = Message.objects.filter(request=filed).count()
+    # when a stranger posts an answer with a guessed secret
+    response = Client().post(
+        f"/suivi/{filed.reference}/repondre", {"body": "Intrusion", "cle": "devine"}
+    )
+    # then it is not found, and nothing is written
+    assert response.status_code == 404
+    assert Message.objects.filter(request=filed).count() == before
+    filed.refresh_from_db()
+    assert filed.state == "waiting_user"

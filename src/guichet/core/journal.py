@@ -93,12 +93,17 @@ def event_row(
     )
 
 
-def append(**fields: Any) -> Event:
+def append(*, case: Any = None, **fields: Any) -> Event:
     """Append one event inside the caller's transaction and schedule its listeners.
 
-    Keyword arguments: those of `event_row`.
+    Keyword arguments: those of `event_row`, and `case`, the case object itself when the
+    caller holds it: in-transaction listeners find it as `event.case_object` instead of
+    reading it again.
     """
+    if case is not None:
+        fields.setdefault("case_id", case.pk)
     event = event_row(**fields)
+    event.case_object = case  # type: ignore[attr-defined]  # not a column: for listeners
     event.save(force_insert=True)
     _notify(event)
     return event

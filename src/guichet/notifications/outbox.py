@@ -30,7 +30,11 @@ def on_event(event: Event) -> None:
     message_kind = message_kind_for(event.kind, event.payload, event.visible_to_person)
     if message_kind is None:
         return
-    request = Request.objects.select_related("service", "authority", "person").get(pk=event.case_id)
+    request = getattr(event, "case_object", None)
+    if request is None or request.pk != event.case_id:
+        request = Request.objects.select_related("service", "authority", "person").get(
+            pk=event.case_id
+        )
     # Read once for every channel: the person's choices (3 queries) and the variables.
     choices = notification_choices(request.person)
     variables = variables_for(request, event)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from rapidfuzz import fuzz, process
 
 from guichet.core.models import Event
@@ -134,16 +137,43 @@ class NotificationChoices:
 
 
 def notification_choices(person: Person) -> NotificationChoices:
-    return NotificationChoices(
-        consents=consents_in_force(person),
-        identities=list(person.identities.order_by("-verification", "-created_at")),
-        preferences={
-            (kind, channel): enabled
-            for kind, channel, enabled in person.preferences.values_list(
-                "message_kind", "channel", "enabled"
-            )
-        },
-    )
+    """The person's consents in force, identities and preferences, in one round trip (every
+    message queued reads them: a filing, each status change)."""
+    tables = {
+        "consent": Consent._meta.db_table,
+        "identity": Identity._meta.db_table,
+        "preference": NotificationPreference._meta.db_table,
+    }
+    sql = """
+        SELECT 'c', purpose, '', CASE WHEN granted THEN 1 ELSE 0 END, decided_at, id
+          FROM {consent} WHERE person_id = %s
+        UNION ALL
+        SELECT 'i', kind, value, verification, created_at, id FROM {identity} WHERE person_id = %s
+        UNION ALL
+        SELECT 'p', message_kind, channel, CASE WHEN enabled THEN 1 ELSE 0 END, NULL, id
+          FROM {preference} WHERE person_id = %s
+    """.format(**tables)  # noqa: S608 - table names from the models, values as parameters
+    consents: list[Consent] = []
+    identities: list[Identity] = []
+    preferences: dict[tuple[str, str], bool] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [person.pk] * 3)
+        for source, name, text, number, moment, pk in cursor.fetchall():
+            if source == "c":
+                consents.append(
+                    Consent(pk=pk, purpose=name, granted=bool(number), decided_at=moment)
+                )
+            elif source == "i":
+                identities.append(
+                    Identity(pk=pk, kind=name, value=text, verification=number, created_at=moment)
+                )
+            else:
+                preferences[(name, text)] = bool(number)
+    latest: dict[str, Consent] = {}
+    for consent in sorted(consents, key=lambda c: (c.decided_at, c.pk), reverse=True):
+        latest.setdefault(consent.purpose, consent)
+    identities.sort(key=lambda i: (i.verification, i.created_at), reverse=True)
+    return NotificationChoices(consents=latest, identities=identities, preferences=preferences)
 
 
 def wants(
@@ -243,41 +273,49 @@ def duplicate_candidates(
             reason = f"{known.reason} ; {reason}"
         found[person.pk] = Candidate(person=person, score=round(score, 3), reason=reason)
 
-    for kind, value, label in (
-        (Identity.Kind.EMAIL, email, "courriel"),
-        (Identity.Kind.PHONE, phone, "téléphone"),
-    ):
-        if not value:
-            continue
-        for person in Person.objects.filter(
-            _identity_is(kind, value), merged_into__isnull=True
-        ).distinct():
-            if folded and person.search_name == folded:
-                add(person, 1.0, f"même nom et même {label}")
-            else:
-                add(person, 0.85, f"même {label}")
-
+    # One query for both ways of looking alike: the owners of the same e-mail or phone
+    # (anywhere), and the names sharing a 3-letter stem with the first or last name in the same
+    # commune (the scan stays small in a big town; a typo rarely hits the start of both names).
+    ways: dict[str, Q] = {}
+    for way, kind, value in (("courriel", Identity.Kind.EMAIL, email),
+                             ("téléphone", Identity.Kind.PHONE, phone)):  # fmt: skip
+        if value:
+            owners = Identity.objects.filter(kind=kind, value=value, provider="")
+            ways[way] = Q(pk__in=owners.values("person_id"))
     if first_name.strip() and last_name.strip() and commune is not None:
-        # Only names sharing a 3-letter stem with the first or last name are scored: the scan
-        # stays small in a big town, and a typo rarely hits the start of both names.
         stems = Q()
         for part in (fold(first_name), fold(last_name)):
             stems |= Q(search_name__contains=part[:3])
-        names = dict(
-            Person.objects.filter(stems, commune=commune, merged_into__isnull=True)
-            .exclude(search_name="")
-            .values_list("pk", "search_name")[:NAME_SCAN_LIMIT]
-        )
-        similar = process.extract(
-            folded, names, scorer=fuzz.token_sort_ratio, score_cutoff=NAME_SIMILARITY, limit=10
-        )
-        persons = Person.objects.in_bulk([pk for _, _, pk in similar])
-        for _, ratio, pk in similar:
-            add(
-                persons[pk],
-                0.5 + 0.3 * ratio / 100,
-                f"nom très proche ({ratio:.0f} %), même commune",
-            )
+        ways["nom"] = Q(stems, commune=commune) & ~Q(search_name="")
+    if not ways:
+        return []
+    flags = {f"by_{i}": ExpressionWrapper(q, BooleanField()) for i, q in enumerate(ways.values())}
+    rows = (
+        Person.objects.filter(reduce(operator.or_, ways.values()), merged_into__isnull=True)
+        .annotate(**flags)
+        # the few owners of the same e-mail or phone first: the scan's limit never drops them
+        .order_by(*(F(flag).desc() for flag, way in zip(flags, ways, strict=True) if way != "nom"))
+        .values_list("pk", "search_name", *flags)[:NAME_SCAN_LIMIT]
+    )
+    by_identity: list[tuple[int, str, str]] = []
+    names: dict[int, str] = {}
+    for pk, search_name, *matched in rows:
+        for way, hit in zip(ways, matched, strict=True):
+            if hit and way == "nom":
+                names[pk] = search_name
+            elif hit:
+                by_identity.append((pk, search_name, way))
+    similar = process.extract(
+        folded, names, scorer=fuzz.token_sort_ratio, score_cutoff=NAME_SIMILARITY, limit=10
+    )
+    persons = Person.objects.in_bulk({pk for pk, _, _ in by_identity} | {pk for *_, pk in similar})
+    for pk, search_name, label in by_identity:
+        if folded and search_name == folded:
+            add(persons[pk], 1.0, f"même nom et même {label}")
+        else:
+            add(persons[pk], 0.85, f"même {label}")
+    for _, ratio, pk in similar:
+        add(persons[pk], 0.5 + 0.3 * ratio / 100, f"nom très proche ({ratio:.0f} %), même commune")
 
     return sorted(found.values(), key=lambda c: (-c.score, c.person.pk))
 

@@ -46,7 +46,7 @@ def append(
         channel=channel,
         authority_id=request.authority_id,
         person_id=request.person_id,
-        case_id=request.pk,
+        case=request,
         visible_to_person=visible,
         payload=payload,
     )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from guichet.cases import events
@@ -49,31 +52,24 @@ def track(request):
 
 @require_http_methods(["GET"])
 def tracking(request, reference):
-    """The request as the person sees it; `?cle=` is the secret sent in the receipt."""
-    secret = request.GET.get("cle")
-    if secret is not None:
-        verdict = limited(request, "tracking", limit=LOOKUP_LIMIT, window=LOOKUP_WINDOW)
-        if not verdict.allowed:
-            return too_many_tries(request, verdict)
-        try:
-            found = access_request_by_tracking(reference, secret)
-        except Http404:
-            return _lookup_page(request, TrackingForm(), not_found=True)
-        remember_tracked(request, found)
-        return _tracking_page(request, found)
+    """The request as the person sees it; `?cle=` is the secret sent in the receipt.
+
+    Opening the secret link starts no session (mail scanners and shared links open it
+    too): the page's reply form carries the secret itself.
+    """
     try:
-        found = tracked_request(request, reference)
-    except Http404:
-        return _lookup_page(request, TrackingForm(), not_found=True)
-    return _tracking_page(request, found)
+        found, secret = _tracked(request, reference, request.GET.get("cle"))
+    except _Refused as refused:
+        return refused.response
+    return _tracking_page(request, found, secret=secret)
 
 
 @require_POST
 def reply(request, reference):
     try:
-        found = tracked_request(request, reference)
-    except Http404:
-        return _lookup_page(request, TrackingForm(), not_found=True)
+        found, secret = _tracked(request, reference, request.POST.get("cle"))
+    except _Refused as refused:
+        return refused.response
     form = ReplyForm(request.POST)
     files = request.FILES.getlist("pieces_jointes")
     if form.is_valid():
@@ -86,13 +82,40 @@ def reply(request, reference):
             form.add_error(None, str(refused))
         except ValueError as refused:  # cases' AttachmentError: files refused, nothing written
             file_errors = getattr(refused, "messages", None) or [str(refused)]
-            return _tracking_page(request, found, reply_form=form, file_errors=file_errors)
-
-            form.add_error(None, str(refused))
+            return _tracking_page(
+                request, found, secret=secret, reply_form=form, file_errors=file_errors
+            )
         else:
             messages.success(request, "Votre réponse a bien été transmise.")
-            return redirect("portal:tracking", reference=found.reference)
-    return _tracking_page(request, found, reply_form=form, status=400)
+            return redirect(_tracking_url(found, secret))
+    return _tracking_page(request, found, secret=secret, reply_form=form, status=400)
+
+
+class _Refused(Exception):
+    def __init__(self, response) -> None:
+        self.response = response
+
+
+def _tracked(request, reference, secret):
+    """(the request, the secret to carry on) from the secret given, or from this browser's
+    session (a look-up by e-mail or phone, a filing, the signed-in person). Raises _Refused."""
+    if secret is None:
+        try:
+            return tracked_request(request, reference), None
+        except Http404:
+            raise _Refused(_lookup_page(request, TrackingForm(), not_found=True)) from None
+    verdict = limited(request, "tracking", limit=LOOKUP_LIMIT, window=LOOKUP_WINDOW)
+    if not verdict.allowed:
+        raise _Refused(too_many_tries(request, verdict))
+    try:
+        return access_request_by_tracking(reference, secret), secret
+    except Http404:
+        raise _Refused(_lookup_page(request, TrackingForm(), not_found=True)) from None
+
+
+def _tracking_url(found, secret) -> str:
+    url = reverse("portal:tracking", kwargs={"reference": found.reference})
+    return f"{url}?{urlencode({'cle': secret})}" if secret else url
 
 
 def _lookup_page(request, form, *, not_found: bool = False, status: int | None = None):
@@ -103,7 +126,9 @@ def _lookup_page(request, form, *, not_found: bool = False, status: int | None =
     )  # fmt: skip
 
 
-def _tracking_page(request, found, *, reply_form=None, file_errors=(), status: int = 200):
+def _tracking_page(
+    request, found, *, secret=None, reply_form=None, file_errors=(), status: int = 200
+):
     waiting = found.public_status == PublicStatus.ACTION_NEEDED
     entries = selectors.public_timeline(found)
     return page(
@@ -120,6 +145,7 @@ def _tracking_page(request, found, *, reply_form=None, file_errors=(), status: i
             "waiting": waiting,
             "reply_form": reply_form or (ReplyForm() if waiting else None),
             "file_errors": list(file_errors),
+            "secret": secret,
         },
         status=400 if file_errors else status,
     )

@@ -11,8 +11,10 @@ import hmac
 from django.http import Http404
 
 from guichet.authorities.access import authority_ids_for
+from guichet.authorities.selectors import authority_by_id
 from guichet.cases.models import Request
 from guichet.cases.references import normalise_reference
+from guichet.catalogue.selectors import service_by_id
 from guichet.people.identifiers import IdentifierError, normalise_email, normalise_phone
 
 NOT_FOUND = "Demande introuvable."
@@ -56,13 +58,14 @@ def access_request_by_tracking(reference: str, second_factor: str) -> Request:
         raise Http404(NOT_FOUND)
     try:
         # get(), not first(): the reference is unique, no ORDER BY to compile and plan.
-        request = Request.objects.select_related("service", "authority", "person").get(
-            reference=canonical
-        )
+        request = Request.objects.get(reference=canonical)
     except Request.DoesNotExist:
         raise Http404(NOT_FOUND) from None
     if not _second_factor_matches(request, factor):
         raise Http404(NOT_FOUND)
+    # The service and the authority from the reference-data cache: no join, no JSON to decode.
+    request.service = service_by_id(request.service_id)
+    request.authority = authority_by_id(request.authority_id)
     return request
 
 

@@ -49,6 +49,14 @@ def service_by_slug(slug: str, *, include_inactive: bool = False) -> Service | N
     return refcache.get(("service_by_slug", slug, include_inactive), load)
 
 
+def service_by_id(pk: int) -> Service | None:
+    """The service `pk`, published or not (cached per process like `service_by_slug`)."""
+    return refcache.get(
+        ("service_by_id", pk),
+        lambda: Service.objects.select_related("category", "workflow").filter(pk=pk).first(),
+    )
+
+
 def categories_with_services() -> QuerySet[Category]:
     """Categories that hold at least one published service, in display order."""
     return Category.objects.filter(services__is_active=True).distinct()

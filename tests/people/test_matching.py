@@ -155,6 +155,24 @@ def test_a_very_similar_name_in_the_same_commune_is_suspected(actor):
     assert result.person.commune == sceaux
 
 
+@pytest.mark.parametrize(
+    ("typed_first", "typed_last"),
+    [("Jaen", "Dupont"), ("Jean", "Dpuont")],  # a typo at the start of one name or the other
+)
+def test_a_typo_at_the_start_of_one_name_is_still_suspected(actor, typed_first, typed_last):
+    # given a known "Jean Dupont" among many residents of a town
+    town = CommuneFactory(name="Sceaux")
+    known = PersonFactory(first_name="Jean", last_name="Dupont", commune=town)
+    for index in range(30):
+        PersonFactory(first_name=f"Camille{index}", last_name=f"Martin{index}", commune=town)
+    # when a new record arrives with a typo in the first letters of one of the names
+    result = actions.find_or_create_person(
+        actor=actor, first_name=typed_first, last_name=typed_last, commune=town
+    )
+    # then the other name's first letters still bring the known person to be compared
+    assert [s.candidate for s in result.suspicions] == [known]
+
+
 def test_nobody_alike_creates_a_person_without_suspicion(actor):
     # given an unrelated known person
     actions.create_person(

@@ -93,3 +93,9 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     return _NOT_ALNUM.sub(" ", bare).strip()
+
+
+def name_keys(first_name: str, last_name: str) -> tuple[str, str]:
+    """The blocking keys of a name for duplicate detection: the first three folded letters of
+    the first name and of the last name ("Éloïse", "Dupont" → "elo", "dup")."""
+    return fold(first_name)[:3], fold(last_name)[:3]

@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from guichet.people.identifiers import fold
+from guichet.people.identifiers import fold, name_keys
 from guichet.territory.models import Commune
 
 
@@ -49,13 +49,21 @@ class Person(models.Model):
     # "first last" folded (no case, accents or punctuation): SQLite has no unaccent, and one
     # indexed column serves name search and duplicate detection on every database alike.
     search_name = models.CharField(max_length=241, blank=True, editable=False, db_index=True)
+    # The first three folded letters of each name: a new record is compared with the persons
+    # of its commune sharing one of them (indexed, so the scan stays small in a big town).
+    first_name_key = models.CharField(max_length=3, blank=True, editable=False)
+    last_name_key = models.CharField(max_length=3, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "usager"
         ordering = ["last_name", "first_name", "id"]
-        indexes = [models.Index(fields=["last_name", "first_name"], name="person_name")]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"], name="person_name"),
+            models.Index(fields=["commune", "first_name_key"], name="person_first_name_key"),
+            models.Index(fields=["commune", "last_name_key"], name="person_last_name_key"),
+        ]
 
     def __str__(self) -> str:
         name = f"{self.first_name} {self.last_name}".strip()
@@ -63,9 +71,12 @@ class Person(models.Model):
 
     def save(self, *args, **kwargs):
         self.search_name = fold(f"{self.first_name} {self.last_name}")
+        self.first_name_key, self.last_name_key = name_keys(self.first_name, self.last_name)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"first_name", "last_name"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "search_name"}
+            kwargs["update_fields"] = {
+                *update_fields, "search_name", "first_name_key", "last_name_key"
+            }  # fmt: skip
         super().save(*args, **kwargs)
 
     @property

@@ -14,6 +14,7 @@ from guichet.people.identifiers import (
     IdentifierError,
     fold,
     looks_like_phone,
+    name_keys,
     normalise_email,
     normalise_phone,
 )
@@ -271,38 +272,33 @@ def duplicate_candidates(
             reason = f"{known.reason} ; {reason}"
         found[person.pk] = Candidate(person=person, score=round(score, 3), reason=reason)
 
-    # One query for both ways of looking alike: the owners of the same e-mail or phone
-    # (anywhere), and the names sharing a 3-letter stem with the first or last name in the same
-    # commune (the scan stays small in a big town; a typo rarely hits the start of both names).
-    # Plain SQL: built by the ORM, this one query cost more CPU than the filing's inserts.
-    by_email = by_phone = by_name = "FALSE"
+    # One query for both ways of looking alike, each part on its own index: the owners of the
+    # same e-mail or phone (anywhere), and the persons of the same commune whose first or last
+    # name starts like this one's (a typo rarely hits the start of both names). Plain SQL:
+    # built by the ORM, this query cost more CPU than the filing's inserts.
+    parts: list[str] = []
     params: list[Any] = []
-    if email:
-        by_email, params = _OWNER_OF, [*params, Identity.Kind.EMAIL, email]
-    if phone:
-        by_phone, params = _OWNER_OF, [*params, Identity.Kind.PHONE, phone]
+    for label, kind, value in (("courriel", Identity.Kind.EMAIL, email),
+                               ("téléphone", Identity.Kind.PHONE, phone)):  # fmt: skip
+        if value:
+            parts.append(_OWNERS)
+            params += [label, kind, value]
     if first_name.strip() and last_name.strip() and commune is not None:
-        by_name = _NAME_NEAR
-        params += [commune.pk, *(f"%{_like(fold(part)[:3])}%" for part in (first_name, last_name))]
-    if by_email == by_phone == by_name == "FALSE":
+        parts.append(_NAMESAKES)
+        # an empty key (a name of punctuation only) matches nobody: = NULL is never true
+        params += [commune.pk, *(key or None for key in name_keys(first_name, last_name))]
+    if not parts:
         return []
-    sql = f"""
-        SELECT p.id, p.search_name, {by_email}, {by_phone}, {by_name} FROM {_PERSON} p
-        WHERE p.merged_into_id IS NULL AND ({by_email} OR {by_phone} OR {by_name})
-        ORDER BY 3 DESC, 4 DESC LIMIT {NAME_SCAN_LIMIT}
-    """  # noqa: S608 - fixed fragments and table names from the models, values as parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, params * 2)
+        cursor.execute(" UNION ALL ".join(parts), params)
         rows = cursor.fetchall()
     by_identity: list[tuple[int, str, str]] = []
     names: dict[int, str] = {}
-    for pk, search_name, same_email, same_phone, similar_name in rows:
-        if same_email:
-            by_identity.append((pk, search_name, "courriel"))
-        if same_phone:
-            by_identity.append((pk, search_name, "téléphone"))
-        if similar_name:
+    for pk, search_name, way in rows:
+        if way == "nom":
             names[pk] = search_name
+        else:
+            by_identity.append((pk, search_name, way))
     similar = process.extract(
         folded, names, scorer=fuzz.token_sort_ratio, score_cutoff=NAME_SIMILARITY, limit=10
     )
@@ -319,18 +315,14 @@ def duplicate_candidates(
 
 
 _PERSON = Person._meta.db_table
-_OWNER_OF = (
-    f"p.id IN (SELECT person_id FROM {Identity._meta.db_table} "  # noqa: S608 - a table name
-    "WHERE kind = %s AND value = %s AND provider = '')"
-)
-_NAME_NEAR = (
-    "(p.commune_id = %s AND p.search_name <> '' AND "
-    "(p.search_name LIKE %s ESCAPE '\\' OR p.search_name LIKE %s ESCAPE '\\'))"
-)
-
-
-def _like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+_OWNERS = f"""SELECT p.id, p.search_name, CAST(%s AS VARCHAR(16)) FROM {Identity._meta.db_table} i
+    JOIN {_PERSON} p ON p.id = i.person_id
+    WHERE i.kind = %s AND i.value = %s AND i.provider = '' AND p.merged_into_id IS NULL"""  # noqa: S608
+# Two index look-ups (commune, first-name key) and (commune, last-name key); LIMIT is written
+# in: as a parameter, PostgreSQL's generic plan would scan the whole table.
+_NAMESAKES = f"""SELECT * FROM (SELECT p.id, p.search_name, 'nom' FROM {_PERSON} p
+    WHERE p.commune_id = %s AND (p.first_name_key = %s OR p.last_name_key = %s)
+    AND p.merged_into_id IS NULL AND p.search_name <> '' LIMIT {NAME_SCAN_LIMIT}) n"""  # noqa: S608
 
 
 def _identity_is(kind: str, value: str) -> Q:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils.module_loading import import_string
@@ -30,6 +31,9 @@ from guichet.notifications.actions import queue_broadcast
 from guichet.notifications.models import Broadcast
 
 logger = logging.getLogger(__name__)
+
+WAKE_UP_QUEUED = "notifications:wake-up-queued"
+WAKE_UP_FLAG_SECONDS = 60
 
 
 # `guichet worker` sets its --batch, --lease and --smtp-sessions here, for the tasks it runs
@@ -44,6 +48,7 @@ def batch_size() -> int:
 @task()
 def deliver_outbox() -> int:
     """Deliver due batches until none is due; returns how many notifications were handled."""
+    cache.delete(WAKE_UP_QUEUED)  # what commits from now on needs a new wake-up
     total = 0
     while claimed := delivery.deliver_due(
         limit=batch_size(),
@@ -74,29 +79,22 @@ def wake_on_event(event) -> None:
 
 
 def _enqueue_wake_up() -> None:
+    # One wake-up not yet started is enough, however many commits asked for one: it delivers
+    # everything due when it runs. A flag in the shared cache says one is queued (one round
+    # trip, where asking the task table cost a tenth of a web filing); `deliver_outbox` clears
+    # it as it starts, since a running one may have looked at the outbox before this commit.
+    # A flag left by a lost wake-up expires; meanwhile the worker's sweep delivers.
     try:
-        if _wake_up_waiting():
+        if not cache.add(WAKE_UP_QUEUED, True, timeout=WAKE_UP_FLAG_SECONDS):
             return
+    except Exception:
+        logger.exception("shared cache unavailable: waking the worker anyway")
+    try:
         deliver_outbox.enqueue()
     except Exception:
+        cache.delete(WAKE_UP_QUEUED)
         # The notifications are committed: the worker's sweep of the outbox delivers them.
         logger.exception("could not enqueue deliver_outbox; the outbox sweep will deliver")
-
-
-def _wake_up_waiting() -> bool:
-    # With the database backend one unclaimed wake-up is enough, however many commits asked
-    # for one: it delivers everything due when it runs. A running one may have looked at the
-    # outbox before this commit, so it does not count.
-    backend = task_backends[deliver_outbox.backend]
-    if not isinstance(backend, DatabaseBackend):
-        return False
-    from django_tasks_db.models import DBTaskResult
-
-    return (
-        DBTaskResult.objects.ready()
-        .filter(backend_name=backend.alias, task_path=deliver_outbox.module_path)
-        .exists()
-    )
 
 
 @task()

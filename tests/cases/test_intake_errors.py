@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 
 from guichet.cases import actions
 from guichet.cases.actions import IntakeError
@@ -226,3 +227,20 @@ def test_a_message_with_a_fake_file_is_refused_before_any_write(world):
         # then the file is refused by its content and nothing is written
         assert "n’est pas d’un type accepté" in refused.value.messages[0]
     assert counts() == before
+
+
+def test_a_reference_already_taken_is_drawn_again_in_the_same_transaction(world, monkeypatch):
+    # given a request holding a reference, and a draw that comes up with it again first
+    first = file_request(world, "question-generale")
+    draws = iter([first.reference, "ZZZZ-ZZZZ-ZZ"])
+    monkeypatch.setattr("guichet.cases.actions.intake.new_reference", lambda: next(draws))
+    # when another request is filed, inside a transaction that goes on afterwards
+    with transaction.atomic():
+        second = file_request(world, "question-generale")
+        still_usable = Request.objects.filter(pk=first.pk).exists()
+    # then it gets the second draw, the first request is untouched, and nothing was rolled back
+    assert second.reference == "ZZZZ-ZZZZ-ZZ"
+    assert still_usable
+    first_again = Request.objects.get(pk=first.pk)
+    assert (first_again.reference, first_again.summary) == (first.reference, first.summary)
+    assert Event.objects.filter(case_id=second.pk, kind="request.received").count() == 1

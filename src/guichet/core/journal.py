@@ -26,7 +26,7 @@ from typing import Any
 
 from django.db import transaction
 
-from guichet.core import clock
+from guichet.core import clock, rows
 from guichet.core.models import ActorType, Event
 
 logger = logging.getLogger(__name__)
@@ -104,7 +104,7 @@ def append(*, case: Any = None, **fields: Any) -> Event:
         fields.setdefault("case_id", case.pk)
     event = event_row(**fields)
     event.case_object = case  # type: ignore[attr-defined]  # not a column: for listeners
-    event.save(force_insert=True)
+    rows.insert(event)  # nothing listens to Event's model signals: the journal has its own
     _notify(event)
     return event
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from guichet.cases.models import Message, Request
-from guichet.core import clock
+from guichet.core import clock, rows
 from guichet.core.models import Event
 from guichet.notifications import optout
 from guichet.notifications.models import Channel, Notification
@@ -122,7 +122,7 @@ def enqueue(
         "next_attempt_at": clock.now(),
     }  # fmt: skip
     if new_key:
-        notification = Notification.objects.create(idempotency_key=idempotency_key, **fields)
+        notification = rows.insert(Notification(idempotency_key=idempotency_key, **fields))
         created = True
     else:
         notification, created = Notification.objects.get_or_create(

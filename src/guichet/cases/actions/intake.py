@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from guichet.authorities.competence import Competence
 from guichet.cases import events
@@ -20,7 +20,7 @@ from guichet.catalogue.uploads import uploaded_list
 from guichet.catalogue.validation import FormValidationError, validate_submission
 from guichet.channels.base import Intake
 from guichet.channels.registry import channels
-from guichet.core import clock
+from guichet.core import clock, rows
 from guichet.core.journal import Actor
 from guichet.people.models import Person
 from guichet.territory.models import Commune
@@ -176,14 +176,9 @@ def _create_with_unique_reference(**fields) -> Request:
     # The due date is known before the row exists: one INSERT, no UPDATE after it.
     request = Request(**fields)
     request.due_at = compute_due_at(request)
-    # 50 random bits make a clash unlikely, not impossible: retry inside a savepoint.
+    # 50 random bits make a clash unlikely, not impossible: draw again if it happens.
     for _ in range(5):
         request.reference, request.tracking_secret = new_reference(), new_tracking_secret()
-        try:
-            with transaction.atomic():
-                request.save(force_insert=True)
-                return request
-        except IntegrityError:
-            request.pk = None
-            continue
+        if rows.insert_unless_taken(request, "reference"):
+            return request
     raise RuntimeError("no unique reference after 5 tries")

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from guichet.core import journal
+from guichet.core import journal, rows
 from guichet.core.journal import Actor
 from guichet.people import selectors
 from guichet.people.errors import IdentityConflict, PeopleError
@@ -352,13 +352,15 @@ def _attach(person: Person, kind: str, value: str, provider: str, level: int) ->
         # A declared identity breaks no uniqueness but "once per person", which the callers
         # check first: no savepoint for it.
         with transaction.atomic() if verified else nullcontext():
-            return Identity.objects.create(
-                person=person,
-                kind=kind,
-                value=value,
-                provider=provider,
-                verification=level,
-                verified_at=timezone.now() if level > Verification.DECLARED else None,
+            return rows.insert(
+                Identity(
+                    person=person,
+                    kind=kind,
+                    value=value,
+                    provider=provider,
+                    verification=level,
+                    verified_at=timezone.now() if level > Verification.DECLARED else None,
+                )
             )
     except IntegrityError:
         if not verified:  # a race on "once per person": nothing to recover

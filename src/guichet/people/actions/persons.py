@@ -95,7 +95,6 @@ def create_person(
     return person
 
 
-@transaction.atomic
 def find_or_create_person(
     *,
     actor: Actor,
@@ -128,26 +127,28 @@ def find_or_create_person(
         phone=_value_of(identities, Identity.Kind.PHONE),
         commune=details.get("commune"),
     )
-    # Only a verified identity can collide with someone else's: declared ones need no
-    # savepoint to recover from (one round trip each way saved on every web filing).
+    # Everything above only read: the writes join the caller's transaction without a
+    # savepoint of their own. Only a verified identity can collide with someone else's:
+    # declared ones need no savepoint to recover from either.
     verified = any(level > Verification.DECLARED for _, _, level in identities)
-    try:
-        with transaction.atomic() if verified else nullcontext():
-            person = _insert_person(
-                identities, first_name=first_name, last_name=last_name, **details
+    with transaction.atomic(savepoint=False):
+        try:
+            with transaction.atomic() if verified else nullcontext():
+                person = _insert_person(
+                    identities, first_name=first_name, last_name=last_name, **details
+                )
+        except IdentityConflict as conflict:
+            # Another request verified the same identity between our lookup and our insert.
+            return MatchResult(person=selectors.resolve(conflict.owner), created=False)
+        # The person is new: no suspicion can exist for it yet, one INSERT writes them all.
+        suspicions = tuple(
+            DuplicateSuspicion.objects.bulk_create(
+                DuplicateSuspicion(person=person, candidate=c.person, reason=c.reason[:300],
+                                   score=c.score)
+                for c in candidates[:MAX_SUSPICIONS]
             )
-    except IdentityConflict as conflict:
-        # Another request verified the same identity between our lookup and our insert.
-        return MatchResult(person=selectors.resolve(conflict.owner), created=False)
-    # The person is new: no suspicion can exist for it yet, one INSERT writes them all.
-    suspicions = tuple(
-        DuplicateSuspicion.objects.bulk_create(
-            DuplicateSuspicion(person=person, candidate=c.person, reason=c.reason[:300],
-                               score=c.score)
-            for c in candidates[:MAX_SUSPICIONS]
-        )
-    )  # fmt: skip
-    _append_created(actor, person, identities, verification, channel, suspicions=suspicions)
+        )  # fmt: skip
+        _append_created(actor, person, identities, verification, channel, suspicions=suspicions)
     return MatchResult(
         person=person,
         created=True,

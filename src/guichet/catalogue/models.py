@@ -1,6 +1,9 @@
 """The service catalogue: what a person can ask for, how, and with what promise."""
 
 from django.db import models
+from django.utils.functional import cached_property
+
+from guichet.catalogue.formdef import FormDefinition, parse_form_definition
 
 
 class Level(models.TextChoices):
@@ -97,3 +100,9 @@ class Service(models.Model):
     @property
     def accepts_requests(self) -> bool:
         return self.kind != self.Kind.INFORMATIONAL
+
+    @cached_property
+    def form(self) -> FormDefinition:
+        """`form_definition` parsed (raises InvalidFormDefinition), once per object: the
+        catalogue's objects are cached per process, so once per process and service."""
+        return parse_form_definition(self.form_definition)

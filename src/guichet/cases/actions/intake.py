@@ -124,7 +124,7 @@ def submit_request(
 
 def _validated_form(service, form_data, files, errors) -> dict[str, Any]:
     try:
-        return validate_submission(service.form_definition, form_data or {}, files or {})
+        return validate_submission(service.form, form_data or {}, files or {})
     except FormValidationError as invalid:
         for name, messages in invalid.errors.items():
             label = invalid.labels.get(name)

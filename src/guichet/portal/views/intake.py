@@ -47,7 +47,7 @@ def request_form(request, code, slug):
     if request.method == "GET":
         return page(
             request, "portal/request_form.html",
-            context | {"fields": form_fields(service.form_definition), "contact": None if person else ContactForm(prefix="contact")},
+            context | {"fields": form_fields(service.form), "contact": None if person else ContactForm(prefix="contact")},
         )  # fmt: skip
     return _submit(request, service, commune, person, context)
 
@@ -56,7 +56,7 @@ def _submit(request, service, commune, person, context):
     contact = ContactForm(request.POST, prefix="contact") if person is None else None
     errors: dict[str, list[str]] = {}
     try:
-        cleaned = validate_submission(service.form_definition, request.POST, request.FILES)
+        cleaned = validate_submission(service.form, request.POST, request.FILES)
     except FormValidationError as invalid:
         errors, cleaned = dict(invalid.errors), {}
     errors.update(_misplaced(service, cleaned, commune))
@@ -71,7 +71,7 @@ def _submit(request, service, commune, person, context):
         else:
             remember_tracked(request, filed)
             return redirect("portal:receipt", reference=filed.reference)
-    fields = form_fields(service.form_definition, request.POST, errors)
+    fields = form_fields(service.form, request.POST, errors)
     known = {view.name for view in fields}
     general = [m for name, messages in errors.items() if name not in known for m in messages]
     summary = [(view.id, view.label, m) for view in fields for m in view.errors]

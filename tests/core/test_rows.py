@@ -57,3 +57,26 @@ def test_a_taken_unique_value_writes_nothing_and_the_transaction_goes_on(returni
         assert User.objects.filter(username__in=["deja.pris", "libre"]).count() == 2
     assert (written, free) == (False, True)
     assert User.objects.get(username="deja.pris").pk == taken.pk
+
+
+def test_selected_rows_equal_the_orms_field_by_field():
+    # given events of two cases, one hidden from the person
+    user = User.objects.create_user("agent.lecture", password="x")  # noqa: S106
+    for hour, visible in ((3, True), (1, True), (2, False)):
+        rows.insert(event(occurred_at=datetime(2026, 10, 25, hour, tzinfo=UTC),
+                          visible_to_person=visible, actor_user=user))  # fmt: skip
+    rows.insert(event(case_id=43))
+    # when the visible events of case 42 are read both ways
+    selected = rows.select(
+        Event, "case_id = %s AND visible_to_person = %s", [42, True], order_by="occurred_at, id"
+    )
+    expected = list(
+        Event.objects.filter(case_id=42, visible_to_person=True).order_by("occurred_at")
+    )
+    # then the same objects come back, in the same order, with the same values and types
+    assert [e.pk for e in selected] == [e.pk for e in expected]
+    for mine, theirs in zip(selected, expected, strict=True):
+        assert model_to_dict(mine) == model_to_dict(theirs)
+        assert mine.occurred_at.tzinfo is not None and mine.actor_user == user
+        assert not mine._state.adding
+    assert rows.select(Event, "case_id = %s", [404]) == []

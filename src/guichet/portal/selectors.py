@@ -11,7 +11,7 @@ from guichet.authorities.competence import Competence, services_at, who_handles
 from guichet.authorities.models import Authority
 from guichet.cases import events
 from guichet.cases.models import PublicStatus, Request
-from guichet.cases.selectors import delay_estimate, timeline
+from guichet.cases.selectors import delay_estimate, person_timeline, timeline
 from guichet.cases.workflow import IllegalTransition, workflow_for
 from guichet.catalogue.models import Category, Service
 from guichet.people.identifiers import IdentifierError, normalise_email
@@ -108,7 +108,7 @@ def public_timeline(request: Request) -> list[TimelineEntry]:
     """What the person may see of the request's history, in their words."""
     workflow = workflow_for(request.service)
     entries = []
-    for event in timeline(request, for_person=True):
+    for event in person_timeline(request):
         label = events.PUBLIC_LABELS.get(event.kind)
         if label is None:
             continue

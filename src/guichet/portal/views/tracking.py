@@ -14,7 +14,7 @@ from guichet.cases import events
 from guichet.cases.access import access_request_by_tracking
 from guichet.cases.actions import reply_as_person
 from guichet.cases.models import PublicStatus
-from guichet.cases.selectors import conversation
+from guichet.cases.selectors import person_conversation
 from guichet.cases.workflow import IllegalTransition
 from guichet.core.journal import Actor
 from guichet.portal import selectors
@@ -140,7 +140,7 @@ def _tracking_page(
             "entries": entries,
             # Read from the timeline already fetched, not with a second query.
             "handed_off": any(entry.label == HANDED_OFF_LABEL for entry in entries),
-            "conversation": conversation(found, for_person=True),
+            "conversation": person_conversation(found),
             "delay": selectors.estimated_delay(found.service_id, found.authority_id),
             "waiting": waiting,
             "reply_form": reply_form or (ReplyForm() if waiting else None),

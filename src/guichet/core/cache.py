@@ -26,12 +26,14 @@ class RedisCacheClient(django_redis.RedisCacheClient):
         return client
 
     def count(self, key: str, timeout: int) -> int:
-        """Add one to the counter `key` (created at 1, expiring after `timeout` s): one round
-        trip, atomic."""
-        pipeline = self.get_client(key, write=True).pipeline(transaction=True)
-        pipeline.set(key, 0, ex=timeout, nx=True)
+        """Add one to the counter `key` (created at 1, expiring `timeout` s after its last
+        count) and return it: one round trip."""
+        # Two commands in one round trip, no MULTI block: INCR counts atomically, EXPIRE (re)sets
+        # the lifetime (the callers' keys name their time window, so a later expiry is harmless).
+        pipeline = self.get_client(key, write=True).pipeline(transaction=False)
         pipeline.incr(key)
-        _, value = pipeline.execute()
+        pipeline.expire(key, timeout)
+        value, _ = pipeline.execute()
         return int(value)
 
 

@@ -44,14 +44,20 @@ class _State:
 _state = _State()
 
 
-def get(key: Hashable, load: Callable[[], T]) -> T:
-    """The cached value of `key`, or `load()`'s (kept for the next callers)."""
+def get(key: Hashable, load: Callable[[], T], *, max_age: float | None = None) -> T:
+    """The cached value of `key`, or `load()`'s (kept for the next callers).
+
+    `max_age` (seconds) bounds how long a figure that moves without any reference-data change
+    (a delay estimate) is kept.
+    """
     entries = _fresh_entries()
-    value = entries.get(key, _MISSING)
-    if value is _MISSING:
-        value = load()
-        if _may_store():
-            entries[key] = value
+    found = entries.get(key, _MISSING)
+    now = time.monotonic()
+    if found is not _MISSING and (found[1] is None or found[1] > now):
+        return found[0]
+    value = load()
+    if _may_store():
+        entries[key] = (value, None if max_age is None else now + max_age)
     return value
 
 

@@ -1,0 +1,63 @@
+"""The Redis cache backend against the local Redis: shared clients, one-round-trip counters,
+the rate limits counted on it (skipped when no Redis answers on 127.0.0.1:6379)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import redis
+from django.core.cache import cache
+
+from guichet.core import ratelimit
+
+REDIS_URL = "redis://127.0.0.1:6379/12"
+
+
+def redis_answers() -> bool:
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+pytestmark = pytest.mark.skipif(not redis_answers(), reason="no Redis on 127.0.0.1:6379")
+
+
+@pytest.fixture
+def redis_cache(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "guichet.core.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    settings.GUICHET_RATE_LIMIT_SCALE = 1
+    return cache
+
+
+def test_the_client_is_built_once_and_reused(redis_cache):
+    redis_cache.set("a", 1)
+    redis_cache.get("a")
+    client = redis_cache._cache.get_client(write=True)
+    assert redis_cache._cache.get_client() is client
+
+
+def test_a_counter_counts_in_one_round_trip_and_expires(redis_cache):
+    # when a counter is counted three times
+    counts = [redis_cache.count("compteur", 30) for _ in range(3)]
+    # then it reads 1, 2, 3, is readable as a cache value and expires within its timeout
+    assert counts == [1, 2, 3]
+    assert redis_cache.get("compteur") == 3
+    raw = redis.Redis.from_url(REDIS_URL)
+    assert 0 < raw.ttl(redis_cache.make_and_validate_key("compteur")) <= 30
+
+
+def test_rate_limits_refuse_past_the_limit_on_redis(redis_cache):
+    who = uuid.uuid4().hex
+    verdicts = [ratelimit.hit("test", who, limit=3, window=60) for _ in range(4)]
+    assert [v.allowed for v in verdicts] == [True, True, True, False]
+    assert 0 < verdicts[-1].retry_after <= 60
+    # another address is counted apart
+    assert ratelimit.hit("test", uuid.uuid4().hex, limit=3, window=60).allowed

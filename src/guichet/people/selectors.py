@@ -241,7 +241,7 @@ def _wants(choices: NotificationChoices, message_kind: str, channel: str) -> boo
 class Candidate:
     """An existing person a new record may duplicate, with why and how likely (0 to 1)."""
 
-    person: Person
+    person_id: int
     score: float
     reason: str
 
@@ -265,12 +265,12 @@ def duplicate_candidates(
     folded = fold(f"{first_name} {last_name}")
     found: dict[int, Candidate] = {}
 
-    def add(person: Person, score: float, reason: str) -> None:
-        known = found.get(person.pk)
+    def add(person_id: int, score: float, reason: str) -> None:
+        known = found.get(person_id)
         if known is not None:
             score = min(1.0, max(score, known.score) + 0.1)
             reason = f"{known.reason} ; {reason}"
-        found[person.pk] = Candidate(person=person, score=round(score, 3), reason=reason)
+        found[person_id] = Candidate(person_id=person_id, score=round(score, 3), reason=reason)
 
     # One query for both ways of looking alike, each part on its own index: the owners of the
     # same e-mail or phone (anywhere), and the persons of the same commune whose first or last
@@ -302,16 +302,15 @@ def duplicate_candidates(
     similar = process.extract(
         folded, names, scorer=fuzz.token_sort_ratio, score_cutoff=NAME_SIMILARITY, limit=10
     )
-    persons = Person.objects.in_bulk({pk for pk, _, _ in by_identity} | {pk for *_, pk in similar})
     for pk, search_name, label in by_identity:
         if folded and search_name == folded:
-            add(persons[pk], 1.0, f"même nom et même {label}")
+            add(pk, 1.0, f"même nom et même {label}")
         else:
-            add(persons[pk], 0.85, f"même {label}")
+            add(pk, 0.85, f"même {label}")
     for _, ratio, pk in similar:
-        add(persons[pk], 0.5 + 0.3 * ratio / 100, f"nom très proche ({ratio:.0f} %), même commune")
+        add(pk, 0.5 + 0.3 * ratio / 100, f"nom très proche ({ratio:.0f} %), même commune")
 
-    return sorted(found.values(), key=lambda c: (-c.score, c.person.pk))
+    return sorted(found.values(), key=lambda c: (-c.score, c.person_id))
 
 
 _PERSON = Person._meta.db_table

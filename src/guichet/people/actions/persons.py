@@ -143,7 +143,7 @@ def find_or_create_person(
         # The person is new: no suspicion can exist for it yet, one INSERT writes them all.
         suspicions = tuple(
             DuplicateSuspicion.objects.bulk_create(
-                DuplicateSuspicion(person=person, candidate=c.person, reason=c.reason[:300],
+                DuplicateSuspicion(person=person, candidate_id=c.person_id, reason=c.reason[:300],
                                    score=c.score)
                 for c in candidates[:MAX_SUSPICIONS]
             )

@@ -3,13 +3,18 @@
     .venv/bin/python benchmarks/intake.py [--requests 1000000] [--reuse] [--duration 15]
 
 1. The database: `intake_data.build()` (fresh `guichet_bench` with the demo world and N
-   requests; `--reuse` keeps it and loads only what lacks).
+   requests; `--reuse` keeps it, deletes what earlier runs filed, loads only what lacks),
+   then read into PostgreSQL's buffers (pg_prewarm).
 2. gunicorn (4 sync workers) serves the product on 127.0.0.1, GUICHET_RATE_LIMIT_SCALE=1000000.
 3. wrk drives, for --duration seconds per level: web filings (POST of the real form, the
    count of requests must grow by the successes), tracking pages of random requests among
-   the N, the agent queue of the largest authority (a real login's session cookie).
-4. pgbench inserts the same rows straight into PostgreSQL at the same concurrency: the ceiling.
+   the N, the agent queue of the largest authority (a real login's session cookie). Each
+   level records the CPU each part (gunicorn, PostgreSQL, Redis, wrk) spent per request.
+4. pgbench inserts the same rows straight into PostgreSQL at the same concurrency: the
+   ceiling (the request row alone, and every row of a filing, checked against the tables a
+   real filing writes).
 5. Each endpoint is profiled once in-process (queries per request, pyinstrument).
+6. The database goes back to its loaded state.
 Results: a table on stdout and benchmarks/results/intake-<date>.json. Traffic: 127.0.0.1 only.
 """
 
@@ -55,16 +60,26 @@ def cpu_busy() -> tuple[int, int]:
     return sum(fields) - idle, sum(fields)
 
 
-def process_times() -> dict[int, tuple[int, int]]:
-    """{pid: (parent pid, CPU jiffies)} of every process, from /proc."""
+def process_times() -> dict[int, tuple[int, int, str]]:
+    """{pid: (parent pid, CPU jiffies, command name)} of every process, from /proc."""
     found = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
+            raw = stat.read_text()
         except OSError:
             continue
-        found[int(stat.parent.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+        name, fields = raw[raw.index("(") + 1 : raw.rindex(")")], raw.rsplit(")", 1)[1].split()
+        found[int(stat.parent.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]), name)
     return found
+
+
+def kind_of(name: str) -> str:
+    """Which part of the system a process is, by its command name."""
+    for prefix, kind in (("gunicorn", "gunicorn"), ("postgres", "postgresql"),
+                         ("redis", "redis"), ("wrk", "wrk"), ("pgbench", "pgbench")):  # fmt: skip
+        if name.startswith(prefix):
+            return kind
+    return "other"
 
 
 def foreign_cores(before: dict, after: dict, seconds: float, ours: set[int]) -> float:
@@ -73,15 +88,26 @@ def foreign_cores(before: dict, after: dict, seconds: float, ours: set[int]) -> 
     mine = {os.getpid(), *ours}
     changed = True
     while changed:
-        grown = {pid for pid, (parent, _) in after.items() if parent in mine} - mine
+        grown = {pid for pid, (parent, _, _) in after.items() if parent in mine} - mine
         mine |= grown
         changed = bool(grown)
     jiffies = sum(
         used - before[pid][1]
-        for pid, (_, used) in after.items()
+        for pid, (_, used, _) in after.items()
         if pid not in mine and pid in before
     )
     return jiffies / os.sysconf("SC_CLK_TCK") / seconds
+
+
+def cores_by_kind(before: dict, after: dict, seconds: float) -> dict[str, float]:
+    """CPU used meanwhile (in cores) by the server, the database, Redis and the load generator,
+    whoever started them (PostgreSQL's backends are children of its postmaster)."""
+    used: dict[str, int] = {}
+    for pid, (_, jiffies, name) in after.items():
+        kind = kind_of(name)
+        if kind != "other":
+            used[kind] = used.get(kind, 0) + jiffies - before.get(pid, (0, 0, ""))[1]
+    return {kind: n / os.sysconf("SC_CLK_TCK") / seconds for kind, n in used.items()}
 
 
 def backends(database: str) -> set[int]:
@@ -111,9 +137,9 @@ class Measured:
         self.machine_cpu = (busy - self.cpu[0]) / max(total - self.cpu[1], 1)
         used = (after.ru_utime + after.ru_stime) - (self.children.ru_utime + self.children.ru_stime)
         self.client_cpu = used / self.seconds  # in cores
-        self.foreign = foreign_cores(
-            self.processes, process_times(), self.seconds, backends(self.database)
-        )
+        after = process_times()
+        self.foreign = foreign_cores(self.processes, after, self.seconds, backends(self.database))
+        self.by_kind = cores_by_kind(self.processes, after, self.seconds)
 
 
 def wrk(script: str, concurrency: int, duration: int, env: dict[str, str], port: int) -> dict:
@@ -128,6 +154,9 @@ def wrk(script: str, concurrency: int, duration: int, env: dict[str, str], port:
     out.unlink()
     seconds = result["duration_us"] / 1e6
     ok = result["requests"] - result["status_errors"] - result["socket_errors"]
+    # CPU milliseconds each part spent per request: what throughput on 2 cores divides.
+    per_request = {kind: round(cores * 1000 / max(ok / seconds, 1e-9), 2)
+                   for kind, cores in measured.by_kind.items() if cores > 0.001}  # fmt: skip
     return {
         "clients": concurrency, "requests": result["requests"], "ok": ok,
         "errors": result["status_errors"] + result["socket_errors"] + result["timeouts"],
@@ -135,7 +164,7 @@ def wrk(script: str, concurrency: int, duration: int, env: dict[str, str], port:
         "p95_ms": result["p95_us"] / 1000, "p99_ms": result["p99_us"] / 1000,
         "max_ms": result["max_us"] / 1000, "machine_cpu": round(measured.machine_cpu, 3),
         "client_cpu_cores": round(measured.client_cpu, 3),
-        "other_jobs_cores": round(measured.foreign, 2),
+        "other_jobs_cores": round(measured.foreign, 2), "cpu_ms_per_request": per_request,
     }  # fmt: skip
 
 
@@ -212,19 +241,23 @@ def creation(database: str, port: int, place: dict, duration: int) -> list[dict]
     csrf = cookies_of(response)["csrftoken"]  # Django accepts the unmasked secret as token
     from guichet.demo.names import FIRST_NAMES, LAST_NAMES
 
+    def env() -> dict[str, str]:
+        return {"BENCH_PATH": path, "BENCH_CSRF": csrf, "BENCH_RUN": f"{time.time_ns()}",
+                "BENCH_FIRST": " ".join(FIRST_NAMES), "BENCH_LAST": " ".join(LAST_NAMES)}  # fmt: skip
+
+    # Every worker loads its code, templates and caches on its first requests: not measured.
+    wrk("intake_post.lua", 8, 4, env(), port)
     levels = []
     for clients in CREATE_LEVELS:
-        before = count(database, "cases_request")
-        env = {
-            "BENCH_PATH": path,
-            "BENCH_CSRF": csrf,
-            "BENCH_RUN": f"{time.time_ns()}",
-            "BENCH_FIRST": " ".join(FIRST_NAMES),
-            "BENCH_LAST": " ".join(LAST_NAMES),
-        }
-        result = wrk("intake_post.lua", clients, duration, env, port)
+        before = {table: count(database, table) for table in ("cases_request",
+                                                                "people_duplicatesuspicion")}  # fmt: skip
+        result = wrk("intake_post.lua", clients, duration, env(), port)
         time.sleep(1)  # requests in flight when wrk stopped still commit
-        result["created"] = count(database, "cases_request") - before
+        result["created"] = count(database, "cases_request") - before["cases_request"]
+        suspicions = (
+            count(database, "people_duplicatesuspicion") - before["people_duplicatesuspicion"]
+        )
+        result["suspicions_per_filing"] = round(suspicions / max(result["created"], 1), 3)
         levels.append(result)
         show("création", result)
     return levels
@@ -280,14 +313,13 @@ def queue(port: int, place: dict, duration: int, workdir: Path) -> list[dict]:
     return levels
 
 
-def pgbench(database: str, script: str, place: dict, duration: int, workdir: Path) -> list[dict]:
+def pgbench(database: str, script: str, place: dict, duration: int, workdir: Path,
+            suspect_percent: int = 0) -> list[dict]:  # fmt: skip
     """TPS and latency percentiles (from pgbench's per-transaction log) at each level."""
-    tables = ("cases_request", "core_event", "people_person", "people_identity")
-    with psycopg.connect(intake_data.database_url(database)) as connection:
-        marks = {t: connection.execute(f"SELECT coalesce(max(id), 0) FROM {t}").fetchone()[0]
-                 for t in tables}  # fmt: skip
+    marks = intake_data.table_marks(database)
     variables = [f"-D{k}={place[k] if place[k] is not None else 'NULL'}"
                  for k in ("authority", "commune", "team", "service", "person")]  # fmt: skip
+    variables.append(f"-Dsuspect_percent={suspect_percent}")
     levels = []
     try:
         for clients in CREATE_LEVELS:
@@ -308,23 +340,68 @@ def pgbench(database: str, script: str, place: dict, duration: int, workdir: Pat
             levels.append({"clients": clients, "throughput": tps, "p50_ms": cuts[49],
                            "p95_ms": cuts[94], "p99_ms": cuts[98],
                            "machine_cpu": round(measured.machine_cpu, 3),
-                           "other_jobs_cores": round(measured.foreign, 2)})  # fmt: skip
+                           "other_jobs_cores": round(measured.foreign, 2),
+                           "cpu_ms_per_request": {
+                               kind: round(cores * 1000 / tps, 3)
+                               for kind, cores in measured.by_kind.items() if cores > 0.001}})  # fmt: skip
             show(f"pgbench {script.removeprefix('intake_ceiling_')}", levels[-1])
             shutil.rmtree(logs)
     finally:
-        with psycopg.connect(intake_data.database_url(database)) as connection:
-            connection.execute("DELETE FROM django_session WHERE session_key LIKE 'pgbench%%'")
-            for table in reversed(tables):
-                connection.execute(f"DELETE FROM {table} WHERE id > %s", [marks[table]])
+        intake_data.back_to_marks(database, marks)
     return levels
 
 
+def database_in_memory(database: str) -> dict:
+    """The server's settings that matter here, and the whole database read into its buffers
+    (pg_prewarm): a production server keeps its working set in memory; this virtual machine's
+    page cache gives files back to the host within minutes, so without it a run measures the
+    disk. Warns when `shared_buffers` cannot hold the database."""
+    with psycopg.connect(intake_data.database_url(database), autocommit=True) as connection:
+        settings = {name: connection.execute(f"SHOW {name}").fetchone()[0]
+                    for name in ("shared_buffers", "synchronous_commit", "fsync",
+                                 "max_connections", "server_version")}  # fmt: skip
+        size, buffers = connection.execute(
+            "SELECT pg_database_size(current_database()), "
+            "(SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'shared_buffers')"
+        ).fetchone()
+        settings["database_bytes"] = size
+        if buffers < size:
+            console.print(
+                f"[yellow]shared_buffers ({settings['shared_buffers']}) < base "
+                f"({size / 2**30:.1f} Go) : une partie des lectures ira au disque. "
+                "ALTER SYSTEM SET shared_buffers = '4GB' puis redémarrer PostgreSQL.[/]"
+            )
+        connection.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+        started = time.perf_counter()
+        pages = connection.execute(
+            """SELECT coalesce(sum(pg_prewarm(c.oid)), 0) FROM pg_class c
+               JOIN pg_namespace n ON n.oid = c.relnamespace
+               WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i', 't', 'm')"""
+        ).fetchone()[0]
+        settings["prewarmed_pages"] = pages
+        console.print(f"Base chargée en mémoire : {pages:,} pages en "
+                      f"{time.perf_counter() - started:.1f} s")  # fmt: skip
+    return settings
+
+
+def tables_written_by_a_filing(filing_queries: list[str]) -> set[str]:
+    return {m.group(1) for q in filing_queries if (m := re.match(r'\s*INSERT INTO "?(\w+)"?', q))}
+
+
+def tables_in_ceiling_script() -> set[str]:
+    text = (HERE / "intake_ceiling_filing.sql").read_text()
+    return set(re.findall(r"^INSERT INTO (\w+)", text, flags=re.MULTILINE))
+
+
 def show(label: str, result: dict) -> None:
+    cpu = result.get("cpu_ms_per_request", {})
     console.print(
         f"  {label:<28} {result['clients']:>3} clients : {result['throughput']:8.1f}/s  "
         f"p50 {result['p50_ms']:7.1f} ms  p99 {result['p99_ms']:7.1f} ms"
         + (f"  erreurs {result['errors']}" if result.get("errors") else "")
         + (f"  créées {result['created']}/{result['ok']}" if "created" in result else "")
+        + "  CPU ms/req "
+        + " ".join(f"{k} {v:.2f}" for k, v in sorted(cpu.items()))
         + f"  (autres tâches : {result.get('other_jobs_cores', 0):.2f} cœur)"
     )
 
@@ -362,12 +439,16 @@ def profile(place: dict, queue_user: str) -> dict:
                 statuses = [call(i).status_code for i in range(1, 11)]
             total = (time.perf_counter() - started) / 10
         sql_ms = sum(float(q["time"]) for q in queries.captured_queries) * 1000 / 10
+        if name == "création":
+            found["filing_inserts"] = sorted(
+                tables_written_by_a_filing([q["sql"] for q in queries.captured_queries])
+            )
         found[name] = {
             "statuses": sorted(set(statuses)), "queries": len(queries) / 10,
             "sql_ms": round(sql_ms, 2), "total_ms": round(total * 1000, 2),
             "profile": profiler.output_text(unicode=False, color=False, show_all=False),
         }  # fmt: skip
-        console.print(f"  profil {name:<12} {found[name]['queries']:.0f} requêtes SQL, "
+        console.print(f"  profil {name:<12} {found[name]['queries']:.1f} requêtes SQL, "
                       f"SQL {sql_ms:.1f} ms sur {total * 1000:.1f} ms")  # fmt: skip
     return found
 
@@ -375,16 +456,19 @@ def profile(place: dict, queue_user: str) -> dict:
 def summary_table(results: dict) -> Table:
     table = Table(title=f"Guichet — intake ({results['requests']:,} demandes)")
     columns = ("mesure", "clients", "débit /s", "p50 ms", "p95 ms", "p99 ms", "CPU machine",
-               "autres tâches")  # fmt: skip
+               "CPU ms/req serveur", "CPU ms/req PostgreSQL", "autres tâches")  # fmt: skip
     for column in columns:
         table.add_column(column, justify="right" if column != "mesure" else "left")
     for key, label in (("creation", "création (web)"), ("ceiling_request", "pgbench INSERT"),
                        ("ceiling_filing", "pgbench dépôt complet"), ("tracking", "suivi"),
                        ("queue", "file agents")):  # fmt: skip
         for level in results.get(key, []):
+            cpu = level.get("cpu_ms_per_request", {})
+            server = cpu.get("gunicorn", cpu.get("pgbench", 0))
             table.add_row(label, str(level["clients"]), f"{level['throughput']:.1f}",
                           f"{level['p50_ms']:.1f}", f"{level['p95_ms']:.1f}",
                           f"{level['p99_ms']:.1f}", f"{level.get('machine_cpu', 0):.0%}",
+                          f"{server:.2f}", f"{cpu.get('postgresql', 0):.2f}",
                           f"{level.get('other_jobs_cores', 0):.2f} cœur")  # fmt: skip
     return table
 
@@ -407,10 +491,12 @@ def main() -> None:
     os.environ |= {"GUICHET_RATE_LIMIT_SCALE": "1000000", "DEBUG": "0"}
     load = intake_data.build(database=args.database, requests=args.requests, reuse=args.reuse,
                              workdir=workdir, console=console)  # fmt: skip
+    loaded = intake_data.loaded_marks(args.database, workdir)
     place = busiest_place(args.database)
     results = {"date": datetime.now().isoformat(timespec="seconds"), "requests": load.requests,
                "load_seconds": load.seconds, "duration": args.duration, "workers": args.workers,
-               "cpus": os.cpu_count(), "place": place}  # fmt: skip
+               "cpus": os.cpu_count(), "place": place,
+               "postgresql": database_in_memory(args.database)}  # fmt: skip
     console.print(
         f"gunicorn -w {args.workers} sur {HOST}:{args.port}, {args.duration} s par palier"
     )
@@ -422,15 +508,38 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    # The ceiling's duplicate suspicions at the rate this run's filings raised them.
+    created = sum(level["created"] for level in results["creation"])
+    suspect = round(100 * sum(level["suspicions_per_filing"] * level["created"]
+                              for level in results["creation"]) / max(created, 1))  # fmt: skip
+    results["ceiling_suspect_percent"] = min(suspect, 100)
     for key, script in (("ceiling_request", "intake_ceiling_request.sql"),
                         ("ceiling_filing", "intake_ceiling_filing.sql")):  # fmt: skip
-        results[key] = pgbench(args.database, script, place, args.duration, workdir)
-    for mine, ceiling in zip(results["creation"], results["ceiling_request"], strict=True):
-        mine["ceiling_ratio"] = round(mine["throughput"] / ceiling["throughput"], 4)
+        results[key] = pgbench(args.database, script, place, args.duration, workdir,
+                               suspect_percent=results["ceiling_suspect_percent"])  # fmt: skip
+    for mine, row, whole in zip(results["creation"], results["ceiling_request"],
+                                results["ceiling_filing"], strict=True):  # fmt: skip
+        mine["ceiling_ratio"] = round(mine["throughput"] / row["throughput"], 4)
+        mine["filing_ceiling_ratio"] = round(mine["throughput"] / whole["throughput"], 4)
     results["profile"] = profile(place, f"instructeur.{place['queue_authority']}")
+    written, scripted = set(results["profile"].pop("filing_inserts")), tables_in_ceiling_script()
+    results["ceiling_tables"] = {"filing": sorted(written), "pgbench": sorted(scripted)}
+    if written - scripted:  # the script would be a ceiling of less work than a filing does
+        console.print(f"[red]Le plafond pgbench n'écrit pas dans {sorted(written - scripted)} "
+                      "comme un dépôt : mettre intake_ceiling_filing.sql à jour.[/]")  # fmt: skip
     console.print(summary_table(results))
-    console.print("création / plafond INSERT : " + ", ".join(
-        f"{m['clients']} clients {m['ceiling_ratio']:.1%}" for m in results["creation"]))  # fmt: skip
+    console.print(
+        "création / plafond du dépôt complet (mêmes lignes) : "
+        + ", ".join(
+            f"{m['clients']} clients {m['filing_ceiling_ratio']:.1%}" for m in results["creation"]
+        )
+    )
+    console.print(
+        "création / plafond de la seule ligne de demande : "
+        + ", ".join(f"{m['clients']} clients {m['ceiling_ratio']:.1%}" for m in results["creation"])
+    )
+    deleted = intake_data.back_to_marks(args.database, loaded)
+    console.print(f"Base remise dans l'état chargé ({sum(deleted.values()):,} lignes supprimées)")  # fmt: skip
     out = HERE / "results" / f"intake-{datetime.now():%Y-%m-%d-%H%M}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))

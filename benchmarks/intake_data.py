@@ -397,6 +397,45 @@ def write_sample(path: Path, pairs: list[tuple[str, str]]) -> None:
     path.write_text("".join(f"{reference} {secret}\n" for reference, secret in pairs))
 
 
+def table_marks(database: str) -> dict[str, int]:
+    """max(id) of every table with an integer `id` column: the state to come back to."""
+    with psycopg.connect(database_url(database)) as connection:
+        tables = [name for (name,) in connection.execute(
+            """SELECT table_name FROM information_schema.columns WHERE table_schema = 'public'
+               AND column_name = 'id' AND data_type IN ('integer', 'bigint')""")]  # fmt: skip
+        return {
+            table: connection.execute(
+                sql.SQL("SELECT coalesce(max(id), 0) FROM {}").format(sql.Identifier(table))
+            ).fetchone()[0]
+            for table in tables
+        }
+
+
+def back_to_marks(database: str, marks: dict[str, int]) -> dict[str, int]:
+    """Delete every row added since `marks` (what earlier runs filed); {table: rows deleted}."""
+    deleted = {}
+    with psycopg.connect(database_url(database), autocommit=True) as connection:
+        connection.execute("SET session_replication_role = replica")  # no FK checks: superuser
+        for table, mark in table_marks(database).items():
+            if mark > marks.get(table, 0):
+                cursor = connection.execute(
+                    sql.SQL("DELETE FROM {} WHERE id > %s").format(sql.Identifier(table)),
+                    [marks.get(table, 0)],
+                )
+                deleted[table] = cursor.rowcount
+        # The outbox wake-up flags and sessions the runs left in Redis expire by themselves.
+    return deleted
+
+
+def loaded_marks(database: str, workdir: Path) -> dict[str, int]:
+    """The marks of the database as loaded (written by `build`); the current ones, saved as
+    such, for a database loaded before this file existed."""
+    path = workdir / "loaded-marks.json"
+    if not path.exists():
+        path.write_text(json.dumps(table_marks(database)))
+    return json.loads(path.read_text())
+
+
 def build(
     *, database: str, requests: int, reuse: bool, workdir: Path, seed: int = 2026, console=None
 ) -> LoadReport:
@@ -410,6 +449,11 @@ def build(
     if not reuse or not database_exists(database):
         console.print(f"Base [bold]{database}[/] recréée")
         recreate_database(database)
+        (workdir / "loaded-marks.json").unlink(missing_ok=True)
+    elif (workdir / "loaded-marks.json").exists():
+        deleted = back_to_marks(database, loaded_marks(database, workdir))
+        if deleted:
+            console.print(f"Lignes des passages précédents supprimées : {deleted}")
     subprocess.run([VENV_BIN / "guichet", "migrate", "-v0"], env=env, check=True)
     subprocess.run(
         [VENV_BIN / "guichet", "demo", "--no-serve", "--population", str(POPULATION), "--requests", "0"],
@@ -427,6 +471,7 @@ def build(
         if missing:
             _, report.events, sample = bulk_load(database, missing, seed, progress)
             write_sample(report.sample_path, sample)
+            (workdir / "loaded-marks.json").unlink(missing_ok=True)  # a new loaded state
     report.requests = present + missing
     report.seconds["COPY + index"] = time.perf_counter() - started
     started = time.perf_counter()
@@ -439,6 +484,7 @@ def build(
             ).fetchall()
             write_sample(report.sample_path, pairs)
     report.seconds["VACUUM ANALYZE"] = time.perf_counter() - started
+    loaded_marks(database, workdir)  # the state every run starts from and comes back to
     console.print(
         f"{report.requests:,} demandes dans {database} ({missing:,} chargées, "
         f"{report.events:,} événements) — "

@@ -93,35 +93,6 @@ def tracked_sample(connection, n: int) -> list[tuple[str, str]]:
         return cursor.fetchall()
 
 
-def marks(connection) -> dict[str, int]:
-    """max(id) of every table with an integer `id` column."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """SELECT table_name FROM information_schema.columns WHERE table_schema = 'public'
-               AND column_name = 'id' AND data_type IN ('integer', 'bigint')"""
-        )
-        tables = [name for (name,) in cursor.fetchall()]
-        found = {}
-        for table in tables:
-            cursor.execute(f'SELECT coalesce(max(id), 0) FROM "{table}"')  # noqa: S608
-            found[table] = cursor.fetchone()[0]
-    return found
-
-
-def clean_up(connection, before: dict[str, int]) -> dict[str, int]:
-    """Delete every row added since `before` (foreign keys off for the session: superuser)."""
-    after = marks(connection)
-    deleted = {}
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
-        for table, mark in before.items():
-            if after.get(table, 0) > mark:
-                cursor.execute(f'DELETE FROM "{table}" WHERE id > %s', [mark])  # noqa: S608
-                deleted[table] = cursor.rowcount
-        cursor.execute("SET session_replication_role = DEFAULT")
-    return deleted
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=30, help="requests per endpoint and round")
@@ -192,7 +163,7 @@ def main() -> None:
             backend = backend_cpu(pid) - backend_started
         return statuses, queries, cpu, backend, wall
 
-    before = marks(connection)
+    before = intake_data.table_marks(args.database)
     rows = []
     try:
         for name, (call, expected) in endpoints.items():
@@ -222,7 +193,7 @@ def main() -> None:
             if profiler is not None:
                 print(profiler.output_text(unicode=False, color=False, show_all=False))
     finally:
-        deleted = clean_up(connection, before)
+        deleted = intake_data.back_to_marks(args.database, before)
     print(f"{args.n} requests per endpoint, cheapest of {args.rounds} rounds, commune {code}, "
           f"queue of instructeur.{authority}")  # fmt: skip
     print(

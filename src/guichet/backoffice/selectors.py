@@ -16,7 +16,7 @@ from guichet.authorities.access import authority_ids_for, role_permits
 from guichet.authorities.models import AgentMembership, Authority, Team
 from guichet.cases.models import Attachment, Request, RoutingRule
 from guichet.cases.references import normalise_reference
-from guichet.cases.selectors import OPEN_STATUSES, requests_of_person
+from guichet.cases.selectors import requests_of_person
 from guichet.core.calendar import overdue_factor
 from guichet.core.models import Event
 from guichet.people.models import Category, Person
@@ -141,7 +141,7 @@ def overdue_requests(
     candidates = (
         Request.objects.filter(
             authority__in=authorities,
-            public_status__in=OPEN_STATUSES,
+            in_queue=True,
             due_at__isnull=False,
             due_at__lt=now,
         )

@@ -70,6 +70,17 @@ class Request(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )
     related = models.ManyToManyField("self", blank=True, symmetrical=True)
+    # Computed by the database from the public status. The queue's index starts with it rather
+    # than being partial: a prepared statement's generic plan cannot prove a parameter matches
+    # a partial index's condition, and counted the whole authority instead (ADR 0011).
+    in_queue = models.GeneratedField(
+        expression=models.ExpressionWrapper(
+            models.Q(public_status__in=["ongoing", "action_needed"]),
+            output_field=models.BooleanField(),
+        ),
+        output_field=models.BooleanField(),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = "demande"
@@ -78,9 +89,8 @@ class Request(models.Model):
             # The agents' queue: open requests of an authority, most urgent first; with the
             # public status, its counters are read from the index alone.
             models.Index(
-                fields=["authority", "due_at", "received_at", "public_status"],
-                name="request_open_queue",
-                condition=models.Q(public_status__in=["ongoing", "action_needed"]),
+                fields=["authority", "in_queue", "due_at", "received_at", "public_status"],
+                name="request_queue",
             ),
             models.Index(fields=["authority", "team", "state"], name="request_team_state"),
             models.Index(fields=["person", "received_at"], name="request_person"),

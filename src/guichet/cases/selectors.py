@@ -70,7 +70,7 @@ def queue_for_agent(
         .defer("form_data", "pauses")
     )
     if filters.open_only and not filters.state and not filters.public_status:
-        requests = requests.filter(public_status__in=OPEN_STATUSES)
+        requests = requests.filter(in_queue=True)
     if filters.state:
         requests = requests.filter(state=filters.state)
     if filters.public_status:
@@ -101,9 +101,7 @@ def queue_counts(user, *, authority_ids: set[int] | None = None) -> dict[str, in
     if authority_ids is None:
         authority_ids = authority_ids_for(user)
     # Read from the open-queue index alone (it carries public_status), not from the table.
-    return Request.objects.filter(
-        authority_id__in=authority_ids, public_status__in=OPEN_STATUSES
-    ).aggregate(
+    return Request.objects.filter(authority_id__in=authority_ids, in_queue=True).aggregate(
         open=Count("id"),
         waiting_user=Count("id", filter=Q(public_status=PublicStatus.ACTION_NEEDED)),
         overdue=Count("id", filter=Q(due_at__lt=now)),

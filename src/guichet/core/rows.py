@@ -144,7 +144,9 @@ def _compile(model: type[models.Model], unless_taken: str | None) -> _Statement:
     meta = model._meta
     if any(isinstance(f, models.FileField) for f in meta.local_concrete_fields):
         raise TypeError(f"{meta.label} has file fields: save it with Model.save()")
-    fields = tuple(f for f in meta.local_concrete_fields if f is not meta.pk)
+    fields = tuple(
+        f for f in meta.local_concrete_fields if f is not meta.pk and not f.generated
+    )  # generated columns are the database's to compute
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 - names from the model
         quote(meta.db_table),

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -5,6 +6,7 @@ from django.utils import timezone
 
 from guichet.cases.actions import assign, change_status
 from guichet.cases.models import Request
+from guichet.core import refcache
 from guichet.core.journal import Actor
 
 from .conftest import file_question
@@ -13,7 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 def references(response) -> set[str]:
-    return {r.reference for r, _ in response.context["rows"]}
+    """The references of the rows the page shows."""
+    return set(re.findall(r'<tr data-reference="([^"]+)"', response.content.decode()))
 
 
 def test_the_queue_shows_only_the_requests_of_the_agents_authorities(world, signed_in):
@@ -108,12 +111,15 @@ def test_the_queue_costs_the_same_number_of_queries_for_3_or_40_requests(
         if n % 3 == 0:
             assign(request=case, actor=Actor.system(), team=world.voirie, assignee=world.handler)
     client = signed_in(world.handler)
-    client.get("/agents/")  # warm the session
+    # (the world's services, teams and communes are committed reference data in production:
+    # the test's never-committed transaction forbids caching them until told otherwise)
+    refcache.clear()
+    client.get("/agents/")  # warm the session and the reference cache
     # when the agent opens the queue
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(8):
         response = client.get("/agents/")
     # then all of them are listed on one page
-    assert len(response.context["rows"]) == 40
+    assert len(references(response)) == 40
     assert Request.objects.count() == 40
 
 

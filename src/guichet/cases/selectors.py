@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, F, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Count, F, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from guichet.authorities.access import authority_ids_for
+from guichet.authorities.selectors import authority_by_id, team_by_id
 from guichet.cases import events
 from guichet.cases.models import Message, PublicStatus, Request
-from guichet.catalogue.models import Service
+from guichet.catalogue.selectors import service_by_id
 from guichet.core import refcache, rows
 from guichet.core.models import Event
-from guichet.territory.models import Commune
+from guichet.territory.selectors import commune_by_id
 
 OPEN_STATUSES = (PublicStatus.ONGOING, PublicStatus.ACTION_NEEDED)
 AT_RISK_WINDOW = timedelta(days=2)
@@ -44,28 +46,15 @@ def queue_for_agent(
     """The requests of the agent's authorities, filtered, most urgent first.
 
     `authority_ids` is `authority_ids_for(user)` when the caller already has it. Each row
-    comes with its person and assignee; its service (with workflow), team and commune (with
-    département) are fetched in one query each for the whole page: joining those five small
-    tables too made PostgreSQL spend 10–20 ms planning every page, more than running it.
+    comes with its person and assignee; give the page's rows their service, team and commune
+    with `with_reference_objects` (from the reference cache: joining those tables made
+    PostgreSQL spend 10–20 ms planning every page, more than running it).
     """
     if authority_ids is None:
         authority_ids = authority_ids_for(user)
     requests = (
         Request.objects.filter(authority_id__in=authority_ids)
         .select_related("person", "assignee")
-        .prefetch_related(
-            Prefetch(
-                "service",
-                queryset=Service.objects.select_related("workflow").defer(
-                    "form_definition", "description", "required_documents"
-                ),
-            ),
-            "team",
-            Prefetch(
-                "commune",
-                queryset=Commune.objects.select_related("departement").defer("boundary", "bbox"),
-            ),
-        )  # fmt: skip
         # A list never needs the big JSON columns: form answers, pauses.
         .defer("form_data", "pauses")
     )
@@ -93,6 +82,18 @@ def queue_for_agent(
             | Q(person__last_name__icontains=text)
         )
     return requests.order_by(F("due_at").asc(nulls_last=True), "received_at")
+
+
+def with_reference_objects(requests: Iterable[Request]) -> list[Request]:
+    """`requests` with their service, authority, team and commune (with its département) set
+    from the reference cache (`core.refcache`): no query. The objects are shared: read only."""
+    found = list(requests)
+    for request in found:
+        request.service = service_by_id(request.service_id)
+        request.authority = authority_by_id(request.authority_id)
+        request.team = team_by_id(request.team_id) if request.team_id else None
+        request.commune = commune_by_id(request.commune_id) if request.commune_id else None
+    return found
 
 
 def queue_counts(user, *, authority_ids: set[int] | None = None) -> dict[str, int]:

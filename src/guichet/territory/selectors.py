@@ -29,6 +29,20 @@ def commune_by_code(code: str) -> Commune | None:
     )
 
 
+def commune_by_id(pk: int) -> Commune | None:
+    """The commune `pk` with its département, without its boundary (cached per process,
+    `core.refcache`: do not change the object)."""
+    return refcache.get(
+        ("commune_by_id", pk),
+        lambda: (
+            Commune.objects.select_related("departement")
+            .defer("boundary", "bbox")
+            .filter(pk=pk)
+            .first()
+        ),
+    )
+
+
 def communes_by_postcode(postcode: str) -> list[Commune]:
     """The current communes a postcode serves, by name; often one, sometimes a dozen.
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
@@ -10,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from guichet.authorities.access import authority_ids_for
 from guichet.authorities.models import Team
@@ -19,7 +19,12 @@ from guichet.backoffice.templatetags.backoffice import deadline_badge
 from guichet.backoffice.views._common import agent_required
 from guichet.cases.models import Request
 from guichet.cases.references import normalise_reference
-from guichet.cases.selectors import QueueFilters, queue_counts, queue_for_agent
+from guichet.cases.selectors import (
+    QueueFilters,
+    queue_counts,
+    queue_for_agent,
+    with_reference_objects,
+)
 from guichet.cases.workflow import IllegalTransition, InvalidWorkflowDefinition, workflow_for
 from guichet.catalogue.models import Service
 from guichet.core.calendar import PARIS
@@ -93,24 +98,24 @@ def _filters(form: QueueFilterForm) -> QueueFilters:
     )
 
 
-@dataclass(frozen=True)
-class Shown:
-    """What one row displays, computed here once: per-row template filters and inclusion
-    tags cost more than the whole query (50 rows × dates, badge, link)."""
+# One row of the table. Built here rather than by the template: 50 rows of a dozen variables
+# each were half of the page's CPU through the template engine; format_html escapes the same.
+ROW = (
+    '<tr data-reference="{reference}"><td><a href="{url}">{reference}</a></td>'
+    '<td>{summary}<br><span class="fr-text--xs">{person}</span></td><td>{service}</td>'
+    "<td>{commune}</td><td>{channel}</td><td>{received}</td><td>{due}{badge}</td>"
+    "<td>{state}</td><td>{team}</td><td>{assignee}</td></tr>"
+)
+BADGE = '<p class="fr-badge fr-badge--sm fr-badge--{}" data-deadline="{}">{}</p>'
+PLAIN_BADGE = '<p class="fr-badge fr-badge--sm">{}</p>'
 
-    url: str
-    channel: str
-    received: str
-    due: str
-    badge: dict
 
-
-def _rows(requests: list[Request], *, now) -> list[tuple[Request, str]]:
-    """Each request with the label of its state in its own workflow (parsed once per service);
-    each request's `shown` holds its display strings."""
+def _rows(requests: list[Request], *, now) -> list[str]:
+    """The table's rows as HTML, each state named as its own workflow names it (each workflow
+    parsed once)."""
     workflows = {}
     rows = []
-    for item in requests:
+    for item in with_reference_objects(requests):
         if item.service_id not in workflows:
             try:
                 workflows[item.service_id] = workflow_for(item.service)
@@ -120,14 +125,27 @@ def _rows(requests: list[Request], *, now) -> list[tuple[Request, str]]:
             label = workflows[item.service_id].state(item.state).label
         except (AttributeError, IllegalTransition):
             label = item.state
-        item.shown = Shown(
-            url=reverse("backoffice:request", args=[item.pk]),
-            channel=channel_label(item.channel),
-            received=_moment(item.received_at),
-            due=_day(item.due_at) if item.due_at else "",
-            badge=deadline_badge(item, now),
+        badge = deadline_badge(item, now)
+        rows.append(
+            format_html(
+                ROW,
+                reference=item.reference,
+                url=reverse("backoffice:request", args=[item.pk]),
+                summary=item.summary,
+                person=str(item.person),
+                service=item.service.name,
+                commune=item.commune.name if item.commune else "—",
+                channel=channel_label(item.channel),
+                received=_moment(item.received_at),
+                due=format_html("{}<br>", _day(item.due_at)) if item.due_at else "",
+                badge=format_html(BADGE, badge["level"], badge["state"], badge["label"])
+                if badge.get("level")
+                else format_html(PLAIN_BADGE, badge["label"]),
+                state=label,
+                team=item.team.name if item.team else "—",
+                assignee=str(item.assignee) if item.assignee else "—",
+            )
         )
-        rows.append((item, label))
     return rows
 
 

@@ -4,6 +4,7 @@ Environment variables (all optional in the embedded mode):
   GUICHET_ENV        "development" (default) or "production": production refuses unsafe values
   GUICHET_DATA_DIR   folder for the SQLite file and uploaded files (default ./var)
   DATABASE_URL       e.g. postgres://user@127.0.0.1:5432/guichet (default SQLite in the data dir)
+  DATABASE_CONN_MAX_AGE, DATABASE_PREPARED_STATEMENTS (PostgreSQL, default 1; 0 behind PgBouncer)
   SECRET_KEY, ALLOWED_HOSTS (comma separated), CSRF_TRUSTED_ORIGINS, DEBUG
   EMAIL_URL-like settings: EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
   EMAIL_USE_TLS, DEFAULT_FROM_EMAIL

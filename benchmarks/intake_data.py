@@ -397,12 +397,17 @@ def write_sample(path: Path, pairs: list[tuple[str, str]]) -> None:
     path.write_text("".join(f"{reference} {secret}\n" for reference, secret in pairs))
 
 
+# Django's own bookkeeping, which migrations write between runs: never rolled back.
+SCHEMA_TABLES = ("django_migrations", "django_content_type", "auth_permission")
+
+
 def table_marks(database: str) -> dict[str, int]:
-    """max(id) of every table with an integer `id` column: the state to come back to."""
+    """max(id) of every data table with an integer `id` column: the state to come back to."""
     with psycopg.connect(database_url(database)) as connection:
         tables = [name for (name,) in connection.execute(
             """SELECT table_name FROM information_schema.columns WHERE table_schema = 'public'
-               AND column_name = 'id' AND data_type IN ('integer', 'bigint')""")]  # fmt: skip
+               AND column_name = 'id' AND data_type IN ('integer', 'bigint')
+               AND NOT table_name = ANY(%s)""", [list(SCHEMA_TABLES)])]  # fmt: skip
         return {
             table: connection.execute(
                 sql.SQL("SELECT coalesce(max(id), 0) FROM {}").format(sql.Identifier(table))

@@ -70,14 +70,18 @@ class Person(models.Model):
         return name or f"usager n° {self.pk}"
 
     def save(self, *args, **kwargs):
-        self.search_name = fold(f"{self.first_name} {self.last_name}")
-        self.first_name_key, self.last_name_key = name_keys(self.first_name, self.last_name)
+        self.fill_search_columns()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"first_name", "last_name"} & set(update_fields):
             kwargs["update_fields"] = {
                 *update_fields, "search_name", "first_name_key", "last_name_key"
             }  # fmt: skip
         super().save(*args, **kwargs)
+
+    def fill_search_columns(self) -> None:
+        """Derive the folded name and the name keys from the names (done by `save`)."""
+        self.search_name = fold(f"{self.first_name} {self.last_name}")
+        self.first_name_key, self.last_name_key = name_keys(self.first_name, self.last_name)
 
     @property
     def is_merged(self) -> bool:

@@ -336,7 +336,9 @@ def _value_of(identities, kind) -> str | None:
 
 
 def _insert_person(identities, **fields) -> Person:
-    person = Person.objects.create(**fields)
+    person = Person(**fields)
+    person.fill_search_columns()
+    rows.insert(person)  # what save() would write, without its per-call SQL compilation
     for kind, value, level in identities:
         _attach(person, kind, value, "", level)
     return person

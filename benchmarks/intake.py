@@ -235,7 +235,13 @@ def busiest_place(database: str) -> dict:
                                                  "queue_requests": biggest[1]}  # fmt: skip
 
 
-def creation(database: str, port: int, place: dict, duration: int) -> list[dict]:
+def creation(
+    database: str, port: int, place: dict, duration: int, workdir: Path, loaded: dict
+) -> tuple[list[dict], list[dict], list[dict]]:
+    """Web filings at each level, each followed at once by pgbench at the same concurrency
+    (every row of a filing, then the request row alone): the ratio compares two runs a few
+    seconds apart on the same machine state. The database goes back to its loaded state after
+    each level, so that no level files against the previous ones' persons."""
     path = f"/communes/{place['code']}/services/{SERVICE}/demande/"
     response, _ = get(port, path)
     csrf = cookies_of(response)["csrftoken"]  # Django accepts the unmasked secret as token
@@ -247,20 +253,29 @@ def creation(database: str, port: int, place: dict, duration: int) -> list[dict]
 
     # Every worker loads its code, templates and caches on its first requests: not measured.
     wrk("intake_post.lua", 8, 4, env(), port)
-    levels = []
+    intake_data.back_to_marks(database, loaded)
+    filings, whole, row = [], [], []
+    tables = ("cases_request", "people_duplicatesuspicion")
     for clients in CREATE_LEVELS:
-        before = {table: count(database, table) for table in ("cases_request",
-                                                                "people_duplicatesuspicion")}  # fmt: skip
+        before = {table: count(database, table) for table in tables}
         result = wrk("intake_post.lua", clients, duration, env(), port)
         time.sleep(1)  # requests in flight when wrk stopped still commit
-        result["created"] = count(database, "cases_request") - before["cases_request"]
-        suspicions = (
-            count(database, "people_duplicatesuspicion") - before["people_duplicatesuspicion"]
-        )
+        grown = {table: count(database, table) - before[table] for table in tables}
+        result["created"], suspicions = grown["cases_request"], grown["people_duplicatesuspicion"]
         result["suspicions_per_filing"] = round(suspicions / max(result["created"], 1), 3)
-        levels.append(result)
+        intake_data.back_to_marks(database, loaded)
         show("création", result)
-    return levels
+        # The ceiling's duplicate suspicions at the rate these filings raised them.
+        suspect = min(round(100 * result["suspicions_per_filing"]), 100)
+        whole.append(pgbench(database, "intake_ceiling_filing.sql", place, clients, duration,
+                             workdir, suspect))  # fmt: skip
+        row.append(pgbench(database, "intake_ceiling_request.sql", place, clients, duration,
+                           workdir))  # fmt: skip
+        result["ceiling_ratio"] = round(result["throughput"] / row[-1]["throughput"], 4)
+        result["filing_ceiling_ratio"] = round(result["throughput"] / whole[-1]["throughput"], 4)
+        result["ceiling_suspect_percent"] = suspect
+        filings.append(result)
+    return filings, whole, row
 
 
 def tracking(port: int, sample: Path, duration: int, workdir: Path) -> list[dict]:
@@ -313,44 +328,41 @@ def queue(port: int, place: dict, duration: int, workdir: Path) -> list[dict]:
     return levels
 
 
-def pgbench(database: str, script: str, place: dict, duration: int, workdir: Path,
-            suspect_percent: int = 0) -> list[dict]:  # fmt: skip
-    """TPS and latency percentiles (from pgbench's per-transaction log) at each level."""
+def pgbench(database: str, script: str, place: dict, clients: int, duration: int,
+            workdir: Path, suspect_percent: int = 0) -> dict:  # fmt: skip
+    """TPS and latency percentiles (from pgbench's per-transaction log) at one level; the
+    rows it wrote are deleted afterwards."""
     marks = intake_data.table_marks(database)
     variables = [f"-D{k}={place[k] if place[k] is not None else 'NULL'}"
                  for k in ("authority", "commune", "team", "service", "person")]  # fmt: skip
     variables.append(f"-Dsuspect_percent={suspect_percent}")
-    levels = []
+    logs = workdir / f"pgbench-{clients}"
+    shutil.rmtree(logs, ignore_errors=True)
+    logs.mkdir()
+    command = ["pgbench", "-n", "-f", str(HERE / script), "-c", str(clients), "-j",
+               str(min(2, clients)), "-T", str(duration), "-l", "--log-prefix", str(logs / "log"),
+               *variables, intake_data.database_url(database)]  # fmt: skip
     try:
-        for clients in CREATE_LEVELS:
-            logs = workdir / f"pgbench-{clients}"
-            shutil.rmtree(logs, ignore_errors=True)
-            logs.mkdir()
-            command = ["pgbench", "-n", "-f", str(HERE / script), "-c", str(clients), "-j",
-                       str(min(2, clients)), "-T", str(duration), "-l", "--log-prefix",
-                       str(logs / "log"), *variables, intake_data.database_url(database)]  # fmt: skip
-            with Measured() as measured:
-                output = subprocess.run(command, capture_output=True, text=True, check=True)
-            tps = float(re.search(r"tps = ([\d.]+)", output.stdout).group(1))
-            latencies = sorted(
-                int(line.split()[2]) / 1000
-                for log in logs.iterdir() for line in log.read_text().splitlines()
-            )  # fmt: skip
-            cuts = statistics.quantiles(latencies, n=100, method="inclusive")
-            levels.append({"clients": clients, "throughput": tps, "p50_ms": cuts[49],
-                           "p95_ms": cuts[94], "p99_ms": cuts[98],
-                           "machine_cpu": round(measured.machine_cpu, 3),
-                           "other_jobs_cores": round(measured.foreign, 2),
-                           # pgbench's server processes end with it, before /proc is read
-                           # again: the whole machine's CPU per transaction instead.
-                           "cpu_ms_per_request": {
-                               "machine": round(measured.machine_cpu * (os.cpu_count() or 1)
-                                                * 1000 / tps, 3)}})  # fmt: skip
-            show(f"pgbench {script.removeprefix('intake_ceiling_')}", levels[-1])
-            shutil.rmtree(logs)
+        with Measured() as measured:
+            output = subprocess.run(command, capture_output=True, text=True, check=True)
     finally:
         intake_data.back_to_marks(database, marks)
-    return levels
+    tps = float(re.search(r"tps = ([\d.]+)", output.stdout).group(1))
+    latencies = sorted(
+        int(line.split()[2]) / 1000
+        for log in logs.iterdir() for line in log.read_text().splitlines()
+    )  # fmt: skip
+    shutil.rmtree(logs)
+    cuts = statistics.quantiles(latencies, n=100, method="inclusive")
+    level = {"clients": clients, "throughput": tps, "p50_ms": cuts[49], "p95_ms": cuts[94],
+             "p99_ms": cuts[98], "machine_cpu": round(measured.machine_cpu, 3),
+             "other_jobs_cores": round(measured.foreign, 2),
+             # pgbench's server processes end with it, before /proc is read again: the whole
+             # machine's CPU per transaction instead.
+             "cpu_ms_per_request": {"machine": round(
+                 measured.machine_cpu * (os.cpu_count() or 1) * 1000 / tps, 3)}}  # fmt: skip
+    show(f"pgbench {script.removeprefix('intake_ceiling_').removesuffix('.sql')}", level)
+    return level
 
 
 def database_in_memory(database: str) -> dict:
@@ -507,25 +519,14 @@ def main() -> None:
     )
     server = start_server(args.database, workdir, args.port, args.workers)
     try:
-        results["creation"] = creation(args.database, args.port, place, args.duration)
+        results["creation"], results["ceiling_filing"], results["ceiling_request"] = creation(
+            args.database, args.port, place, args.duration, workdir, loaded
+        )
         results["tracking"] = tracking(args.port, load.sample_path, args.duration, workdir)
         results["queue"] = queue(args.port, place, args.duration, workdir)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    # The ceiling's duplicate suspicions at the rate this run's filings raised them.
-    created = sum(level["created"] for level in results["creation"])
-    suspect = round(100 * sum(level["suspicions_per_filing"] * level["created"]
-                              for level in results["creation"]) / max(created, 1))  # fmt: skip
-    results["ceiling_suspect_percent"] = min(suspect, 100)
-    for key, script in (("ceiling_request", "intake_ceiling_request.sql"),
-                        ("ceiling_filing", "intake_ceiling_filing.sql")):  # fmt: skip
-        results[key] = pgbench(args.database, script, place, args.duration, workdir,
-                               suspect_percent=results["ceiling_suspect_percent"])  # fmt: skip
-    for mine, row, whole in zip(results["creation"], results["ceiling_request"],
-                                results["ceiling_filing"], strict=True):  # fmt: skip
-        mine["ceiling_ratio"] = round(mine["throughput"] / row["throughput"], 4)
-        mine["filing_ceiling_ratio"] = round(mine["throughput"] / whole["throughput"], 4)
     results["profile"] = profile(place, f"instructeur.{place['queue_authority']}")
     written, scripted = set(results["profile"].pop("filing_inserts")), tables_in_ceiling_script()
     results["ceiling_tables"] = {"filing": sorted(written), "pgbench": sorted(scripted)}

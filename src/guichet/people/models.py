@@ -50,7 +50,8 @@ class Person(models.Model):
     # indexed column serves name search and duplicate detection on every database alike.
     search_name = models.CharField(max_length=241, blank=True, editable=False, db_index=True)
     # The first three folded letters of each name: a new record is compared with the persons
-    # of its commune sharing one of them (indexed, so the scan stays small in a big town).
+    # of its commune sharing one of them and the other name's initial (indexed both ways, so the
+    # scan stays small in a big town).
     first_name_key = models.CharField(max_length=3, blank=True, editable=False)
     last_name_key = models.CharField(max_length=3, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -61,8 +62,12 @@ class Person(models.Model):
         ordering = ["last_name", "first_name", "id"]
         indexes = [
             models.Index(fields=["last_name", "first_name"], name="person_name"),
-            models.Index(fields=["commune", "first_name_key"], name="person_first_name_key"),
-            models.Index(fields=["commune", "last_name_key"], name="person_last_name_key"),
+            models.Index(
+                fields=["commune", "first_name_key", "last_name_key"], name="person_first_name_key"
+            ),
+            models.Index(
+                fields=["commune", "last_name_key", "first_name_key"], name="person_last_name_key"
+            ),
         ]
 
     def __str__(self) -> str:

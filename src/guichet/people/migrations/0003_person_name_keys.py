@@ -37,11 +37,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='person',
-            index=models.Index(fields=['commune', 'first_name_key'], name='person_first_name_key'),
+            index=models.Index(fields=['commune', 'first_name_key', 'last_name_key'], name='person_first_name_key'),
         ),
         migrations.AddIndex(
             model_name='person',
-            index=models.Index(fields=['commune', 'last_name_key'], name='person_last_name_key'),
+            index=models.Index(fields=['commune', 'last_name_key', 'first_name_key'], name='person_last_name_key'),
         ),
         migrations.RunPython(fill_name_keys, migrations.RunPython.noop),
     ]

@@ -140,13 +140,11 @@ def find_or_create_person(
         except IdentityConflict as conflict:
             # Another request verified the same identity between our lookup and our insert.
             return MatchResult(person=selectors.resolve(conflict.owner), created=False)
-        # The person is new: no suspicion can exist for it yet, one INSERT writes them all.
+        # The person is new: no suspicion can exist for it yet (mostly none or one to write).
         suspicions = tuple(
-            DuplicateSuspicion.objects.bulk_create(
-                DuplicateSuspicion(person=person, candidate_id=c.person_id, reason=c.reason[:300],
-                                   score=c.score)
-                for c in candidates[:MAX_SUSPICIONS]
-            )
+            rows.insert(DuplicateSuspicion(person=person, candidate_id=c.person_id,
+                                           reason=c.reason[:300], score=c.score))
+            for c in candidates[:MAX_SUSPICIONS]
         )  # fmt: skip
         _append_created(actor, person, identities, verification, channel, suspicions=suspicions)
     return MatchResult(

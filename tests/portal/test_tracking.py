@@ -151,14 +151,20 @@ def test_a_handed_off_request_names_its_new_authority(client, world, agent):
     assert "Demande transmise : à Vallée Sud - Grand Paris" in text
 
 
-def test_the_secret_link_starts_no_session_and_its_page_can_answer(world, agent):
-    # given a request waiting for Jeanne, and a browser that has never seen it
+def waiting_for_her_answer(agent, question: str):
+    """Jeanne's request, filed from a fresh browser, that the agent put on hold with a question."""
     filed = file_request(Client())
     change_status(request=filed, to="in_progress", actor=Actor.agent(agent), role="case_handler")
     change_status(
         request=filed, to="waiting_user", actor=Actor.agent(agent), role="case_handler",
-        note="Quelle est l'adresse exacte ?",
+        note=question,
     )  # fmt: skip
+    return filed
+
+
+def test_the_secret_link_starts_no_session_and_its_page_can_answer(world, agent):
+    # given a request waiting for Jeanne, and a browser that has never seen it
+    filed = waiting_for_her_answer(agent, "Quelle est l'adresse exacte ?")
     browser = Client()
     # when she follows the link of her e-mail
     page = browser.get(f"/suivi/{filed.reference}", {"cle": filed.tracking_secret})
@@ -179,12 +185,7 @@ def test_the_secret_link_starts_no_session_and_its_page_can_answer(world, agent)
 
 
 def test_an_answer_with_a_forged_secret_is_refused_and_writes_nothing(world, agent):
-    filed = file_request(Client())
-    change_status(request=filed, to="in_progress", actor=Actor.agent(agent), role="case_handler")
-    change_status(
-        request=filed, to="waiting_user", actor=Actor.agent(agent), role="case_handler",
-        note="Une précision ?",
-    )  # fmt: skip
+    filed = waiting_for_her_answer(agent, "Une précision ?")
     before = Message.objects.filter(request=filed).count()
     # when a stranger posts an answer with a guessed secret
     response = Client().post(

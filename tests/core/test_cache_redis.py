@@ -61,3 +61,49 @@ def test_rate_limits_refuse_past_the_limit_on_redis(redis_cache):
     assert 0 < verdicts[-1].retry_after <= 60
     # another address is counted apart
     assert ratelimit.hit("test", uuid.uuid4().hex, limit=3, window=60).allowed
+
+
+@pytest.fixture
+def redis_sessions(redis_cache, settings):
+    settings.SESSION_ENGINE = "guichet.core.sessions"
+    from guichet.core.sessions import SessionStore
+
+    return SessionStore
+
+
+def test_a_new_session_is_written_in_one_round_trip(redis_sessions, monkeypatch):
+    client = redis_cache_client()
+    sent = []
+    real = client.execute_command
+    monkeypatch.setattr(
+        client, "execute_command", lambda *a, **k: sent.append(a[0]) or real(*a, **k)
+    )
+    # when an anonymous visitor's first session is saved
+    session = redis_sessions()
+    session["portal_tracked"] = {"2K7M-QX4P": "secret"}
+    session.save()
+    # then one SET NX wrote it, and it reads back
+    assert sent == ["SET"]
+    assert redis_sessions(session.session_key)["portal_tracked"] == {"2K7M-QX4P": "secret"}
+
+
+def test_a_new_session_never_takes_a_key_already_in_use(redis_sessions, monkeypatch):
+    # given a session that exists
+    first = redis_sessions()
+    first["person_id"] = 1
+    first.save()
+    # when the next key drawn happens to be the same, then a fresh one
+    from guichet.core import sessions
+
+    draws = iter([first.session_key, "k" * 32])
+    monkeypatch.setattr(sessions, "get_random_string", lambda *a: next(draws))
+    second = redis_sessions()
+    second["person_id"] = 2
+    second.save()
+    # then the second session got the fresh key and the first one is untouched
+    assert second.session_key == "k" * 32
+    assert redis_sessions(first.session_key)["person_id"] == 1
+
+
+def redis_cache_client():
+    return cache._cache.get_client(write=True)

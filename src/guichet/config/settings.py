@@ -177,9 +177,7 @@ CACHES = {
 }
 
 # With Redis, sessions live in the cache (no database write per page view).
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cache" if REDIS_URL else "django.contrib.sessions.backends.db"
-)
+SESSION_ENGINE = "guichet.core.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
 
 # Multiplies every rate limit. Load tests from one address raise it (GUICHET_RATE_LIMIT_SCALE);
 # never in production.

@@ -20,6 +20,7 @@ from guichet.people.models import Identity, Person
 from guichet.people.selectors import NotificationChoices, notification_choices, wants
 from guichet.satisfaction.links import survey_url
 
+# Every channel a request message can go by, with the identity that gives its address.
 IDENTITY_FOR = {Channel.EMAIL: Identity.Kind.EMAIL, Channel.SMS: Identity.Kind.PHONE}
 
 
@@ -38,7 +39,7 @@ def on_event(event: Event) -> None:
     # Read once for every channel: the person's choices (3 queries) and the variables.
     choices = notification_choices(request.person)
     variables = variables_for(request, event)
-    for channel in Channel.values:
+    for channel in IDENTITY_FOR:
         enqueue(
             person=request.person, channel=channel, message_kind=message_kind,
             request=request, authority=request.authority, variables=variables,

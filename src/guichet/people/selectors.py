@@ -175,6 +175,11 @@ def notification_choices(person: Person) -> NotificationChoices:
     return NotificationChoices(consents=latest, identities=identities, preferences=preferences)
 
 
+# Read on every message queued: the choices' lists once, not rebuilt by each `.values`.
+MESSAGE_KINDS = frozenset(NotificationPreference.MessageKind.values)
+PREFERENCE_CHANNELS = frozenset(NotificationPreference.Channel.values)
+
+
 def wants(
     person: Person,
     message_kind: str,
@@ -188,9 +193,9 @@ def wants(
     then an explicit preference wins; by default e-mail yes (when we have an address), SMS no.
     `choices` is `notification_choices(person)` when the caller read it already.
     """
-    if message_kind not in NotificationPreference.MessageKind.values:
+    if message_kind not in MESSAGE_KINDS:
         raise ValueError(f"unknown message kind {message_kind!r}")
-    if channel not in NotificationPreference.Channel.values:
+    if channel not in PREFERENCE_CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
     if choices is not None:
         return _wants(choices, message_kind, channel)

@@ -11,6 +11,12 @@ from __future__ import annotations
 from django.core.cache.backends import redis as django_redis
 from django.utils.functional import cached_property
 
+COUNT_SCRIPT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count
+"""
+
 
 class RedisCacheClient(django_redis.RedisCacheClient):
     def __init__(self, *args, **kwargs) -> None:
@@ -26,15 +32,16 @@ class RedisCacheClient(django_redis.RedisCacheClient):
         return client
 
     def count(self, key: str, timeout: int) -> int:
-        """Add one to the counter `key` (created at 1, expiring `timeout` s after its last
-        count) and return it: one round trip."""
-        # Two commands in one round trip, no MULTI block: INCR counts atomically, EXPIRE (re)sets
-        # the lifetime (the callers' keys name their time window, so a later expiry is harmless).
-        pipeline = self.get_client(key, write=True).pipeline(transaction=False)
-        pipeline.incr(key)
-        pipeline.expire(key, timeout)
-        value, _ = pipeline.execute()
-        return int(value)
+        """Add one to the counter `key` (created at 1, expiring `timeout` s after its first
+        count) and return it: one command, one round trip."""
+        client = self.get_client(key, write=True)
+        return int(self._count_script(keys=[key], args=[timeout], client=client))
+
+    @cached_property
+    def _count_script(self):
+        # A script rather than a pipeline of INCR and EXPIRE: the same round trip, a third of
+        # redis-py's Python work (rate limits count on every tracking look-up).
+        return self.get_client(write=True).register_script(COUNT_SCRIPT)
 
 
 class RedisCache(django_redis.RedisCache):

@@ -15,7 +15,9 @@ register = template.Library()
 
 
 class RenderOnceNode(template.Node):
-    child_nodelists = ("nodelist",)
+    # Hidden from node walks: every `{% extends %}` render looks for blocks through the whole
+    # base template, and this content holds none (checked when it is parsed).
+    child_nodelists = ()
 
     def __init__(self, nodelist: template.NodeList) -> None:
         self.nodelist = nodelist

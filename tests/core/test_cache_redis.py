@@ -1,5 +1,6 @@
 """The Redis cache backend against the local Redis: shared clients, one-round-trip counters,
-the rate limits counted on it (skipped when no Redis answers on 127.0.0.1:6379)."""
+the rate limits counted on it, sessions created in one round trip (skipped when no Redis
+answers on 127.0.0.1:6379)."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ import pytest
 import redis
 from django.core.cache import cache
 
-from guichet.core import ratelimit
+from guichet.core import ratelimit, sessions
 
 REDIS_URL = "redis://127.0.0.1:6379/12"
 
@@ -67,13 +67,11 @@ def test_rate_limits_refuse_past_the_limit_on_redis(redis_cache):
 @pytest.fixture
 def redis_sessions(redis_cache, settings):
     settings.SESSION_ENGINE = "guichet.core.sessions"
-    from guichet.core.sessions import SessionStore
-
-    return SessionStore
+    return sessions.SessionStore
 
 
 def test_a_new_session_is_written_in_one_round_trip(redis_sessions, monkeypatch):
-    client = redis_cache_client()
+    client = cache._cache.get_client(write=True)
     sent = []
     real = client.execute_command
     monkeypatch.setattr(
@@ -94,8 +92,6 @@ def test_a_new_session_never_takes_a_key_already_in_use(redis_sessions, monkeypa
     first["person_id"] = 1
     first.save()
     # when the next key drawn happens to be the same, then a fresh one
-    from guichet.core import sessions
-
     draws = iter([first.session_key, "k" * 32])
     monkeypatch.setattr(sessions, "get_random_string", lambda *a: next(draws))
     second = redis_sessions()
@@ -104,7 +100,3 @@ def test_a_new_session_never_takes_a_key_already_in_use(redis_sessions, monkeypa
     # then the second session got the fresh key and the first one is untouched
     assert second.session_key == "k" * 32
     assert redis_sessions(first.session_key)["person_id"] == 1
-
-
-def redis_cache_client():
-    return cache._cache.get_client(write=True)

@@ -41,6 +41,27 @@ def test_variables_are_escaped_in_html_and_templates_see_no_objects(world):
     assert "SECRET" not in rendered.text and "identities" not in rendered.text
 
 
+def test_a_message_for_one_channel_renders_that_channel_only(world):
+    # given the variables of a receipt
+    variables = {"reference": "ABCD-1234", "collectivite": "Sceaux", "lien_suivi": "https://x/s"}
+    everything = render(authority=world.sceaux, message_kind="receipt", variables=variables,
+                        unsubscribe_url="https://x/d/")  # fmt: skip
+    # when it is rendered for e-mail, then for SMS
+    email = render(authority=world.sceaux, message_kind="receipt", variables=variables,
+                   unsubscribe_url="https://x/d/", channel="email")  # fmt: skip
+    sms = render(authority=world.sceaux, message_kind="receipt", variables=variables,
+                 unsubscribe_url="https://x/d/", channel="sms")  # fmt: skip
+    # then each holds its own forms exactly as the full rendering, and nothing of the other
+    assert (email.subject, email.text, email.html) == (
+        everything.subject,
+        everything.text,
+        everything.html,
+    )
+    assert email.sms == "" and "ABCD-1234" in email.subject
+    assert sms.sms == everything.sms and "ABCD-1234" in sms.sms
+    assert (sms.subject, sms.text, sms.html) == ("", "", "")
+
+
 def test_the_opt_out_link_withdraws_the_consent_after_confirmation(world, client):
     # given the link sent to Alice
     url = optout.url_for(world.alice.pk).split("127.0.0.1:8000", 1)[1]

@@ -112,7 +112,7 @@ def enqueue(
         return None
     rendered = render(
         authority=authority, message_kind=message_kind, variables=variables,
-        unsubscribe_url=optout.url_for(person.pk),
+        unsubscribe_url=optout.url_for(person.pk), channel=channel,
     )  # fmt: skip
     fields = {
         "person": person, "request": request, "authority": authority, "channel": channel,

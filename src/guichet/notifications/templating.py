@@ -137,9 +137,18 @@ def wording(authority, message_kind: str) -> dict[str, str]:
 
 
 def render(
-    *, authority, message_kind: str, variables: dict[str, str], unsubscribe_url: str
+    *,
+    authority,
+    message_kind: str,
+    variables: dict[str, str],
+    unsubscribe_url: str,
+    channel: str | None = None,
 ) -> Rendered:
-    """Render every form of one message; `variables` must be plain strings (see VARIABLES)."""
+    """Render one message; `variables` must be plain strings (see VARIABLES).
+
+    `channel` "email" renders the subject, text and HTML only, "sms" the SMS only (the other
+    forms are left empty: a filing queues its receipt inside the request); None renders all.
+    """
     safe = {name: str(variables.get(name, "")) for name in VARIABLES}
     safe["lien_desabonnement"] = unsubscribe_url
     source = wording(authority, message_kind)
@@ -148,10 +157,14 @@ def render(
         # The Context decides escaping, not the Engine: plain text must not get HTML entities.
         return _compiled(template).render(Context(safe, autoescape=False))
 
+    sms = ""
+    if channel != "email":
+        sms = fit(" ".join(plain(source["sms"]).split()), f" STOP : {unsubscribe_url}")
+    if channel == "sms":
+        return Rendered(subject="", text="", html="", sms=sms)
     subject = " ".join(plain(source["subject"]).split())
     text = plain(source["text"]).strip()
     body_html = _compiled(source["text"]).render(Context(safe, autoescape=True))
-    sms = " ".join(plain(source["sms"]).split())
     brand = branding_of(authority)
     text += f"\n\n--\n{brand.name}\nPour ne plus recevoir ces messages : {unsubscribe_url}"
     html = render_to_string(
@@ -163,6 +176,4 @@ def render(
             "unsubscribe_url": unsubscribe_url,
         },
     )
-    return Rendered(
-        subject=subject[:200], text=text, html=html, sms=fit(sms, f" STOP : {unsubscribe_url}")
-    )
+    return Rendered(subject=subject[:200], text=text, html=html, sms=sms)

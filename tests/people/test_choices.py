@@ -4,7 +4,7 @@ from hypothesis import strategies as st
 
 from guichet.core.models import Event
 from guichet.people import actions, selectors
-from guichet.people.models import Identity
+from guichet.people.models import Identity, Person
 
 from .factories import IdentityFactory, PersonFactory
 
@@ -179,3 +179,56 @@ def test_choices_read_in_one_query_decide_like_the_plain_rules(
             assert selectors.wants(person, kind, channel, choices=choices) == selectors.wants(
                 person, kind, channel
             )
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    decisions=_decisions, preferences=_preferences, has_email=st.booleans(), has_phone=st.booleans()
+)
+def test_a_new_persons_choices_stay_true_whatever_is_written_after_its_creation(
+    actor, decisions, preferences, has_email, has_phone
+):
+    # given a person just created in this transaction (its choices are known without a query)
+    person = actions.find_or_create_person(
+        actor=actor, first_name="Nina", last_name="Roux",
+        email="nina.roux@exemple.fr" if has_email else None,
+        phone="06 12 34 56 78" if has_phone else None,
+    ).person  # fmt: skip
+    # when consents and preferences are written through another copy of the record
+    other = Person.objects.get(pk=person.pk)
+    for purpose, granted in decisions:
+        actions.record_consent(
+            actor=actor, person=other, purpose=purpose, granted=granted, source="test"
+        )
+    actions.set_preferences(actor=actor, person=other, preferences=preferences)
+    # then the choices read with the first copy decide as the rules reading each table
+    choices = selectors.notification_choices(person)
+    for kind in ["receipt", "status", "broadcast"]:
+        for channel in ["email", "sms"]:
+            assert selectors.wants(person, kind, channel, choices=choices) == selectors.wants(
+                person, kind, channel
+            )
+
+
+def test_a_new_persons_choices_cost_no_query_until_an_identity_is_added(
+    actor, django_assert_num_queries
+):
+    # given a person just created with an e-mail address
+    person = actions.find_or_create_person(
+        actor=actor, first_name="Nina", last_name="Roux", email="nina.roux@exemple.fr"
+    ).person
+    # then its choices are known without reading them back
+    with django_assert_num_queries(0):
+        choices = selectors.notification_choices(person)
+    assert choices.recipient(Identity.Kind.EMAIL) == "nina.roux@exemple.fr"
+    assert not choices.consents and not choices.preferences
+    # when a phone is added through another copy of the record
+    actions.add_identity(
+        actor=actor, person=Person.objects.get(pk=person.pk), kind="phone", value="0612345678"
+    )
+    # then they are read again, the phone with them
+    with django_assert_num_queries(1):
+        choices = selectors.notification_choices(person)
+    assert choices.recipient(Identity.Kind.PHONE) == "+33612345678"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from guichet.core import journal
 from guichet.core.journal import Actor
 from guichet.core.models import Event
+from guichet.people import selectors
 from guichet.people.errors import MergeRefused
 from guichet.people.models import (
     DuplicateSuspicion,
@@ -53,6 +54,7 @@ def merge_persons(*, actor: Actor, survivor: Person, merged: Person) -> Person:
                 f"n° {person.merged_into_id}."
             )
 
+    selectors.choices_written()  # the survivor gets the merged record's identities and choices
     closed = _close_pair_suspicions(survivor, merged)
     report: dict[str, dict[str, int]] = {"moved": {}, "dropped": {}, "kept_on_merged": {}}
     for relation in person_relations():

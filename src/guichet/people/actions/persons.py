@@ -337,8 +337,8 @@ def _insert_person(identities, **fields) -> Person:
     person = Person(**fields)
     person.fill_search_columns()
     rows.insert(person)  # what save() would write, without its per-call SQL compilation
-    for kind, value, level in identities:
-        _attach(person, kind, value, "", level)
+    attached = [_attach(person, kind, value, "", level) for kind, value, level in identities]
+    selectors.remember_new_person_choices(person, attached)
     return person
 
 
@@ -349,6 +349,7 @@ def _attach(person: Person, kind: str, value: str, provider: str, level: int) ->
         owner = _verified_owner(kind, value, provider)
         if owner is not None:
             raise _plain_conflict(kind, owner)
+    selectors.choices_written()  # rows.insert sends no post_save
     try:
         # A declared identity breaks no uniqueness but "once per person", which the callers
         # check first: no savepoint for it.

@@ -10,6 +10,7 @@ from guichet.cases.actions import IntakeError
 from guichet.cases.actions._common import AttachmentError
 from guichet.cases.models import Attachment, Message, Request
 from guichet.cases.workflow import IllegalTransition
+from guichet.catalogue.validation import validate_submission
 from guichet.core.journal import Actor
 from guichet.core.models import Event
 
@@ -65,6 +66,28 @@ def test_an_unknown_choice_is_refused(world, nothing_written):
     with pytest.raises(IntakeError) as refused:
         submit(world, form_data=form_for("signalement-voirie", nature="<script>"))
     assert refused.value.errors["nature"] == ["Nature du problème : Choix invalide : « <script> »."]
+
+
+def test_data_cleaned_for_another_form_is_checked_again(world, nothing_written):
+    # given a general question's data, cleaned against the question form
+    cleaned = validate_submission(service("question-generale").form, form_for("question-generale"))
+    # when it is handed to a road report as already cleaned
+    with pytest.raises(IntakeError) as refused:
+        submit(world, form_data=cleaned)
+    # then the road report's own form refuses it
+    assert refused.value.errors["nature"] == ["Nature du problème : Ce champ est obligatoire."]
+
+
+def test_data_cleaned_for_the_services_form_is_filed_as_cleaned(world):
+    # given a road report's data cleaned by its own form (what the portal does first)
+    cleaned = validate_submission(
+        service("signalement-voirie").form, form_for("signalement-voirie")
+    )
+    # when it is submitted
+    request = submit(world, form_data=cleaned)
+    # then the request holds exactly that data, as a plain JSON object
+    request.refresh_from_db()
+    assert request.form_data == dict(cleaned) and type(request.form_data) is dict
 
 
 def test_form_data_that_is_not_a_mapping_is_refused(world, nothing_written):

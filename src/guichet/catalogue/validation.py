@@ -67,11 +67,20 @@ class _Invalid(Exception):
 _EMPTY = object()
 
 
+class CleanedSubmission(dict):
+    """What `validate_submission` returns: the cleaned data, and the form it fits (an action
+    handed it back for the same form need not check it again)."""
+
+    def __init__(self, values: dict[str, Any], form: FormDefinition) -> None:
+        super().__init__(values)
+        self.form = form
+
+
 def validate_submission(
     definition: FormDefinition | list[dict[str, Any]],
     data: Mapping[str, Any] | None,
     files: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
+) -> CleanedSubmission:
     """Return the cleaned data of a submission, or raise FormValidationError.
 
     `definition` is a parsed form or the JSON stored on a service (an invalid stored form
@@ -98,7 +107,7 @@ def validate_submission(
             cleaned[field.name] = value
     if errors:
         raise FormValidationError(errors, form.labels)
-    return cleaned
+    return CleanedSubmission(cleaned, form)
 
 
 def condition_met(condition: Condition, values: Mapping[str, Any]) -> bool:

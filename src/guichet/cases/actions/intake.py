@@ -17,7 +17,11 @@ from guichet.cases.routing import NotRoutable, route
 from guichet.cases.workflow import workflow_for
 from guichet.catalogue.models import Service
 from guichet.catalogue.uploads import uploaded_list
-from guichet.catalogue.validation import FormValidationError, validate_submission
+from guichet.catalogue.validation import (
+    CleanedSubmission,
+    FormValidationError,
+    validate_submission,
+)
 from guichet.channels.base import Intake
 from guichet.channels.registry import channels
 from guichet.core import clock, rows
@@ -59,6 +63,8 @@ def submit_request(
     competence map picks the authority, routing rules the team; the due date follows the
     service's promise in French working days. `letter` is the scanned paper mail (channel
     `mail`). `competence` is who_handles(service, commune) when the caller already asked it.
+    `form_data` may be what `validate_submission` returned for this service's form, with the
+    `files` it was given: it is not checked twice.
     Raises IntakeError (or FormValidationError) with French messages.
     """
     errors: dict[str, list[str]] = {}
@@ -123,6 +129,8 @@ def submit_request(
 
 
 def _validated_form(service, form_data, files, errors) -> dict[str, Any]:
+    if isinstance(form_data, CleanedSubmission) and form_data.form is service.form:
+        return dict(form_data)  # the caller validated it against this very form
     try:
         return validate_submission(service.form, form_data or {}, files or {})
     except FormValidationError as invalid:

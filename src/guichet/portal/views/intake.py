@@ -63,7 +63,7 @@ def _submit(request, service, commune, person, context):
     contact_ok = contact is None or contact.is_valid()
     if not errors and contact_ok:
         try:
-            filed = _file(request, service, commune, person, contact, context["offer"].competence)
+            filed = _file(request, service, commune, person, contact, cleaned, context["offer"])
         except IntakeError as refused:
             errors = refused.errors
         except (IdentifierError, PeopleError) as refused:
@@ -89,7 +89,7 @@ def _submit(request, service, commune, person, context):
     )  # fmt: skip
 
 
-def _file(request, service, commune, person, contact, competence):
+def _file(request, service, commune, person, contact, cleaned, offer):
     # One transaction: a refused request must not leave a new person behind.
     with transaction.atomic():
         if person is None:
@@ -101,7 +101,7 @@ def _file(request, service, commune, person, contact, competence):
             ).person  # fmt: skip
         return submit_request(
             service=service, person=person, channel=Channel.WEB, actor=Actor.person(person),
-            form_data=request.POST, files=request.FILES, commune=commune, competence=competence,
+            form_data=cleaned, files=request.FILES, commune=commune, competence=offer.competence,
         )  # fmt: skip
 
 

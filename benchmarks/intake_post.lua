@@ -10,8 +10,13 @@ function setup(thread)
   thread:set("tid", #threads)
 end
 
-local function encode(text)
-  return (string.gsub(text, "[^%w%-%._~]", function(c) return string.format("%%%02X", string.byte(c)) end))
+-- The body Chromium sends for this form: multipart (the form has a file field), the optional
+-- file left empty, the conditional fields that are hidden (and so disabled) left out.
+local boundary = "----WebKitFormBoundaryGuichetBench0"
+
+local function part(name, value)
+  return "--" .. boundary .. "\r\nContent-Disposition: form-data; name=\"" .. name .. "\"\r\n\r\n"
+    .. value .. "\r\n"
 end
 
 local function words(text)
@@ -27,7 +32,7 @@ function init(args)
   path = os.getenv("BENCH_PATH")
   csrf = os.getenv("BENCH_CSRF")
   run = os.getenv("BENCH_RUN")
-  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+  wrk.headers["Content-Type"] = "multipart/form-data; boundary=" .. boundary
   wrk.headers["Cookie"] = "csrftoken=" .. csrf
 end
 
@@ -36,12 +41,15 @@ function request()
   local first = first_names[math.random(#first_names)]
   local last = last_names[math.random(#last_names)]
   local email = string.format("bench.%s.%d.%d@exemple.fr", run, tid, counter)
-  local body = "csrfmiddlewaretoken=" .. csrf
-    .. "&sujet=" .. encode("Horaires d'ouverture")
-    .. "&message=" .. encode("Bonjour, quels sont les horaires de la mairie le samedi ? Merci.")
-    .. "&reponse_par=courriel&courriel=" .. encode(email)
-    .. "&contact-first_name=" .. encode(first) .. "&contact-last_name=" .. encode(last)
-    .. "&contact-email=" .. encode(email) .. "&contact-phone="
+  local body = part("csrfmiddlewaretoken", csrf)
+    .. part("sujet", "Horaires d'ouverture")
+    .. part("message", "Bonjour, quels sont les horaires de la mairie le samedi ? Merci.")
+    .. part("reponse_par", "courriel") .. part("courriel", email)
+    .. "--" .. boundary .. "\r\nContent-Disposition: form-data; name=\"piece_jointe\"; filename=\"\"\r\n"
+    .. "Content-Type: application/octet-stream\r\n\r\n\r\n"
+    .. part("contact-first_name", first) .. part("contact-last_name", last)
+    .. part("contact-email", email) .. part("contact-phone", "")
+    .. "--" .. boundary .. "--\r\n"
   return wrk.format("POST", path, nil, body)
 end
 

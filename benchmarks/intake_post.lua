@@ -2,6 +2,10 @@
 -- Environment: BENCH_PATH (form URL), BENCH_CSRF (csrftoken cookie, also the form token),
 -- BENCH_RUN (a tag that makes the e-mail addresses unique across runs), BENCH_FIRST and
 -- BENCH_LAST (the demo population's name lists, space separated), BENCH_OUT (JSON file).
+--
+-- The body is what Chromium sends for this form when no file is chosen: URL-encoded (the
+-- form's script switches from multipart then), the empty file input as an empty value, the
+-- hidden conditional fields (disabled) left out, in the page's order.
 local threads = {}
 local counter = 0
 
@@ -10,13 +14,8 @@ function setup(thread)
   thread:set("tid", #threads)
 end
 
--- The body Chromium sends for this form: multipart (the form has a file field), the optional
--- file left empty, the conditional fields that are hidden (and so disabled) left out.
-local boundary = "----WebKitFormBoundaryGuichetBench0"
-
-local function part(name, value)
-  return "--" .. boundary .. "\r\nContent-Disposition: form-data; name=\"" .. name .. "\"\r\n\r\n"
-    .. value .. "\r\n"
+local function encode(text)
+  return (string.gsub(text, "[^%w%-%._~]", function(c) return string.format("%%%02X", string.byte(c)) end))
 end
 
 local function words(text)
@@ -32,7 +31,7 @@ function init(args)
   path = os.getenv("BENCH_PATH")
   csrf = os.getenv("BENCH_CSRF")
   run = os.getenv("BENCH_RUN")
-  wrk.headers["Content-Type"] = "multipart/form-data; boundary=" .. boundary
+  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
   wrk.headers["Cookie"] = "csrftoken=" .. csrf
 end
 
@@ -41,15 +40,12 @@ function request()
   local first = first_names[math.random(#first_names)]
   local last = last_names[math.random(#last_names)]
   local email = string.format("bench.%s.%d.%d@exemple.fr", run, tid, counter)
-  local body = part("csrfmiddlewaretoken", csrf)
-    .. part("sujet", "Horaires d'ouverture")
-    .. part("message", "Bonjour, quels sont les horaires de la mairie le samedi ? Merci.")
-    .. part("reponse_par", "courriel") .. part("courriel", email)
-    .. "--" .. boundary .. "\r\nContent-Disposition: form-data; name=\"piece_jointe\"; filename=\"\"\r\n"
-    .. "Content-Type: application/octet-stream\r\n\r\n\r\n"
-    .. part("contact-first_name", first) .. part("contact-last_name", last)
-    .. part("contact-email", email) .. part("contact-phone", "")
-    .. "--" .. boundary .. "--\r\n"
+  local body = "csrfmiddlewaretoken=" .. csrf
+    .. "&sujet=" .. encode("Horaires d'ouverture")
+    .. "&message=" .. encode("Bonjour, quels sont les horaires de la mairie le samedi ? Merci.")
+    .. "&reponse_par=courriel&courriel=" .. encode(email) .. "&piece_jointe="
+    .. "&contact-first_name=" .. encode(first) .. "&contact-last_name=" .. encode(last)
+    .. "&contact-email=" .. encode(email) .. "&contact-phone="
   return wrk.format("POST", path, nil, body)
 end
 

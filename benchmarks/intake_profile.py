@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import intake_data  # noqa: E402
@@ -135,15 +136,16 @@ def main() -> None:
         email = f"profil.{run}.{i}@exemple.fr"
         return fresh(visitor).post(
             f"/communes/{code}/services/{SERVICE}/demande/",
-            # names drawn from the demo's lists like wrk's filings (look-alikes included)
-            form
-            | {
-                "courriel": email,
+            # names drawn from the demo's lists like wrk's filings (look-alikes included),
+            # URL-encoded as the form's script sends it when no file is chosen
+            urlencode(form | {
+                "courriel": email, "piece_jointe": "",
                 "contact-email": email,
                 "contact-first_name": FIRST_NAMES[i * 7 % len(FIRST_NAMES)],
                 "contact-last_name": LAST_NAMES[i * 13 % len(LAST_NAMES)],
-            },  # fmt: skip
-        )
+            }),
+            content_type="application/x-www-form-urlencoded",
+        )  # fmt: skip
 
     endpoints = {
         "dépôt": (filing, 302),

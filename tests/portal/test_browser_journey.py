@@ -106,3 +106,37 @@ def test_a_resident_reports_a_pothole_answers_the_agent_and_sees_it_resolved(
     assert "Le trou a été rebouché." in page.content()
     shot("7-resolved")
     agent_page.context.close()
+
+
+@pytest.mark.browser
+def test_a_request_without_file_is_sent_url_encoded_and_one_with_a_file_as_multipart(
+    live_server, page, tmp_path, transactional_db
+):
+    # given Sceaux's general question form, whose attachment is optional
+    build_world()
+    letter = tmp_path / "courrier.png"
+    letter.write_bytes(PNG_BYTES)
+
+    def ask(subject, attachment=None):
+        page.goto(f"{live_server.url}/communes/92071/services/question-generale/demande/")
+        page.fill("#champ-sujet", subject)
+        page.fill("#champ-message", "Quels sont les horaires de la mairie le samedi ?")
+        page.click('label[for="champ-reponse_par-0"]')
+        page.fill("#champ-courriel", "paul@example.fr")
+        if attachment:
+            page.set_input_files("#champ-piece_jointe", str(attachment))
+        page.fill("#id_contact-first_name", "Paul")
+        page.fill("#id_contact-last_name", "Durand")
+        page.fill("#id_contact-email", "paul@example.fr")
+        with page.expect_request(lambda sent: sent.method == "POST") as posted:
+            page.click("text=Envoyer ma demande")
+        page.wait_for_url("**/envoyee/")
+        return posted.value.headers["content-type"]
+
+    # when Paul asks a question without a file, then with one
+    # then the first is posted URL-encoded, the second as multipart, and both are filed
+    assert ask("Horaires") == "application/x-www-form-urlencoded"
+    assert ask("Pièce jointe", letter).startswith("multipart/form-data; boundary=")
+    plain, with_file = Request.objects.order_by("pk")
+    assert plain.form_data["sujet"] == "Horaires" and "piece_jointe" not in plain.form_data
+    assert with_file.attachments.get().original_name == "courrier.png"

@@ -151,12 +151,36 @@ _preferences = st.dictionaries(
 )
 
 
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(
-    decisions=_decisions, preferences=_preferences, has_email=st.booleans(), has_phone=st.booleans()
-)
+def any_choices(test):
+    """Run `test` over any history of consents, any preferences and any identities."""
+    return settings(
+        max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )(
+        given(
+            decisions=_decisions, preferences=_preferences,
+            has_email=st.booleans(), has_phone=st.booleans(),
+        )(test)
+    )  # fmt: skip
+
+
+def choose(actor, person, decisions, preferences) -> None:
+    for purpose, granted in decisions:
+        actions.record_consent(
+            actor=actor, person=person, purpose=purpose, granted=granted, source="test"
+        )
+    actions.set_preferences(actor=actor, person=person, preferences=preferences)
+
+
+def assert_choices_decide_like_the_rules(person) -> None:
+    choices = selectors.notification_choices(person)
+    for kind in ["receipt", "status", "broadcast"]:
+        for channel in ["email", "sms"]:
+            assert selectors.wants(person, kind, channel, choices=choices) == selectors.wants(
+                person, kind, channel
+            )
+
+
+@any_choices
 def test_choices_read_in_one_query_decide_like_the_plain_rules(
     actor, decisions, preferences, has_email, has_phone
 ):
@@ -166,27 +190,13 @@ def test_choices_read_in_one_query_decide_like_the_plain_rules(
         IdentityFactory(person=person)
     if has_phone:
         IdentityFactory(person=person, kind=Identity.Kind.PHONE, value="+33612345678")
-    for purpose, granted in decisions:
-        actions.record_consent(
-            actor=actor, person=person, purpose=purpose, granted=granted, source="test"
-        )
-    actions.set_preferences(actor=actor, person=person, preferences=preferences)
+    choose(actor, person, decisions, preferences)
     # when the choices are read at once (what the outbox does)
-    choices = selectors.notification_choices(person)
     # then every (message, channel) is decided as by the rules reading each table
-    for kind in ["receipt", "status", "broadcast"]:
-        for channel in ["email", "sms"]:
-            assert selectors.wants(person, kind, channel, choices=choices) == selectors.wants(
-                person, kind, channel
-            )
+    assert_choices_decide_like_the_rules(person)
 
 
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(
-    decisions=_decisions, preferences=_preferences, has_email=st.booleans(), has_phone=st.booleans()
-)
+@any_choices
 def test_a_new_persons_choices_stay_true_whatever_is_written_after_its_creation(
     actor, decisions, preferences, has_email, has_phone
 ):
@@ -197,19 +207,9 @@ def test_a_new_persons_choices_stay_true_whatever_is_written_after_its_creation(
         phone="06 12 34 56 78" if has_phone else None,
     ).person  # fmt: skip
     # when consents and preferences are written through another copy of the record
-    other = Person.objects.get(pk=person.pk)
-    for purpose, granted in decisions:
-        actions.record_consent(
-            actor=actor, person=other, purpose=purpose, granted=granted, source="test"
-        )
-    actions.set_preferences(actor=actor, person=other, preferences=preferences)
+    choose(actor, Person.objects.get(pk=person.pk), decisions, preferences)
     # then the choices read with the first copy decide as the rules reading each table
-    choices = selectors.notification_choices(person)
-    for kind in ["receipt", "status", "broadcast"]:
-        for channel in ["email", "sms"]:
-            assert selectors.wants(person, kind, channel, choices=choices) == selectors.wants(
-                person, kind, channel
-            )
+    assert_choices_decide_like_the_rules(person)
 
 
 def test_a_new_persons_choices_cost_no_query_until_an_identity_is_added(

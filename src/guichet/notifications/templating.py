@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from guichet.core import refcache
-from guichet.notifications.models import MessageTemplate
+from guichet.notifications.models import Channel, MessageTemplate
 from guichet.notifications.sms import fit
 
 # The variables a template may use, documented for the admin (docs/notifications.md).
@@ -158,9 +158,9 @@ def render(
         return _compiled(template).render(Context(safe, autoescape=False))
 
     sms = ""
-    if channel != "email":
+    if channel != Channel.EMAIL:
         sms = fit(" ".join(plain(source["sms"]).split()), f" STOP : {unsubscribe_url}")
-    if channel == "sms":
+    if channel == Channel.SMS:
         return Rendered(subject="", text="", html="", sms=sms)
     subject = " ".join(plain(source["subject"]).split())
     text = plain(source["text"]).strip()

@@ -1,11 +1,17 @@
 """Imports: CSV, Parquet and XES event logs with the standard column names.
 
+Each may be gzip-compressed (`log.xes.gz`, `log.csv.gz`, `log.parquet.gz`), as public
+process-mining logs often are: the file is decompressed as it is read, and read alike.
+
 A file that cannot be read raises LogFileError with a French message naming the line and
 the column, for the manager who brought an old system's export.
 """
 
 from __future__ import annotations
 
+import gzip
+import io
+import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.handler import ContentHandler
@@ -41,16 +47,25 @@ class LogFileError(ValueError):
 
 
 def format_of(path: Path) -> str:
-    suffix = path.suffix.lower().lstrip(".")
+    """The log format a file name announces: `csv`, `parquet` or `xes`, gzipped or not."""
+    name = path.name.lower()
+    if is_gzipped(path):
+        name = name.removesuffix(".gz")
+    suffix = name.rpartition(".")[2] if "." in name else ""
     if suffix not in FORMATS:
         raise LogFileError(
-            f"{path.name} : format inconnu « .{suffix} » (attendus : .csv, .parquet, .xes)."
+            f"{path.name} : format inconnu « .{suffix} » (attendus : .csv, .parquet, .xes, "
+            "éventuellement compressés en .gz)."
         )
     return suffix
 
 
+def is_gzipped(path: Path) -> bool:
+    return path.name.lower().endswith(".gz")
+
+
 def read_log(path: str | Path) -> EventLog:
-    """Read an event log file (format from its extension) into an EventLog."""
+    """Read an event log file (format from its extension, `.gz` or not) into an EventLog."""
     path = Path(path)
     kind = format_of(path)
     if not path.exists():
@@ -59,16 +74,30 @@ def read_log(path: str | Path) -> EventLog:
         return log_from_frame(_read_xes(path), name=path.name, first_line=None)
     if kind == "csv":
         try:
-            frame = pl.read_csv(path, infer_schema=False)
+            source = _decompressed(path) if is_gzipped(path) else path
+            frame = pl.read_csv(source, infer_schema=False)
         except (pl.exceptions.PolarsError, UnicodeDecodeError) as error:
             raise LogFileError(f"{path.name} : fichier CSV illisible ({error}).") from error
         return log_from_frame(frame, name=path.name, first_line=2)  # the header is line 1
     # Parquet is read lazily, one column at a time: a 10 M-event file never sits in memory
-    # whole, and the columns nothing reads (most `case:*` repeats) are never decoded.
+    # whole, and the columns nothing reads (most `case:*` repeats) are never decoded. A gzipped
+    # one must be decompressed first (Parquet compresses its pages itself: that is rare).
     try:
-        return _log_from_lazy(pl.scan_parquet(path), name=path.name, first_line=1)
+        lazy = pl.read_parquet(_decompressed(path)).lazy() if is_gzipped(path) else None
+        return _log_from_lazy(
+            lazy if lazy is not None else pl.scan_parquet(path), name=path.name, first_line=1
+        )
     except (pl.exceptions.PolarsError, OSError) as error:
         raise LogFileError(f"{path.name} : fichier Parquet illisible ({error}).") from error
+
+
+def _decompressed(path: Path) -> io.BytesIO:
+    """The content of a gzipped file, in memory (LogFileError when it is no gzip file)."""
+    try:
+        with gzip.open(path, "rb") as compressed:
+            return io.BytesIO(compressed.read())
+    except (gzip.BadGzipFile, EOFError, zlib.error) as error:
+        raise LogFileError(f"{path.name} : archive gzip illisible ({error}).") from error
 
 
 def log_from_frame(frame: pl.DataFrame, *, name: str, first_line: int | None = 1) -> EventLog:
@@ -331,7 +360,13 @@ class _XesHandler(ContentHandler):
 def _read_xes(path: Path) -> pl.DataFrame:
     handler = _XesHandler()
     try:
-        parse_xml(str(path), handler)
+        if is_gzipped(path):
+            with gzip.open(path, "rb") as compressed:  # streamed: never whole in memory
+                parse_xml(compressed, handler)
+        else:
+            parse_xml(str(path), handler)
+    except LogFileError:
+        raise
     except Exception as error:  # the SAX parser raises several unrelated types
         raise LogFileError(f"{path.name} : fichier XES illisible ({error}).") from error
     if not handler.rows:

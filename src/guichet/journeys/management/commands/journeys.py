@@ -60,7 +60,9 @@ class Command(BaseCommand):
             (export, engine.writing.FORMATS),
         ):
             sub.add_argument("--format", choices=formats, default=formats[0])
-            sub.add_argument("--log", help="un journal externe (.csv, .parquet, .xes)")
+            sub.add_argument(
+                "--log", help="un journal externe (.csv, .parquet, .xes, compressés .gz ou non)"
+            )
             sub.add_argument("--since", help="cas commencés à partir de cette date")
             sub.add_argument("--until", help="cas commencés avant cette date")
             for name in engine.SEGMENTS:

@@ -8,8 +8,14 @@ process (a `redis.Redis` is thread-safe: connections come from its pool).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.core.cache.backends import redis as django_redis
 from django.utils.functional import cached_property
+
+if TYPE_CHECKING:
+    from redis import ConnectionPool, Redis
+    from redis.commands.core import Script
 
 COUNT_SCRIPT = """
 local count = redis.call('INCR', KEYS[1])
@@ -19,11 +25,19 @@ return count
 
 
 class RedisCacheClient(django_redis.RedisCacheClient):
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._clients: dict[int, object] = {}
+    if TYPE_CHECKING:  # Django's private API, which django-stubs does not describe
+        _client: type[Redis]
 
-    def get_client(self, key=None, *, write=False):
+        def _get_connection_pool_index(self, write: bool) -> int: ...
+        def _get_connection_pool(self, write: bool) -> ConnectionPool: ...
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Redis] = {}
+
+    def get_client(
+        self, key: str | bytes | memoryview | None = None, *, write: bool = False
+    ) -> Redis:
         index = self._get_connection_pool_index(write)
         client = self._clients.get(index)
         if client is None:
@@ -38,13 +52,17 @@ class RedisCacheClient(django_redis.RedisCacheClient):
         return int(self._count_script(keys=[key], args=[timeout], client=client))
 
     @cached_property
-    def _count_script(self):
+    def _count_script(self) -> Script:
         # A script rather than a pipeline of INCR and EXPIRE: the same round trip, a third of
         # redis-py's Python work (rate limits count on every tracking look-up).
         return self.get_client(write=True).register_script(COUNT_SCRIPT)
 
 
 class RedisCache(django_redis.RedisCache):
+    if TYPE_CHECKING:  # Django's private attributes, which django-stubs does not describe
+        _servers: list[str]
+        _options: dict[str, Any]
+
     @cached_property
     def _cache(self) -> RedisCacheClient:
         return RedisCacheClient(self._servers, **self._options)

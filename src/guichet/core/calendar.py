@@ -105,7 +105,7 @@ def _subdivision(departement: str | None) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _holidays(year: int, subdivision: str | None) -> frozenset[date]:
-    return frozenset(holidays.France(years=year, subdiv=subdivision).keys())
+    return frozenset(holidays.country_holidays("FR", subdiv=subdivision, years=year).keys())
 
 
 @lru_cache(maxsize=4096)

@@ -19,7 +19,7 @@ class Registry(Generic[T]):
         def decorator(plugin_class: type[T]) -> type[T]:
             if name in self._plugins:
                 raise ValueError(f"{self.kind} plugin {name!r} is already registered")
-            self._plugins[name] = plugin_class()  # type: ignore[call-arg]
+            self._plugins[name] = plugin_class()
             return plugin_class
 
         return decorator

@@ -182,6 +182,9 @@ SESSION_ENGINE = "guichet.core.sessions" if REDIS_URL else "django.contrib.sessi
 # Multiplies every rate limit. Load tests from one address raise it (GUICHET_RATE_LIMIT_SCALE);
 # never in production.
 GUICHET_RATE_LIMIT_SCALE = env_int("GUICHET_RATE_LIMIT_SCALE", 1)
+# Reverse proxies in front of the web server that append to X-Forwarded-For: the client's
+# address of every rate limit and login lock-out is read from that header (0: REMOTE_ADDR).
+GUICHET_TRUSTED_PROXIES = env_int("GUICHET_TRUSTED_PROXIES", 0)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = IS_PRODUCTION
@@ -195,8 +198,16 @@ if IS_PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Secrets in logged URLs (sign-in tokens, tracking keys…) are masked on every handler.
+    "filters": {"mask_secrets": {"()": "guichet.core.accesslog.MaskSecrets"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_secrets"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    # The development server's request lines (`guichet serve --dev`), masked the same way.
+    "loggers": {
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 

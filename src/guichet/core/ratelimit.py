@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import time
 from dataclasses import dataclass
 
@@ -40,5 +41,32 @@ def _count(key: str, *, timeout: int) -> int:
         return 1
 
 
-def client_ip(http_request) -> str:
-    return http_request.META.get("REMOTE_ADDR", "") or "unknown"
+def client_address(http_request) -> str:
+    """The client's address: REMOTE_ADDR, or behind `GUICHET_TRUSTED_PROXIES` reverse proxies
+    the address the outermost trusted proxy saw, read from the right of X-Forwarded-For.
+
+    Each trusted proxy appends the address it received the request from, so with N proxies the
+    client is the Nth entry from the right; entries further left were written by the client
+    and are never believed. A header shorter than that (a request that bypassed the proxies)
+    falls back to its leftmost entry, then to REMOTE_ADDR.
+    """
+    remote = http_request.META.get("REMOTE_ADDR", "") or "unknown"
+    trusted = settings.GUICHET_TRUSTED_PROXIES
+    if trusted <= 0:
+        return remote
+    forwarded = [
+        part.strip()
+        for part in http_request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if part.strip()
+    ]
+    if not forwarded:
+        return remote
+    candidate = forwarded[-min(trusted, len(forwarded))]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:  # not an address: never a rate-limit key of the client's choosing
+        return remote
+
+
+# The name the portal and the Open311 views import.
+client_ip = client_address

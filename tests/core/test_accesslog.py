@@ -1,0 +1,47 @@
+"""Secrets in logged URLs are masked: gunicorn's access-log atoms and Django's log records."""
+
+import logging
+
+from guichet.core.accesslog import MaskSecrets, mask_atoms, mask_url
+
+
+def test_secret_path_segments_and_query_values_are_masked():
+    assert mask_url("/connexion/lien/eyJlbWFpbCI6ImpAeC5mciJ9:1v:abc/") == "/connexion/lien/***/"
+    assert mask_url("/suivi/ABCD-EFGH-JK?cle=s3cr3t&page=2") == "/suivi/ABCD-EFGH-JK?cle=***&page=2"
+    assert (
+        mask_url("/api/x?api_key=k&jeton=j&Token=t&code=c")
+        == "/api/x?api_key=***&jeton=***&Token=***&code=***"
+    )
+    assert mask_url("/notifications/desabonnement/tok/") == "/notifications/desabonnement/***/"
+    assert mask_url("/rendez-vous/rdv/abc/annuler/") == "/rendez-vous/rdv/***/annuler/"
+    assert mask_url("/satisfaction/abc/merci/") == "/satisfaction/***/merci/"
+    assert mask_url("/satisfaction/scores/") == "/satisfaction/scores/"
+    # e-mail addresses in any parameter or segment, even percent-encoded
+    assert mask_url("/services/?q=jeanne%40example.fr") == "/services/?q=***"
+    assert "jeanne" not in mask_url("/x/jeanne@example.fr/")
+    # an absolute URL (a referrer) keeps its origin
+    assert mask_url("https://g.fr/suivi/R?cle=s") == "https://g.fr/suivi/R?cle=***"
+    # nothing secret: unchanged
+    assert mask_url("/services/voirie/?page=2&q=trou") == "/services/voirie/?page=2&q=trou"
+
+
+def test_gunicorn_atoms_are_masked_including_headers_and_environ():
+    atoms = {
+        "r": "GET /suivi/R?cle=s3cr3t HTTP/1.1", "U": "/suivi/R", "q": "cle=s3cr3t",
+        "f": "http://h/connexion/lien/tok/", "{cookie}i": "sessionid=abc",
+        "{authorization}i": "Bearer k", "{raw_uri}e": "/suivi/R?cle=s3cr3t",
+        "{query_string}e": "cle=s3cr3t", "{http_cookie}e": "sessionid=abc", "h": "10.0.0.1",
+    }  # fmt: skip
+    masked = mask_atoms(atoms)
+    assert "s3cr3t" not in repr(masked) and "tok" not in repr(masked)
+    assert "abc" not in repr(masked) and "Bearer" not in repr(masked)
+    assert masked["r"] == "GET /suivi/R?cle=*** HTTP/1.1" and masked["h"] == "10.0.0.1"
+
+
+def test_the_logging_filter_masks_django_server_records():
+    record = logging.LogRecord(
+        "django.server", logging.INFO, __file__, 1, '"%s" %s %s',
+        ("GET /connexion/lien/secret-token/ HTTP/1.1", "303", "0"), None,
+    )  # fmt: skip
+    assert MaskSecrets().filter(record)
+    assert record.getMessage() == '"GET /connexion/lien/***/ HTTP/1.1" 303 0'

@@ -7,6 +7,7 @@ caller may not see, so nobody learns that a reference exists.
 from __future__ import annotations
 
 import hmac
+from typing import TYPE_CHECKING
 
 from django.http import Http404
 
@@ -18,10 +19,16 @@ from guichet.catalogue.selectors import service_by_id
 from guichet.core import rows
 from guichet.people.identifiers import IdentifierError, normalise_email, normalise_phone
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from guichet.core.models import User
+    from guichet.people.models import Person
+
 NOT_FOUND = "Demande introuvable."
 
 
-def access_request(user, pk: int, *, for_update: bool = False) -> Request:
+def access_request(user: User | AnonymousUser, pk: int, *, for_update: bool = False) -> Request:
     """The request `pk` if `user` is an agent of the authority handling it now."""
     authority_ids = authority_ids_for(user)
     if not authority_ids:
@@ -37,7 +44,7 @@ def access_request(user, pk: int, *, for_update: bool = False) -> Request:
         raise Http404(NOT_FOUND) from None
 
 
-def access_request_of_person(person, reference: str) -> Request:
+def access_request_of_person(person: Person | None, reference: str) -> Request:
     """One of the signed-in person's own requests, by reference."""
     canonical = normalise_reference(reference)
     if person is None or canonical is None:
@@ -65,8 +72,12 @@ def access_request_by_tracking(reference: str, second_factor: str) -> Request:
     if not _second_factor_matches(request, factor):
         raise Http404(NOT_FOUND)
     # The service and the authority from the reference-data cache: no join, no JSON to decode.
-    request.service = service_by_id(request.service_id)
-    request.authority = authority_by_id(request.authority_id)
+    service = service_by_id(request.service_id)
+    authority = authority_by_id(request.authority_id)
+    if service is None or authority is None:  # deleted since the row was read
+        raise Http404(NOT_FOUND)
+    request.service = service
+    request.authority = authority
     return request
 
 

@@ -8,7 +8,10 @@ default one below in one screen. `Workflow.from_definition()` reads the same sha
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from guichet.catalogue.models import Service
 
 # Who may take a transition. Agent roles are ranked (a manager may do what a case handler may);
 # the person and the system are not ranked.
@@ -180,7 +183,7 @@ def may_act(role: str, min_role: str) -> bool:
 DEFAULT_WORKFLOW = Workflow(name="default", states=DEFAULT_STATES, transitions=DEFAULT_TRANSITIONS)
 
 
-def workflow_for(service) -> Workflow:
+def workflow_for(service: Service) -> Workflow:
     """The workflow a service follows: its own definition, or the default lifecycle."""
     definition = getattr(service, "workflow", None)
     if definition is None:

@@ -11,6 +11,7 @@ from guichet.catalogue.formdef import FileField
 from guichet.catalogue.uploads import clean_uploads, uploaded_list
 from guichet.core import clock, journal
 from guichet.core.journal import Actor
+from guichet.core.models import Event
 
 # Attachments outside forms (messages, scanned letters): documents and photos, 10 MB each.
 LOOSE_FILES = FileField(
@@ -39,7 +40,7 @@ def lock(request: Request) -> Request:
 
 def append(
     kind: str, request: Request, actor: Actor, *, visible: bool, channel: str = "", **payload: Any
-):
+) -> Event:
     return journal.append(
         kind=kind,
         actor=actor,

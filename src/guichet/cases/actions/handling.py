@@ -12,6 +12,7 @@ from guichet.cases.routing import route
 from guichet.cases.workflow import STOPPED, IllegalTransition, Workflow, workflow_for
 from guichet.catalogue.models import Channel
 from guichet.core.journal import Actor
+from guichet.core.models import User
 
 
 class StaleRequest(IllegalTransition):
@@ -57,7 +58,9 @@ def change_status(
 
 
 @transaction.atomic
-def assign(*, request: Request, actor: Actor, team: Team | None = None, assignee=None) -> Request:
+def assign(
+    *, request: Request, actor: Actor, team: Team | None = None, assignee: User | None = None
+) -> Request:
     """Give the request to a team of its authority and/or an agent (None clears the agent)."""
     request = lock(request)
     if team is not None and team.authority_id != request.authority_id:

@@ -1,5 +1,9 @@
 """The citizen record: one platform-wide person, their identities, organisations and choices."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.db import models
 
 from guichet.people.identifiers import fold, name_keys
@@ -74,7 +78,7 @@ class Person(models.Model):
         name = f"{self.first_name} {self.last_name}".strip()
         return name or f"usager n° {self.pk}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.fill_search_columns()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"first_name", "last_name"} & set(update_fields):
@@ -159,7 +163,7 @@ class Organisation(models.Model):
     commune = models.ForeignKey(
         Commune, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    members = models.ManyToManyField(
+    members: models.ManyToManyField[Person, OrganisationRole] = models.ManyToManyField(
         Person, through="OrganisationRole", related_name="organisations"
     )
 

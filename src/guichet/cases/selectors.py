@@ -6,6 +6,7 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet, prefetch_related_objects
@@ -19,6 +20,12 @@ from guichet.catalogue.selectors import service_by_id
 from guichet.core import refcache, rows
 from guichet.core.models import Event
 from guichet.territory.selectors import commune_by_id
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from guichet.core.models import User
+    from guichet.people.models import Person
 
 OPEN_STATUSES = (PublicStatus.ONGOING, PublicStatus.ACTION_NEEDED)
 AT_RISK_WINDOW = timedelta(days=2)
@@ -38,7 +45,7 @@ class QueueFilters:
 
 
 def queue_for_agent(
-    user,
+    user: User | AnonymousUser,
     filters: QueueFilters = QueueFilters(),  # noqa: B008
     *,
     authority_ids: set[int] | None = None,
@@ -73,7 +80,7 @@ def queue_for_agent(
     if filters.overdue:
         requests = requests.filter(due_at__lt=timezone.now())
     if filters.assigned_to_me:
-        requests = requests.filter(assignee=user)
+        requests = requests.filter(assignee=user) if user.is_authenticated else requests.none()
     if filters.search:
         text = filters.search.strip()
         requests = requests.filter(
@@ -89,14 +96,20 @@ def with_reference_objects(requests: Iterable[Request]) -> list[Request]:
     from the reference cache (`core.refcache`): no query. The objects are shared: read only."""
     found = list(requests)
     for request in found:
-        request.service = service_by_id(request.service_id)
-        request.authority = authority_by_id(request.authority_id)
+        service = service_by_id(request.service_id)
+        authority = authority_by_id(request.authority_id)
+        if service is not None:  # else (deleted meanwhile) Django's own lazy look-up
+            request.service = service
+        if authority is not None:
+            request.authority = authority
         request.team = team_by_id(request.team_id) if request.team_id else None
         request.commune = commune_by_id(request.commune_id) if request.commune_id else None
     return found
 
 
-def queue_counts(user, *, authority_ids: set[int] | None = None) -> dict[str, int]:
+def queue_counts(
+    user: User | AnonymousUser, *, authority_ids: set[int] | None = None
+) -> dict[str, int]:
     """Open requests of the agent's authorities: total, waiting for the user, overdue, at risk."""
     now = timezone.now()
     if authority_ids is None:
@@ -147,7 +160,7 @@ def conversation(request: Request, *, for_person: bool = False) -> QuerySet[Mess
     return messages.select_related("author_user")
 
 
-def requests_of_person(person) -> QuerySet[Request]:
+def requests_of_person(person: Person) -> QuerySet[Request]:
     """Every request of the person, across every authority, newest first."""
     return (
         Request.objects.filter(person=person)
@@ -184,7 +197,7 @@ def delay_estimate(
     key = f"cases:delay:{service_id}:{authority_id}:{sample_size}"
 
     def shared() -> DelayEstimate | str:
-        cached = cache.get(key)
+        cached: DelayEstimate | str | None = cache.get(key)
         if cached is None:
             # Recent history moves slowly: ten minutes of staleness buys a query per page view.
             cached = _delay_estimate(service_id, authority_id, sample_size) or "none"
@@ -193,7 +206,7 @@ def delay_estimate(
 
     # In this process for a minute, in the shared cache for ten: one round trip saved a page.
     found = refcache.get(("delay_estimate", key), shared, max_age=60)
-    return None if found == "none" else found
+    return found if isinstance(found, DelayEstimate) else None  # else "none"
 
 
 def _delay_estimate(service_id: int, authority_id: int, sample_size: int) -> DelayEstimate | None:
@@ -204,6 +217,7 @@ def _delay_estimate(service_id: int, authority_id: int, sample_size: int) -> Del
         )
         .order_by("-resolved_at")
         .values_list("received_at", "resolved_at")[:sample_size]
+        if resolved is not None  # always (the filter): for the type checker
     ]
     if len(durations) < MIN_SAMPLE:
         return None

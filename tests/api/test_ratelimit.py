@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from guichet.api.keys import issue_key
+from guichet.core.journal import Actor
+
 from .factories import auth
 
 
@@ -27,3 +30,16 @@ def test_each_key_has_its_own_budget(client, world, settings):
     response = client.get("/api/v1/services", **auth(world.tours_key))
     # then it is served
     assert response.status_code == 200
+
+
+def test_a_key_with_its_own_limit_is_counted_against_it(client, world, settings):
+    # given a common limit of 2 calls a minute and an import key allowed 4
+    settings.GUICHET_API_RATE_LIMIT = 2
+    import_key = issue_key(
+        actor=Actor.system("tests"), authority=world.sceaux, application="import",
+        scopes=["read"], rate_limit=4,
+    )[1]  # fmt: skip
+    # when the import key calls five times
+    answers = [client.get("/api/v1/services", **auth(import_key)) for _ in range(5)]
+    # then its own limit applies, not the common one
+    assert [a.status_code for a in answers] == [200, 200, 200, 200, 429]

@@ -27,6 +27,12 @@ class ApiKey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField("dernière utilisation", null=True, blank=True)
     revoked_at = models.DateTimeField("révoquée le", null=True, blank=True)
+    rate_limit = models.PositiveIntegerField(
+        "limite de requêtes par minute",
+        null=True,
+        blank=True,
+        help_text="vide : la limite commune (GUICHET_API_RATE_LIMIT)",
+    )
 
     class Meta:
         verbose_name = "clé d'API"

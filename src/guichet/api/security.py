@@ -96,14 +96,17 @@ def refuse_nul(http_request) -> None:
         )
 
 
-def rate_limit() -> int:
+def rate_limit(api_key: ApiKey | None = None) -> int:
+    """Calls a minute allowed to `api_key`: its own limit when it has one, else the common one."""
+    if api_key is not None and api_key.rate_limit is not None:
+        return api_key.rate_limit
     return int(getattr(settings, "GUICHET_API_RATE_LIMIT", DEFAULT_RATE_LIMIT))
 
 
 def check_rate(api_key: ApiKey) -> None:
     """Count one call of `api_key`; raise RateLimited (429, Retry-After) past the limit."""
     verdict = ratelimit.hit(
-        "api", f"key:{api_key.prefix}", limit=rate_limit(), window=RATE_WINDOW_SECONDS
+        "api", f"key:{api_key.prefix}", limit=rate_limit(api_key), window=RATE_WINDOW_SECONDS
     )
     if not verdict.allowed:
         retry_after = max(verdict.retry_after, 1)

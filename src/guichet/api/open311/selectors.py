@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
 from guichet.api.open311.mapping import OPEN, Extras, note_out
 from guichet.authorities.competence import services_at
@@ -105,6 +105,11 @@ def find_requests(authority: Authority, filters: RequestFilters) -> QuerySet[Req
     elif statuses == {"closed"}:
         requests = requests.exclude(public_status__in=OPEN)
     return requests.order_by("-received_at", "-id")
+
+
+def latest_id(requests: QuerySet[Request]) -> int | None:
+    """The highest id among `requests` (where a client's paging begins)."""
+    return requests.order_by().aggregate(latest=Max("pk"))["latest"]
 
 
 def request_by_reference(reference: str, authority: Authority | None = None) -> Request | None:

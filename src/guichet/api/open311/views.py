@@ -123,8 +123,21 @@ def requests(http_request, *, fmt: str) -> HttpResponse:
         statuses=_statuses(params),
     )
     found = selectors.find_requests(authority, filters)
-    rows = list(found[(page - 1) * page_size : page * page_size])
-    return _render_requests(http_request, rows, fmt, extensions=_flag(params, "extensions"))
+    # Pages are counted in the list as it was when the client began: requests filed since
+    # (higher ids) are left out of the later pages, so none shifts a page (no repeat, no gap).
+    snapshot = _snapshot(params) or selectors.latest_id(found)
+    if snapshot is not None:
+        found = found.filter(pk__lte=snapshot)
+    rows = list(found[(page - 1) * page_size : page * page_size + 1])
+    response = _render_requests(
+        http_request, rows[:page_size], fmt, extensions=_flag(params, "extensions")
+    )
+    if len(rows) > page_size:
+        following = params.copy()
+        following["page"], following["snapshot"] = str(page + 1), str(snapshot)
+        url = http_request.build_absolute_uri(f"{http_request.path}?{following.urlencode()}")
+        response["Link"] = f'<{url}>; rel="next"'
+    return response
 
 
 @open311("GET")
@@ -273,6 +286,18 @@ def _positive(params, name: str, default: int) -> int:
         return default
     if not text.isdigit() or not 1 <= int(text) <= 10**6:
         raise Open311Error(400, f"{name} doit être un entier positif.")
+    return int(text)
+
+
+def _snapshot(params) -> int | None:
+    """The `snapshot` of a `Link: rel="next"` URL: the highest id the first page counted."""
+    text = params.get("snapshot", "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or len(text) > 18 or int(text) < 1:
+        raise Open311Error(
+            400, "snapshot invalide : suivez le lien « next » de la page précédente."
+        )
     return int(text)
 
 

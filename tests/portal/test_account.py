@@ -22,9 +22,15 @@ def link_from_outbox() -> str:
     return re.search(r"https?://\S+/connexion/lien/\S+/", mail.outbox[-1].body).group(0)
 
 
+def path_of(link: str) -> str:
+    return "/" + link.split("://", 1)[1].split("/", 1)[1]
+
+
 def follow(client, link):
-    path = link.split("://", 1)[1].split("/", 1)[1]
-    return client.post("/" + path)
+    """Open the link as a browser does (GET), then confirm on the page it lands on."""
+    landing = client.get(path_of(link))
+    assert landing.status_code == 303 and landing["Location"] == "/connexion/lien/"
+    return client.post(landing["Location"])
 
 
 def test_the_email_link_signs_in_and_my_requests_spans_every_authority(client, world):
@@ -48,8 +54,14 @@ def test_the_email_link_signs_in_and_my_requests_spans_every_authority(client, w
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["jeanne.martin@example.fr"]
     assert "valable 30 minutes" in mail.outbox[0].body
     link = link_from_outbox()
-    confirm = client.get("/" + link.split("://", 1)[1].split("/", 1)[1])
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    # the link lands on a page that moves the token into the session, without a Referer
+    landing = client.get(path_of(link))
+    assert landing.status_code == 303 and landing["Referrer-Policy"] == "no-referrer"
+    confirm = client.get(landing["Location"])
+    assert token not in landing["Location"] and "jeanne" not in landing["Location"]
     assert "Me connecter" in page_text(confirm)
+    assert "jeanne.martin@example.fr" in page_text(confirm)
     response = follow(client, link)
     # then she is signed in and "Mes demandes" lists both requests with their statuses
     assert response["Location"] == "/mes-demandes/"

@@ -49,11 +49,35 @@ def test_a_wrong_second_factor_looks_exactly_like_an_unknown_reference(client, w
 def test_the_link_with_the_secret_opens_the_request_and_a_wrong_secret_does_not(client, world):
     filed = file_request(Client())
     # when the link of the receipt is followed, and a forged one
-    good = client.get(f"/suivi/{filed.reference}", {"cle": filed.tracking_secret})
+    landing = client.get(f"/suivi/{filed.reference}", {"cle": filed.tracking_secret})
     forged = Client().get(f"/suivi/{filed.reference}", {"cle": "devine"})
-    # then only the real secret opens it
+    # then the link lands on the same page without its secret, sending no Referer on
+    assert landing.status_code == 303 and landing["Location"] == f"/suivi/{filed.reference}"
+    assert landing["Referrer-Policy"] == "no-referrer"
+    cookie = landing.cookies["guichet_suivi"]
+    assert cookie["path"] == f"/suivi/{filed.reference}" and cookie["httponly"]
+    good = client.get(landing["Location"])
     assert good.status_code == 200 and f"Demande {filed.reference}" in page_text(good)
+    assert filed.tracking_secret not in good.content.decode()
+    # and only the real secret opens it; the forged one is told so in French
     assert forged.status_code == 404 and "Demande introuvable" in page_text(forged)
+    assert "Ce lien de suivi n'est pas valide" in page_text(forged)
+    assert "guichet_suivi" not in forged.cookies
+
+
+def test_the_link_cookie_opens_only_its_own_request(client, world):
+    # given Jeanne followed the link of her request
+    filed = file_request(Client())
+    other = file_request(Client())
+    landing = client.get(f"/suivi/{filed.reference}", {"cle": filed.tracking_secret})
+    # when the cookie it left is sent for another request's page (a forged path)
+    forged = Client()
+    forged.cookies["guichet_suivi"] = landing.cookies["guichet_suivi"].value
+    # then that other request stays hidden, and a tampered cookie opens nothing
+    assert forged.get(f"/suivi/{other.reference}").status_code == 404
+    tampered = Client()
+    tampered.cookies["guichet_suivi"] = filed.tracking_secret
+    assert tampered.get(f"/suivi/{filed.reference}").status_code == 404
 
 
 def test_a_request_not_looked_up_in_this_browser_stays_hidden(world):
@@ -167,19 +191,18 @@ def test_the_secret_link_starts_no_session_and_its_page_can_answer(world, agent)
     filed = waiting_for_her_answer(agent, "Quelle est l'adresse exacte ?")
     browser = Client()
     # when she follows the link of her e-mail
-    page = browser.get(f"/suivi/{filed.reference}", {"cle": filed.tracking_secret})
-    # then the page opens without any session being created (mail scanners follow links too)
-    assert page.status_code == 200
-    assert "sessionid" not in page.cookies
-    assert f'name="cle" value="{filed.tracking_secret}"' in page.content.decode()
-    # when she answers from that page, the form carrying the secret
-    answered = browser.post(
-        f"/suivi/{filed.reference}/repondre",
-        {"body": "12 rue des Écoles.", "cle": filed.tracking_secret},
-    )
-    # then the answer is taken and she comes back to the same link
+    page = browser.get(f"/suivi/{filed.reference}", {"cle": filed.tracking_secret}, follow=True)
+    # then the page opens at an address without the secret, without any session being created
+    # (mail scanners follow links too)
+    assert page.status_code == 200 and page.redirect_chain[-1][0] == f"/suivi/{filed.reference}"
+    assert "sessionid" not in browser.cookies
+    assert filed.tracking_secret not in page.content.decode()
+    # when she answers from that page
+    answered = browser.post(f"/suivi/{filed.reference}/repondre", {"body": "12 rue des Écoles."})
+    # then the answer is taken and she comes back to the same page, still without the secret
     assert answered.status_code == 302
-    assert answered["Location"] == f"/suivi/{filed.reference}?cle={filed.tracking_secret}"
+    assert answered["Location"] == f"/suivi/{filed.reference}"
+    assert "Votre réponse a bien été transmise." in page_text(browser.get(answered["Location"]))
     filed.refresh_from_db()
     assert filed.state == "in_progress"
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("suivi/<str:reference>", tracking.tracking, name="tracking"),
     path("suivi/<str:reference>/repondre", tracking.reply, name="reply"),
     path("connexion/", account.sign_in_form, name="sign_in"),
+    path("connexion/lien/", account.sign_in_confirm, name="sign_in_confirm"),
     path("connexion/lien/<str:token>/", account.sign_in_link, name="sign_in_link"),
     path("deconnexion/", account.sign_out, name="sign_out"),
     path("mes-demandes/", account.my_requests, name="my_requests"),

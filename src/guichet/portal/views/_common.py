@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 
 from guichet.core.ratelimit import Verdict, client_ip, hit
@@ -30,4 +31,16 @@ def too_many_tries(http_request, verdict: Verdict):
         {"title": "Trop de tentatives", "retry_after": max(verdict.retry_after, 1)}, status=429,
     )  # fmt: skip
     response["Retry-After"] = str(max(verdict.retry_after, 1))
+    return response
+
+
+class SeeOther(HttpResponseRedirect):
+    status_code = 303
+
+
+def leave_secret_url(url: str) -> HttpResponseRedirect:
+    """303 from a link that carries a secret to `url`, which does not: the secret then stays
+    out of the address bar, the history and the logs, and is never sent on as a Referer."""
+    response = SeeOther(url)
+    response["Referrer-Policy"] = "no-referrer"
     return response

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
@@ -20,13 +19,22 @@ from guichet.core.journal import Actor
 from guichet.portal import selectors
 from guichet.portal.forms import ReplyForm, TrackingForm
 from guichet.portal.session import remember_tracked, tracked_request
-from guichet.portal.views._common import limited, page, too_many_tries
+from guichet.portal.views._common import leave_secret_url, limited, page, too_many_tries
 
 # Look-ups per IP address: enough for typing mistakes, far too few to guess references.
 LOOKUP_LIMIT = 10
 LOOKUP_WINDOW = 60
 HANDED_OFF_LABEL = events.PUBLIC_LABELS[events.HANDED_OFF]
 NOT_FOUND = "Demande introuvable. Vérifiez la référence et l'adresse électronique ou le téléphone."
+BAD_LINK = (
+    "Ce lien de suivi n'est pas valide : la clé qu'il contient ne correspond à aucune demande. "
+    "Vérifiez qu'il est complet, ou retrouvez votre demande avec sa référence et l'adresse "
+    "électronique ou le téléphone donnés."
+)
+# The secret of a receipt's link, kept by the browser for that request's pages only.
+LINK_COOKIE = "guichet_suivi"
+LINK_COOKIE_SALT = "guichet.portal.tracking-link"
+LINK_COOKIE_AGE = 24 * 3600
 
 
 @require_http_methods(["GET", "POST"])
@@ -52,22 +60,27 @@ def track(request):
 
 @require_http_methods(["GET"])
 def tracking(request, reference):
-    """The request as the person sees it; `?cle=` is the secret sent in the receipt.
+    """The request as the person sees it.
 
-    Opening the secret link starts no session (mail scanners and shared links open it
-    too): the page's reply form carries the secret itself.
+    The receipt's link carries the secret (`?cle=`): that first visit only moves it into a
+    signed cookie scoped to this request's pages and redirects to the same URL without it, so
+    the secret never stays in the address bar, the history, a Referer or a log. The cookie
+    starts no session (ADR 0011: mail scanners and shared links open the link too).
     """
+    secret = request.GET.get("cle")
+    if secret is not None:
+        return _land(request, reference, secret)
     try:
-        found, secret = _tracked(request, reference, request.GET.get("cle"))
+        found = _tracked(request, reference)
     except _Refused as refused:
         return refused.response
-    return _tracking_page(request, found, secret=secret)
+    return _tracking_page(request, found)
 
 
 @require_POST
 def reply(request, reference):
     try:
-        found, secret = _tracked(request, reference, request.POST.get("cle"))
+        found = _tracked(request, reference, posted=request.POST.get("cle"))
     except _Refused as refused:
         return refused.response
     form = ReplyForm(request.POST)
@@ -82,13 +95,11 @@ def reply(request, reference):
             form.add_error(None, str(refused))
         except ValueError as refused:  # cases' AttachmentError: files refused, nothing written
             file_errors = getattr(refused, "messages", None) or [str(refused)]
-            return _tracking_page(
-                request, found, secret=secret, reply_form=form, file_errors=file_errors
-            )
+            return _tracking_page(request, found, reply_form=form, file_errors=file_errors)
         else:
             messages.success(request, "Votre réponse a bien été transmise.")
-            return redirect(_tracking_url(found, secret))
-    return _tracking_page(request, found, secret=secret, reply_form=form, status=400)
+            return redirect("portal:tracking", reference=found.reference)
+    return _tracking_page(request, found, reply_form=form, status=400)
 
 
 class _Refused(Exception):
@@ -96,39 +107,67 @@ class _Refused(Exception):
         self.response = response
 
 
-def _tracked(request, reference, secret):
-    """(the request, the secret to carry on) from the secret given, or from this browser's
-    session (a look-up by e-mail or phone, a filing, the signed-in person). Raises _Refused."""
-    if secret is None:
-        try:
-            return tracked_request(request, reference), None
-        except Http404:
-            raise _Refused(_lookup_page(request, TrackingForm(), not_found=True)) from None
+def _land(request, reference, secret):
+    """The secret link: check it (rate-limited), keep it in the cookie, 303 to the bare URL."""
     verdict = limited(request, "tracking", limit=LOOKUP_LIMIT, window=LOOKUP_WINDOW)
     if not verdict.allowed:
-        raise _Refused(too_many_tries(request, verdict))
+        return _no_referrer(too_many_tries(request, verdict))
     try:
-        return access_request_by_tracking(reference, secret), secret
+        found = access_request_by_tracking(reference, secret)
+    except Http404:
+        return _no_referrer(_lookup_page(request, TrackingForm(), not_found=True, message=BAD_LINK))
+    url = reverse("portal:tracking", kwargs={"reference": found.reference})
+    response = leave_secret_url(url)
+    response.set_signed_cookie(
+        LINK_COOKIE, found.tracking_secret, salt=LINK_COOKIE_SALT, max_age=LINK_COOKIE_AGE,
+        path=url, secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
+    )  # fmt: skip
+    return response
+
+
+def _no_referrer(response):
+    # The URL holds the secret: no page shown there may send it on as a Referer.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _tracked(request, reference, *, posted: str | None = None):
+    """The request from this browser's link cookie, or its session (a look-up by e-mail or
+    phone, a filing, the signed-in person), or a secret posted by a form. Raises _Refused."""
+    if posted is not None:
+        verdict = limited(request, "tracking", limit=LOOKUP_LIMIT, window=LOOKUP_WINDOW)
+        if not verdict.allowed:
+            raise _Refused(too_many_tries(request, verdict))
+        try:
+            return access_request_by_tracking(reference, posted)
+        except Http404:
+            raise _Refused(_lookup_page(request, TrackingForm(), not_found=True)) from None
+    # Signed by _land after a rate-limited check: no rate limit to read it back.
+    remembered = request.get_signed_cookie(
+        LINK_COOKIE, default=None, salt=LINK_COOKIE_SALT, max_age=LINK_COOKIE_AGE
+    )
+    if remembered:
+        try:
+            return access_request_by_tracking(reference, remembered)
+        except Http404:
+            pass  # the secret changed since: the session may still know the request
+    try:
+        return tracked_request(request, reference)
     except Http404:
         raise _Refused(_lookup_page(request, TrackingForm(), not_found=True)) from None
 
 
-def _tracking_url(found, secret) -> str:
-    url = reverse("portal:tracking", kwargs={"reference": found.reference})
-    return f"{url}?{urlencode({'cle': secret})}" if secret else url
-
-
-def _lookup_page(request, form, *, not_found: bool = False, status: int | None = None):
+def _lookup_page(
+    request, form, *, not_found: bool = False, status: int | None = None, message: str = NOT_FOUND
+):
     context = {"title": "Suivre une demande", "form": form, "not_found": not_found}
     return page(
-        request, "portal/track.html", context | {"not_found_message": NOT_FOUND},
+        request, "portal/track.html", context | {"not_found_message": message},
         status=status or (404 if not_found else 200),
     )  # fmt: skip
 
 
-def _tracking_page(
-    request, found, *, secret=None, reply_form=None, file_errors=(), status: int = 200
-):
+def _tracking_page(request, found, *, reply_form=None, file_errors=(), status: int = 200):
     waiting = found.public_status == PublicStatus.ACTION_NEEDED
     entries = selectors.public_timeline(found)
     return page(
@@ -145,7 +184,6 @@ def _tracking_page(
             "waiting": waiting,
             "reply_form": reply_form or (ReplyForm() if waiting else None),
             "file_errors": list(file_errors),
-            "secret": secret,
         },
         status=400 if file_errors else status,
     )

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -18,5 +16,5 @@ urlpatterns = [
     path("rendez-vous/", include("guichet.appointments.urls")),
     path("", include("guichet.portal.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served from MEDIA_URL, not even in development: only the views that
+# check who asks (e.g. backoffice `pieces/<pk>/`) open them.

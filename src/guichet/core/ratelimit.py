@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ def hit(scope: str, identity: str, *, limit: int, window: int) -> Verdict:
 def _count(key: str, *, timeout: int) -> int:
     counter = getattr(cache, "count", None)  # guichet.core.cache.RedisCache: one round trip
     if counter is not None:
-        return counter(key, timeout)
+        return int(counter(key, timeout))
     cache.add(key, 0, timeout=timeout)
     try:
         return cache.incr(key)
@@ -41,7 +42,7 @@ def _count(key: str, *, timeout: int) -> int:
         return 1
 
 
-def client_address(http_request) -> str:
+def client_address(http_request: HttpRequest) -> str:
     """The client's address: REMOTE_ADDR, or behind `GUICHET_TRUSTED_PROXIES` reverse proxies
     the address the outermost trusted proxy saw, read from the right of X-Forwarded-For.
 

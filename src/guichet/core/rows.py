@@ -31,7 +31,7 @@ M = TypeVar("M", bound=models.Model)
 @dataclass(frozen=True)
 class _Statement:
     sql: str
-    fields: tuple[models.Field, ...]
+    fields: tuple[models.Field[Any, Any], ...]
     returning: bool
 
 
@@ -80,7 +80,7 @@ def _insert(obj: models.Model, statement: _Statement) -> bool:
 class _Select:
     sql: str
     names: tuple[str, ...]
-    converters: tuple[tuple[int, tuple[Callable, ...], Col], ...]
+    converters: tuple[tuple[int, tuple[Callable[..., Any], ...], Col], ...]
 
 
 _selects: dict[tuple[type[models.Model], str, str, str], _Select] = {}
@@ -154,7 +154,10 @@ def _compile(model: type[models.Model], unless_taken: str | None) -> _Statement:
         ", ".join(["%s"] * len(fields)),
     )
     if unless_taken is not None:
-        sql += f" ON CONFLICT ({quote(meta.get_field(unless_taken).column)}) DO NOTHING"
+        taken = meta.get_field(unless_taken)
+        if not isinstance(taken, models.Field):
+            raise TypeError(f"{meta.label}.{unless_taken} is not a column")
+        sql += f" ON CONFLICT ({quote(taken.column)}) DO NOTHING"
     returning = connection.features.can_return_columns_from_insert
     if returning:
         clause, _ = connection.ops.return_insert_columns([meta.pk])

@@ -23,6 +23,7 @@ test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 	$(BIN)/guichet makemigrations --check --dry-run
 	$(BIN)/pytest -n 2 -m "not fuzz" $(PYTEST_ARGS)
 	$(BIN)/pytest -n 0 -m fuzz $(PYTEST_ARGS)

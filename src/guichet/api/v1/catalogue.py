@@ -121,12 +121,23 @@ def who_handles_here(
     return serialize.competence_out(found_service, place, who_handles(found_service, place))
 
 
-def locate(code: str | None, lat: float | None, lon: float | None) -> Commune:
-    """The commune given by INSEE code or by point; 422 when neither finds one."""
+def locate(
+    code: str | None, lat: float | None, lon: float | None, *, point_field: str = "lat"
+) -> Commune:
+    """The commune given by INSEE code or by point; 422 when neither finds one.
+
+    Given both, the point must lie within the commune's boundary (a commune whose boundary
+    is not known is taken at its word): a contradiction is a 422 naming both fields, never a
+    request filed in the wrong place. `point_field` names the point in that error.
+    """
     if code:
         commune = commune_by_code(code)
         if commune is None:
             raise _missing_place(f"Aucune commune n'a le code INSEE « {code} ».", field="commune")
+        if lat is not None and lon is not None and commune.bbox is not None:
+            found = commune_at_point(lon, lat)
+            if found is None or found.code != commune.code:
+                raise _contradiction(commune, found, point_field)
         return commune
     if lat is not None and lon is not None:
         commune = commune_at_point(lon, lat)
@@ -134,6 +145,22 @@ def locate(code: str | None, lat: float | None, lon: float | None) -> Commune:
             raise _missing_place("Ce point n'est dans aucune commune connue.", field="lat")
         return commune
     raise _missing_place("Indiquez « commune » (code INSEE), ou « lat » et « lon ».")
+
+
+def _contradiction(commune: Commune, found: Commune | None, point_field: str) -> Unprocessable:
+    where = f"à {found.name} ({found.code})" if found else "dans aucune commune connue"
+    message = (
+        f"Le point indiqué n'est pas dans la commune {commune.name} ({commune.code}) : "
+        f"il est {where}. Corrigez le code INSEE ou le point."
+    )
+    return Unprocessable(
+        message,
+        code="lieu_contradictoire",
+        errors=[
+            {"field": "commune", "code": "lieu_contradictoire", "message": message},
+            {"field": point_field, "code": "lieu_contradictoire", "message": message},
+        ],
+    )
 
 
 def _missing_place(message: str, field: str = "commune") -> Unprocessable:

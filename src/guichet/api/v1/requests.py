@@ -17,14 +17,14 @@ from guichet.api.caller import Caller
 from guichet.api.idempotency import run_once
 from guichet.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, paginate
 from guichet.api.security import Forbidden, Unprocessable
-from guichet.api.v1.catalogue import locate
+from guichet.api.v1 import place
 from guichet.api.v1.params import BIG_ID, invalid, moment
 from guichet.cases import actions, events
 from guichet.cases.selectors import conversation, timeline
 from guichet.cases.workflow import workflow_for
 from guichet.catalogue.models import Channel
 from guichet.catalogue.selectors import service_by_slug
-from guichet.people import actions as people
+from guichet.people.actions import Applicant
 from guichet.people.identifiers import IdentifierError, normalise_email, normalise_phone
 
 router = Router(tags=["demandes"])
@@ -94,27 +94,20 @@ def _file(caller: Caller, payload: schemas.RequestIn) -> schemas.RequestOut:
         raise invalid("service", f"Aucun service publié n'a le code « {payload.service} ».")
     if (payload.latitude is None) != (payload.longitude is None):
         raise invalid("latitude", "Indiquez la latitude et la longitude ensemble.")
-    commune = None
-    if payload.commune or payload.latitude is not None:
-        commune = locate(payload.commune, payload.latitude, payload.longitude)
-    contact = _checked_contact(payload.person)
-    person = people.find_or_create_person(
-        actor=caller.actor, channel=Channel.API, commune=commune,
+    commune = place.commune_of(service, payload)
+    applicant = Applicant(
         first_name=payload.person.first_name.strip(), last_name=payload.person.last_name.strip(),
-        **contact,
-    ).person  # fmt: skip
-    case = actions.submit_request(
-        service=service, person=person, channel=Channel.API, actor=caller.actor,
-        form_data=payload.form_data, commune=commune, address=payload.address.strip(),
-        latitude=payload.latitude, longitude=payload.longitude, filed_by=caller.user,
+        commune=commune, **_checked_contact(payload.person),
     )  # fmt: skip
-    if not caller.can(case.authority_id, "file_on_behalf"):
-        # Raising rolls the whole filing back: the person, the case and their events.
-        raise Forbidden(
-            f"Cette demande relève de {case.authority.name} : "
-            "vous ne pouvez déposer que pour votre collectivité.",
-            code="hors_competence",
-        )
+    try:
+        case = actions.file_request(
+            service=service, applicant=applicant, channel=Channel.API, actor=caller.actor,
+            may_file_for=lambda authority: caller.can(authority.pk, "file_on_behalf"),
+            form_data=payload.form_data, commune=commune, address=payload.address.strip(),
+            latitude=payload.latitude, longitude=payload.longitude, filed_by=caller.user,
+        )  # fmt: skip
+    except actions.NotPermitted as refused:  # checked before anything was written
+        raise Forbidden(str(refused), code="hors_competence") from None
     return serialize.request_out(case)
 
 

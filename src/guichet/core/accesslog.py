@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import timedelta
+from typing import Any
 from urllib.parse import unquote_plus
 
 from gunicorn import glogging
@@ -90,12 +92,14 @@ def mask_text(text: str) -> str:
 class AccessLogger(glogging.Logger):
     """gunicorn's logger, writing the access log with secrets masked."""
 
-    def atoms(self, resp, req, environ, request_time):
+    def atoms(
+        self, resp: Any, req: Any, environ: dict[str, Any], request_time: timedelta
+    ) -> dict[str, Any]:
         atoms = super().atoms(resp, req, environ, request_time)
         return mask_atoms(atoms)
 
 
-def mask_atoms(atoms: dict) -> dict:
+def mask_atoms(atoms: dict[str, Any]) -> dict[str, Any]:
     masked = dict(atoms)
     masked["r"] = mask_request_line(atoms.get("r"))
     masked["U"] = mask_path(atoms.get("U") or "")

@@ -9,12 +9,22 @@ the second person is told the slot was just taken.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from guichet.appointments import notify, slots
-from guichet.appointments.models import Appointment, AppointmentType, Desk, SlotClaim
+from guichet.appointments.models import (
+    Appointment,
+    AppointmentType,
+    Closure,
+    Desk,
+    OpeningHours,
+    Place,
+    SlotClaim,
+)
 from guichet.appointments.text import fr_moment
 from guichet.cases.references import new_reference
 from guichet.core import calendar, clock, journal
@@ -235,3 +245,85 @@ def queue_reminder(*, appointment: Appointment, actor: Actor) -> bool:
         key=f"appointment:{appointment.pk}:reminder:{appointment.start.isoformat()}",
     )  # fmt: skip
     return True
+
+
+PLACE_SAVED = "appointment.place_saved"
+CLOSURE_SAVED = "appointment.closure_saved"
+CLOSURE_DELETED = "appointment.closure_deleted"
+
+
+@transaction.atomic
+def save_place(
+    *,
+    place: Place,
+    actor: Actor,
+    changed: Iterable[str] = (),
+    rows: Iterable[Desk | AppointmentType | OpeningHours] = (),
+    deleted: Iterable[OpeningHours] = (),
+) -> Place:
+    """Save a place with its desks, types and opening hours (new or changed `rows`).
+
+    Only opening hours are deleted: desks and types that appointments point to are
+    deactivated instead. Raises ValidationError with French messages.
+    """
+    created = place.pk is None
+    place.full_clean()
+    place.save()
+    rows, deleted = list(rows), list(deleted)
+    if kept := [row for row in deleted if not isinstance(row, OpeningHours)]:
+        raise ValidationError(f"Désactivez plutôt {kept[0]} : des rendez-vous peuvent y renvoyer.")
+    for row in deleted:
+        row.delete()
+    for row in rows:
+        row.place = place
+        row.full_clean()
+        row.save()
+    journal.append(
+        kind=PLACE_SAVED,
+        actor=actor,
+        authority_id=place.authority_id,
+        subject=place,
+        payload={
+            "created": created,
+            "changed": sorted(changed),
+            "rows": sorted({type(row)._meta.model_name for row in rows}),
+            "hours_deleted": len(deleted),
+        },
+    )
+    return place
+
+
+@transaction.atomic
+def save_closure(*, closure: Closure, actor: Actor) -> Closure:
+    """Record (or change) a closure of a place or one of its desks.
+
+    Appointments already booked in it are kept: the agents call or cancel them.
+    """
+    created = closure.pk is None
+    closure.full_clean()
+    closure.save()
+    _closure_event(CLOSURE_SAVED, closure, actor, created=created)
+    return closure
+
+
+@transaction.atomic
+def delete_closure(*, closure: Closure, actor: Actor) -> None:
+    _closure_event(CLOSURE_DELETED, closure, actor)
+    closure.delete()
+
+
+def _closure_event(kind: str, closure: Closure, actor: Actor, **payload) -> None:
+    journal.append(
+        kind=kind,
+        actor=actor,
+        authority_id=closure.place.authority_id,
+        subject=closure,
+        payload={
+            "place": closure.place_id,
+            "desk": closure.desk_id,
+            "start": closure.start.isoformat(),
+            "end": closure.end.isoformat(),
+            "reason": closure.reason,
+            **payload,
+        },
+    )

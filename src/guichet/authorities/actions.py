@@ -262,3 +262,114 @@ def _record(
         },
     )
     return assignment
+
+
+# What an administrator may change on an authority once it is on the platform: its kind, its
+# territory row, its slug (in URLs) and its SIREN (from the official map) stay as created.
+AUTHORITY_EDITABLE_FIELDS = ("name", "operator_sector", "is_active", *sorted(BRANDING_FIELDS))
+
+
+@transaction.atomic
+def change_authority(*, actor: Actor, authority: Authority, **changes) -> Authority:
+    """Apply `changes` (among AUTHORITY_EDITABLE_FIELDS) to `authority`, check and save it."""
+    if unknown := set(changes) - set(AUTHORITY_EDITABLE_FIELDS):
+        raise TypeError(f"fields not editable: {sorted(unknown)}")
+    authority = Authority.objects.select_for_update().get(pk=authority.pk)
+    for name, value in changes.items():
+        setattr(authority, name, value)
+    if authority.kind != Authority.Kind.OPERATOR:
+        authority.operator_sector = ""
+    elif not authority.operator_sector:
+        raise ValidationError("Indiquez le secteur délégué à l'opérateur (eau, déchets…).")
+    if not authority.name.strip():
+        raise ValidationError("Indiquez le nom de la collectivité.")
+    authority.full_clean()
+    authority.save()
+    journal.append(
+        kind=events.AUTHORITY_CHANGED,
+        actor=actor,
+        authority_id=authority.pk,
+        subject=authority,
+        payload={"changed": {name: getattr(authority, name) for name in sorted(changes)}},
+    )
+    return authority
+
+
+def check_team_change(team: Team, *, is_default: bool) -> None:
+    """The default-team rule: an authority always keeps exactly one default team."""
+    if team.pk is not None and team.is_default and not is_default:
+        raise ValidationError(
+            f"« {team.name} » est l'équipe par défaut de {team.authority.name} : désignez-en "
+            "une autre comme équipe par défaut, elle prendra le relais."
+        )
+
+
+@transaction.atomic
+def change_team(
+    *, actor: Actor, team: Team, name: str | None = None, is_default: bool | None = None
+) -> Team:
+    """Rename `team` or make it the default one (the previous default team stops being it).
+
+    A default team cannot simply stop being the default: another one takes over instead.
+    """
+    team = Team.objects.select_for_update().select_related("authority").get(pk=team.pk)
+    changes: dict[str, object] = {}
+    if name is not None and name.strip() != team.name:
+        changes["name"] = team.name = name.strip()
+    if is_default is not None and is_default != team.is_default:
+        check_team_change(team, is_default=is_default)
+        changes["is_default"] = is_default
+        # the previous default gives way first: one default team per authority, always
+        team.authority.teams.filter(is_default=True).exclude(pk=team.pk).update(is_default=False)
+        team.is_default = is_default
+    team.full_clean(validate_constraints=False)
+    team.save()
+    journal.append(
+        kind=events.TEAM_CHANGED,
+        actor=actor,
+        authority_id=team.authority_id,
+        subject=team,
+        payload={"slug": team.slug, "changed": changes},
+    )
+    return team
+
+
+@transaction.atomic
+def change_agent(
+    *, actor: Actor, membership: AgentMembership, role: str, teams: Iterable[Team] = ()
+) -> AgentMembership:
+    """Give an agent another role or other teams within the same authority."""
+    membership = AgentMembership.objects.select_for_update().get(pk=membership.pk)
+    if role not in Role.values:
+        raise ValidationError(f"Rôle inconnu : {role}.")
+    teams = list(teams)
+    if strangers := [t.name for t in teams if t.authority_id != membership.authority_id]:
+        raise ValidationError(
+            f"Équipe(s) d'une autre collectivité que {membership.authority.name} : "
+            f"{', '.join(strangers)}."
+        )
+    membership.role = role
+    membership.save(update_fields=["role"])
+    membership.teams.set(teams)
+    journal.append(
+        kind=events.AGENT_CHANGED,
+        actor=actor,
+        authority_id=membership.authority_id,
+        subject=membership,
+        payload={"user": membership.user_id, "role": role, "teams": [t.pk for t in teams]},
+    )
+    return membership
+
+
+@transaction.atomic
+def remove_agent(*, actor: Actor, membership: AgentMembership) -> None:
+    """Detach an agent from an authority (the account and its history stay)."""
+    membership = AgentMembership.objects.select_for_update().get(pk=membership.pk)
+    journal.append(
+        kind=events.AGENT_REMOVED,
+        actor=actor,
+        authority_id=membership.authority_id,
+        subject=membership,
+        payload={"user": membership.user_id, "role": membership.role},
+    )
+    membership.delete()

@@ -1,7 +1,8 @@
-"""Admin for authorities, agents and the competence map.
+"""Admin for authorities, teams, agents and the competence map.
 
-Additions go through `actions` so they are validated and journaled like any other write;
-transfers and delegations are then read-only and ended with an admin action.
+Every save goes through `actions` so it is validated and journaled like any other write;
+transfers and delegations are then read-only and ended with an admin action. Teams are edited
+on their own page, where the default-team rule of `actions.change_team` holds.
 """
 
 from __future__ import annotations
@@ -19,41 +20,32 @@ from django.urls import path
 from guichet.authorities import actions, rules
 from guichet.authorities.competence import competence_map, today_in_paris
 from guichet.authorities.models import AgentMembership, Authority, CompetenceAssignment, Team
+from guichet.core.admin import ReadOnlyInline, ThroughActionAdmin, changes_of
 from guichet.core.journal import Actor
 from guichet.territory.models import Commune
 
 # The admin builds each form from its model (ModelAdmin.get_form): no Meta needed here.
 
 
-class AddThroughActionMixin:
-    """On "add", `create_through_action` writes the row; the admin then shows it."""
+class TeamInline(ReadOnlyInline):
+    """Shown beside their authority; added and changed on the team page."""
 
-    def create_through_action(self, request, form):
-        raise NotImplementedError
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            return super().save_model(request, obj, form, change)
-        created = self.create_through_action(request, form)
-        obj.pk = created.pk  # the admin redirects to the row the action created
-
-    def save_related(self, request, form, formsets, change):
-        if change:
-            return super().save_related(request, form, formsets, change)
-        for formset in formsets:  # many-to-many fields were set by the action
-            self.save_formset(request, form, formset, change=change)
-
-
-class TeamInline(admin.TabularInline):
     model = Team
-    extra = 0
-    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "is_default"]
+    readonly_fields = fields
+    show_change_link = True
 
 
 class AuthorityForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
-        if self.instance.pk is None and data.get("kind"):
+        if self.instance.pk is not None:
+            if self.instance.kind == Authority.Kind.OPERATOR and not data.get("operator_sector"):
+                self.add_error(
+                    "operator_sector", "Indiquez le secteur délégué à l'opérateur (eau, déchets…)."
+                )
+            return data
+        if data.get("kind"):
             try:
                 rules.check_territory_link(
                     data["kind"],
@@ -67,7 +59,7 @@ class AuthorityForm(forms.ModelForm):
 
 
 @admin.register(Authority)
-class AuthorityAdmin(AddThroughActionMixin, admin.ModelAdmin):
+class AuthorityAdmin(ThroughActionAdmin):
     form = AuthorityForm
     change_list_template = "admin/authorities/authority/change_list.html"
     list_display = ["name", "kind", "siren", "operator_sector", "is_active"]
@@ -82,7 +74,22 @@ class AuthorityAdmin(AddThroughActionMixin, admin.ModelAdmin):
         # The default team is created with the authority; others are added once it exists.
         return self.inlines if obj is not None else []
 
-    def create_through_action(self, request, form):
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        editable = {*actions.AUTHORITY_EDITABLE_FIELDS}
+        return [f.name for f in Authority._meta.concrete_fields if f.name not in editable]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if obj is None else {}
+
+    def save_through_action(self, request, obj, form, formsets, change):
+        if change:
+            return actions.change_authority(
+                actor=Actor.agent(request.user),
+                authority=obj,
+                **changes_of(form, actions.AUTHORITY_EDITABLE_FIELDS),
+            )
         data = form.cleaned_data
         branding = {f: data[f] for f in actions.BRANDING_FIELDS if data.get(f)}
         return actions.create_authority(
@@ -132,7 +139,7 @@ class AuthorityAdmin(AddThroughActionMixin, admin.ModelAdmin):
 class AgentMembershipForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
-        authority = data.get("authority")
+        authority = data.get("authority") or getattr(self.instance, "authority", None)
         strangers = [t.name for t in data.get("teams", []) if t.authority != authority]
         if authority and strangers:
             raise forms.ValidationError(
@@ -142,7 +149,9 @@ class AgentMembershipForm(forms.ModelForm):
 
 
 @admin.register(AgentMembership)
-class AgentMembershipAdmin(AddThroughActionMixin, admin.ModelAdmin):
+class AgentMembershipAdmin(ThroughActionAdmin):
+    """Deleting a membership detaches the agent (`remove_agent`); the account stays."""
+
     form = AgentMembershipForm
     list_display = ["user", "authority", "role"]
     list_filter = ["role", "authority"]
@@ -150,14 +159,84 @@ class AgentMembershipAdmin(AddThroughActionMixin, admin.ModelAdmin):
     raw_id_fields = ["user"]
     filter_horizontal = ["teams"]
 
-    def create_through_action(self, request, form):
+    def get_readonly_fields(self, request, obj=None):
+        return ["user", "authority"] if obj is not None else []
+
+    def save_through_action(self, request, obj, form, formsets, change):
         data = form.cleaned_data
+        if change:
+            return actions.change_agent(
+                actor=Actor.agent(request.user),
+                membership=obj,
+                role=data["role"],
+                teams=data.get("teams", ()),
+            )
         return actions.add_agent(
             actor=Actor.agent(request.user),
             user=data["user"],
             authority=data["authority"],
             role=data["role"],
             teams=data.get("teams", ()),
+        )
+
+    def delete_through_action(self, request, obj):
+        actions.remove_agent(actor=Actor.agent(request.user), membership=obj)
+
+
+class TeamForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ["authority", "name", "slug", "is_default"]
+
+    def clean(self):
+        data = super().clean()
+        team, authority = self.instance, data.get("authority") or self.instance.authority_id
+        if team.pk is not None:
+            try:
+                actions.check_team_change(team, is_default=bool(data.get("is_default")))
+            except ValidationError as error:
+                self.add_error("is_default", error.messages)
+        elif authority and Team.objects.filter(authority=authority, slug=data.get("slug")).exists():
+            self.add_error("slug", "Cette collectivité a déjà une équipe avec ce code.")
+        return data
+
+    def _get_validation_exclusions(self):
+        # A new default team takes over from the previous one (the action does it): the
+        # one-default-team constraint holds after the save, not against the form's values.
+        return {*super()._get_validation_exclusions(), "is_default"}
+
+
+@admin.register(Team)
+class TeamAdmin(ThroughActionAdmin):
+    """Teams are never deleted here: requests, routing rules and agents point to them."""
+
+    form = TeamForm
+    list_display = ["name", "authority", "slug", "is_default"]
+    list_filter = ["is_default", "authority"]
+    list_select_related = ["authority"]
+    search_fields = ["name", "slug", "authority__name"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["authority", "slug"] if obj is not None else []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {"slug": ["name"]} if obj is None else {}
+
+    def save_through_action(self, request, obj, form, formsets, change):
+        data = form.cleaned_data
+        if change:
+            return actions.change_team(
+                actor=Actor.agent(request.user),
+                team=obj,
+                name=data["name"],
+                is_default=data["is_default"],
+            )
+        return actions.create_team(
+            actor=Actor.agent(request.user),
+            authority=data["authority"],
+            name=data["name"],
+            slug=data["slug"],
+            is_default=data["is_default"],
         )
 
 
@@ -189,7 +268,9 @@ class CompetenceAssignmentForm(forms.ModelForm):
 
 
 @admin.register(CompetenceAssignment)
-class CompetenceAssignmentAdmin(AddThroughActionMixin, admin.ModelAdmin):
+class CompetenceAssignmentAdmin(ThroughActionAdmin):
+    """Recorded assignments are history: end one (admin action) and record a new one."""
+
     form = CompetenceAssignmentForm
     list_display = [
         "service",
@@ -204,13 +285,10 @@ class CompetenceAssignmentAdmin(AddThroughActionMixin, admin.ModelAdmin):
     raw_id_fields = ["communes"]
     actions = ["end_today"]
 
-    def get_readonly_fields(self, request, obj=None):
-        # Recorded assignments are history: end one and record a new one to change it.
-        if obj is None:
-            return []
-        return [f.name for f in self.model._meta.get_fields() if f.concrete and f.name != "id"]
+    def has_change_permission(self, request, obj=None):
+        return False
 
-    def create_through_action(self, request, form):
+    def save_through_action(self, request, obj, form, formsets, change):
         data = form.cleaned_data
         common = {
             "actor": Actor.agent(request.user),

@@ -1,32 +1,25 @@
-"""Platform administration of requests: browse them, and edit the routing rules.
+"""Platform administration of requests: browse them, edit routing rules and workflows.
 
 Requests, messages and attachments are read-only here: they change through the actions (and
-the journal) only, from the back office. Routing rules are configuration an administrator
-edits; each save or deletion is journalled like any other write.
+the journal) only, from the back office. Routing rules and workflow definitions are
+configuration an administrator edits, through `cases.actions.configuration`: each save or
+deletion is checked and journalled like any other write.
 """
+
+import json
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 
+from guichet.cases.actions import configuration
 from guichet.cases.models import Attachment, Message, Request, RoutingRule
 from guichet.cases.references import normalise_reference
 from guichet.cases.selectors import timeline
-from guichet.core import journal
+from guichet.catalogue.models import WorkflowDefinition
+from guichet.core.admin import ReadOnlyAdmin, ThroughActionAdmin
 from guichet.core.journal import Actor
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Viewable, never added, changed or deleted from the admin."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Request)
@@ -80,18 +73,16 @@ class RoutingRuleForm(forms.ModelForm):
             "communes", "field_name", "field_value", "is_active",
         ]  # fmt: skip
 
-    def clean(self):
-        cleaned = super().clean()
-        authority, team = cleaned.get("authority"), cleaned.get("team")
-        if authority and team and team.authority_id != authority.pk:
-            self.add_error("team", "Cette équipe appartient à une autre collectivité.")
-        if cleaned.get("field_value") and not cleaned.get("field_name"):
-            self.add_error("field_name", "Indiquez le champ du formulaire dont la valeur compte.")
-        return cleaned
+    def _post_clean(self):
+        super()._post_clean()  # puts the posted values on the rule
+        try:  # then the action's own check
+            configuration.check_routing_rule(self.instance)
+        except ValidationError as error:
+            self._update_errors(error)
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin):
+class RoutingRuleAdmin(ThroughActionAdmin):
     form = RoutingRuleForm
     list_display = (
         "authority", "position", "team", "service", "service_category", "person_category",
@@ -105,27 +96,67 @@ class RoutingRuleAdmin(admin.ModelAdmin):
     autocomplete_fields = ("communes",)
     search_fields = ("authority__name", "team__name", "field_name")
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        _journal("cases.routing_rule_saved", request, obj, created=not change)
+    def save_through_action(self, request, obj, form, formsets, change):
+        communes = form.cleaned_data.get("communes") if "communes" in form.changed_data else None
+        return configuration.save_routing_rule(
+            actor=Actor.agent(request.user), rule=obj, communes=communes
+        )
 
-    def delete_model(self, request, obj):
-        _journal("cases.routing_rule_deleted", request, obj)
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        for rule in queryset:
-            self.delete_model(request, rule)
+    def delete_through_action(self, request, obj):
+        configuration.delete_routing_rule(actor=Actor.agent(request.user), rule=obj)
 
 
-def _journal(kind, http_request, rule, **payload):
-    journal.append(
-        kind=kind,
-        actor=Actor.agent(http_request.user),
-        authority_id=rule.authority_id,
-        subject=rule,
-        payload={"position": rule.position, "team": rule.team_id, **payload},
+class IndentedJSONField(forms.JSONField):
+    """JSON shown indented, so an administrator can read and edit a definition."""
+
+    def prepare_value(self, value):
+        if isinstance(value, forms.fields.InvalidJSONInput):
+            return value
+        return json.dumps(value, ensure_ascii=False, indent=2)
+
+
+class WorkflowDefinitionForm(forms.ModelForm):
+    definition = IndentedJSONField(
+        label="définition",
+        widget=forms.Textarea(attrs={"rows": 24, "cols": 100, "style": "font-family: monospace"}),
     )
+
+    class Meta:
+        model = WorkflowDefinition
+        fields = ["slug", "name", "definition"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if isinstance(cleaned.get("definition"), dict):
+            try:
+                configuration.check_workflow_definition(self.instance, cleaned["definition"])
+            except ValidationError as error:
+                self.add_error("definition", error)
+        elif "definition" in cleaned:
+            self.add_error("definition", "La définition est un objet JSON {states, transitions}.")
+        return cleaned
+
+
+@admin.register(WorkflowDefinition)
+class WorkflowDefinitionAdmin(ThroughActionAdmin):
+    """Never deleted here: services follow them and requests sit in their states."""
+
+    form = WorkflowDefinitionForm
+    list_display = ["name", "slug"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["slug"] if obj is not None else []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {"slug": ["name"]} if obj is None else {}
+
+    def save_through_action(self, request, obj, form, formsets, change):
+        return configuration.save_workflow_definition(
+            actor=Actor.agent(request.user),
+            definition=obj,
+            name=form.cleaned_data["name"],
+            document=form.cleaned_data["definition"],
+        )
 
 
 @admin.register(Message)

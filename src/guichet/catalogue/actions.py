@@ -223,3 +223,28 @@ def _source_label(source: Path | str | dict[str, Any] | None) -> str:
     if source is None:
         return "catalogue de démonstration"
     return "données fournies" if isinstance(source, dict) else str(source)
+
+
+CATEGORY_CHANGED = "catalogue.category_changed"
+
+
+@transaction.atomic
+def save_category(*, category: Category, actor: Actor, **changes: Any) -> Category:
+    """Apply `changes` (among CATEGORY_FIELDS) to `category`, new or existing, and save it.
+
+    The slug is set once, at creation; raises ValidationError with French messages per field.
+    """
+    if unknown := sorted(set(changes) - set(CATEGORY_FIELDS)):
+        raise ValueError(f"champs non modifiables : {', '.join(unknown)}")
+    created = category.pk is None
+    for name, value in changes.items():
+        setattr(category, name, value)
+    category.full_clean()
+    category.save()
+    journal.append(
+        kind=CATEGORY_CHANGED,
+        actor=actor,
+        subject=category,
+        payload={"category": category.slug, "created": created, "changed": sorted(changes)},
+    )
+    return category

@@ -1,11 +1,18 @@
+"""Services and categories, saved through the catalogue's actions.
+
+Workflow definitions are edited in the cases admin: the workflow engine that checks them
+lives there (`cases.workflow`), above the catalogue.
+"""
+
 import json
 
 from django import forms
 from django.contrib import admin
 
-from guichet.catalogue.actions import EDITABLE_FIELDS, save_service
+from guichet.catalogue.actions import CATEGORY_FIELDS, EDITABLE_FIELDS, save_category, save_service
 from guichet.catalogue.formdef import InvalidFormDefinition, parse_form_definition
-from guichet.catalogue.models import Category, Channel, Service, WorkflowDefinition
+from guichet.catalogue.models import Category, Channel, Service
+from guichet.core.admin import ThroughActionAdmin, changes_of
 from guichet.core.journal import Actor
 
 
@@ -60,40 +67,45 @@ class ServiceAdminForm(forms.ModelForm):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(ThroughActionAdmin):
+    """Services are withdrawn (unticked "active"), never deleted: requests point to them."""
+
     form = ServiceAdminForm
     list_display = ["name", "category", "level", "kind", "sla_working_days", "is_active"]
     list_filter = ["is_active", "level", "kind", "category"]
     search_fields = ["name", "slug", "keywords"]
     prepopulated_fields = {"slug": ["name"]}
 
-    def save_model(self, request, obj, form, change):
+    def get_readonly_fields(self, request, obj=None):
+        # the slug is the service's identity in URLs, routing rules and the journal
+        return ["slug"] if obj is not None else []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if obj is None else {}
+
+    def save_through_action(self, request, obj, form, formsets, change):
         # the form already put the values on obj; save_service checks, saves and journals
         changes = {
             name: getattr(obj, name) for name in form.changed_data if name in EDITABLE_FIELDS
         }
-        save_service(service=obj, actor=Actor.agent(request.user), **changes)
+        return save_service(service=obj, actor=Actor.agent(request.user), **changes)
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ThroughActionAdmin):
+    """Categories are never deleted here: services belong to them."""
+
     list_display = ["name", "slug", "icon", "position"]
-    prepopulated_fields = {"slug": ["name"]}
+    list_editable = ["position"]
+    fields = ["name", "slug", "icon", "position"]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["slug"] if obj is not None else []
 
-class WorkflowDefinitionAdminForm(forms.ModelForm):
-    definition = IndentedJSONField(
-        label="définition",
-        widget=forms.Textarea(attrs={"rows": 24, "cols": 100, "style": "font-family: monospace"}),
-    )
+    def get_prepopulated_fields(self, request, obj=None):
+        return {"slug": ["name"]} if obj is None else {}
 
-    class Meta:
-        model = WorkflowDefinition
-        fields = ["slug", "name", "definition"]
-
-
-@admin.register(WorkflowDefinition)
-class WorkflowDefinitionAdmin(admin.ModelAdmin):
-    form = WorkflowDefinitionAdminForm
-    list_display = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
+    def save_through_action(self, request, obj, form, formsets, change):
+        return save_category(
+            category=obj, actor=Actor.agent(request.user), **changes_of(form, CATEGORY_FIELDS)
+        )

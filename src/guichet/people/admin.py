@@ -1,8 +1,17 @@
+"""Persons, organisations and households, corrected through the people actions.
+
+Persons come in through the filing paths and the counter, never from here; their identities,
+consents and preferences change through their own actions, so they are read-only here. A
+record is never deleted here: merging and erasure have their own paths.
+"""
+
 from django import forms
 from django.contrib import admin, messages
 
+from guichet.core.admin import ReadOnlyInline, ThroughActionAdmin, changes_of
 from guichet.core.journal import Actor
 from guichet.people import actions, selectors
+from guichet.people.actions.records import ORGANISATION_FIELDS, PERSON_FIELDS
 from guichet.people.identifiers import IdentifierError, validate_rna, validate_siret
 from guichet.people.models import (
     Consent,
@@ -16,17 +25,8 @@ from guichet.people.models import (
 )
 
 
-class _ReadOnlyInline(admin.TabularInline):
+class _ReadOnlyInline(ReadOnlyInline):
     """Identities and consents change through actions only: they are journaled and checked."""
-
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class IdentityInline(_ReadOnlyInline):
@@ -48,13 +48,26 @@ class PreferenceInline(_ReadOnlyInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ThroughActionAdmin):
     list_display = ["__str__", "category", "commune", "merged_into", "created_at"]
     list_filter = ["category"]
     search_fields = ["search_name", "identities__value"]
-    raw_id_fields = ["commune", "household", "merged_into"]
+    raw_id_fields = ["commune", "household"]
+    fields = [*PERSON_FIELDS, "merged_into", "created_at", "updated_at"]
     readonly_fields = ["merged_into", "created_at", "updated_at"]
     inlines = [IdentityInline, ConsentInline, PreferenceInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # a merged record is history: corrections go to the person it was merged into
+        return super().has_change_permission(request, obj) and not (obj and obj.merged_into_id)
+
+    def save_through_action(self, request, obj, form, formsets, change):
+        return actions.change_person(
+            actor=Actor.agent(request.user), person=obj, **changes_of(form, PERSON_FIELDS)
+        )
 
     def get_search_results(self, request, queryset, search_term):
         # The admin's search box understands what agents type: any phone format, any accents.
@@ -88,15 +101,30 @@ class OrganisationForm(forms.ModelForm):
         except IdentifierError as error:
             raise forms.ValidationError(str(error)) from None
 
+    def clean(self):
+        data = super().clean()
+        for field, label in (("siret", "SIRET"), ("rna", "RNA")):
+            value = data.get(field)
+            other = value and Organisation.objects.filter(**{field: value})
+            if other and other.exclude(pk=self.instance.pk).exists():
+                self.add_error(field, f"Le numéro {label} {value} est déjà celui d'une autre "
+                               "organisation.")  # fmt: skip
+        if "name" in data and not data["name"].strip():
+            self.add_error("name", "Veuillez indiquer la raison sociale de l'organisation.")
+        return data
 
-class OrganisationRoleInline(admin.TabularInline):
+    def validate_unique(self):
+        pass  # checked in clean(), in French, as the actions do
+
+
+class OrganisationRoleInline(ReadOnlyInline):
     model = OrganisationRole
-    extra = 0
-    raw_id_fields = ["person"]
+    fields = ["person", "role"]
+    readonly_fields = fields
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ThroughActionAdmin):
     form = OrganisationForm
     list_display = ["name", "kind", "siret", "rna", "commune"]
     list_filter = ["kind"]
@@ -104,14 +132,31 @@ class OrganisationAdmin(admin.ModelAdmin):
     raw_id_fields = ["commune"]
     inlines = [OrganisationRoleInline]
 
+    def save_through_action(self, request, obj, form, formsets, change):
+        actor = Actor.agent(request.user)
+        if change:
+            return actions.change_organisation(
+                actor=actor, organisation=obj, **changes_of(form, ORGANISATION_FIELDS)
+            )
+        return actions.create_organisation(
+            actor=actor, **{name: form.cleaned_data[name] for name in ORGANISATION_FIELDS}
+        )
+
 
 @admin.register(Household)
-class HouseholdAdmin(admin.ModelAdmin):
+class HouseholdAdmin(ThroughActionAdmin):
     search_fields = ["name"]
+
+    def save_through_action(self, request, obj, form, formsets, change):
+        return actions.save_household(
+            actor=Actor.agent(request.user), household=obj, name=form.cleaned_data["name"]
+        )
 
 
 @admin.register(DuplicateSuspicion)
 class DuplicateSuspicionAdmin(admin.ModelAdmin):
+    """Resolved with the "merge" and "not a duplicate" actions only."""
+
     list_display = ["person", "candidate", "reason", "score", "status", "created_at"]
     list_filter = ["status"]
     list_select_related = ["person", "candidate"]
@@ -120,6 +165,12 @@ class DuplicateSuspicionAdmin(admin.ModelAdmin):
     actions = ["merge", "dismiss"]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
     @admin.action(description="Fusionner (la fiche la plus ancienne est conservée)")

@@ -1,6 +1,11 @@
 """Every write on requests: intake, handling, conversation. Import from here."""
 
 from guichet.cases.actions._common import AttachmentError
+from guichet.cases.actions.configuration import (
+    delete_routing_rule,
+    save_routing_rule,
+    save_workflow_definition,
+)
 from guichet.cases.actions.conversation import (
     add_attachments,
     add_note,
@@ -26,12 +31,15 @@ __all__ = [
     "add_note",
     "assign",
     "change_status",
+    "delete_routing_rule",
     "file_email_for_triage",
     "hand_off",
     "link_requests",
     "receive_email_reply",
     "record_contact",
     "reply_as_person",
+    "save_routing_rule",
+    "save_workflow_definition",
     "send_message",
     "submit_request",
 ]

@@ -14,6 +14,7 @@ from guichet.people.actions.persons import (
     suspect_duplicate,
     verify_identity,
 )
+from guichet.people.actions.records import change_organisation, change_person, save_household
 from guichet.people.errors import IdentityConflict, MergeRefused, PeopleError
 from guichet.people.identifiers import IdentifierError
 
@@ -24,6 +25,8 @@ __all__ = [
     "MergeRefused",
     "PeopleError",
     "add_identity",
+    "change_organisation",
+    "change_person",
     "create_organisation",
     "create_person",
     "dismiss_suspicion",
@@ -33,6 +36,7 @@ __all__ = [
     "normalise_identity",
     "person_relations",
     "record_consent",
+    "save_household",
     "set_preferences",
     "suspect_duplicate",
     "verify_identity",

@@ -1,0 +1,102 @@
+"""How requests are handled, as an administrator configures it: routing rules and workflows.
+
+Each function runs in one transaction and appends one journal event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from guichet.cases.models import Request, RoutingRule
+from guichet.cases.workflow import InvalidWorkflowDefinition, Workflow
+from guichet.catalogue.models import WorkflowDefinition
+from guichet.core import journal
+from guichet.core.journal import Actor
+
+ROUTING_RULE_SAVED = "cases.routing_rule_saved"
+ROUTING_RULE_DELETED = "cases.routing_rule_deleted"
+WORKFLOW_SAVED = "cases.workflow_definition_saved"
+
+
+def check_routing_rule(rule: RoutingRule) -> None:
+    """French reasons a routing rule cannot be saved, as a ValidationError per field."""
+    errors: dict[str, str] = {}
+    if rule.team_id and rule.authority_id and rule.team.authority_id != rule.authority_id:
+        errors["team"] = "Cette équipe appartient à une autre collectivité."
+    if rule.field_value and not rule.field_name:
+        errors["field_name"] = "Indiquez le champ du formulaire dont la valeur compte."
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def save_routing_rule(
+    *, actor: Actor, rule: RoutingRule, communes: Iterable[Any] | None = None
+) -> RoutingRule:
+    """Save `rule` (new, or with its new values set on it); `communes` replaces its communes."""
+    created = rule.pk is None
+    check_routing_rule(rule)
+    rule.full_clean()
+    rule.save()
+    if communes is not None:
+        rule.communes.set(communes)
+    _append(ROUTING_RULE_SAVED, actor, rule, created=created)
+    return rule
+
+
+@transaction.atomic
+def delete_routing_rule(*, actor: Actor, rule: RoutingRule) -> None:
+    _append(ROUTING_RULE_DELETED, actor, rule)
+    rule.delete()
+
+
+def check_workflow_definition(definition: WorkflowDefinition, document: dict[str, Any]) -> Workflow:
+    """The workflow `document` describes, once it is sound and keeps every state in use."""
+    try:
+        workflow = Workflow.from_definition(definition.slug or "nouveau", document)
+    except InvalidWorkflowDefinition as error:
+        raise ValidationError(str(error)) from None
+    if definition.pk is not None:
+        names = {state.name for state in workflow.states}
+        in_use = Request.objects.filter(service__workflow=definition).values_list(
+            "state", flat=True
+        )
+        if missing := sorted(set(in_use.distinct()) - names):
+            raise ValidationError(
+                "Des demandes sont dans les états " + ", ".join(f"« {m} »" for m in missing)
+                + " : gardez-les dans le circuit."
+            )  # fmt: skip
+    return workflow
+
+
+@transaction.atomic
+def save_workflow_definition(
+    *, actor: Actor, definition: WorkflowDefinition, name: str, document: dict[str, Any]
+) -> WorkflowDefinition:
+    """Save a service lifecycle stored as data, after the workflow engine has checked it."""
+    created = definition.pk is None
+    check_workflow_definition(definition, document)
+    definition.name, definition.definition = name, document
+    definition.full_clean()
+    definition.save()
+    journal.append(
+        kind=WORKFLOW_SAVED,
+        actor=actor,
+        subject=definition,
+        payload={"slug": definition.slug, "created": created},
+    )
+    return definition
+
+
+def _append(kind: str, actor: Actor, rule: RoutingRule, **payload: Any) -> None:
+    journal.append(
+        kind=kind,
+        actor=actor,
+        authority_id=rule.authority_id,
+        subject=rule,
+        payload={"position": rule.position, "team": rule.team_id, **payload},
+    )

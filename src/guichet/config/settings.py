@@ -11,6 +11,7 @@ Environment variables (all optional in the embedded mode):
   GUICHET_BASE_URL   public address used in links sent to people (default http://127.0.0.1:8000)
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "dsfr",
     "django_htmx",
+    "axes",  # agents' and admin login lock-outs (guichet.core.lockouts)
     "ninja",  # serves the API docs page assets locally (no CDN)
     "django_tasks",
     "django_tasks_db",  # the default task backend's table (app label django_tasks_database)
@@ -74,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the French refusal page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "guichet.config.urls"
@@ -81,6 +85,13 @@ WSGI_APPLICATION = "guichet.config.wsgi.application"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "backoffice:login"
 LOGIN_REDIRECT_URL = "backoffice:home"
+# Password logins (agents, admin) are throttled by django-axes (guichet.core.lockouts): after
+# GUICHET_LOGIN_FAILURE_LIMIT failures for one account or from one address, logins are refused
+# for GUICHET_LOGIN_COOLOFF_MINUTES, even with the right password; counters in the shared cache.
+AUTHENTICATION_BACKENDS = [
+    "guichet.core.lockouts.LoginThrottle",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 TEMPLATES = [
     {
@@ -185,6 +196,19 @@ GUICHET_RATE_LIMIT_SCALE = env_int("GUICHET_RATE_LIMIT_SCALE", 1)
 # Reverse proxies in front of the web server that append to X-Forwarded-For: the client's
 # address of every rate limit and login lock-out is read from that header (0: REMOTE_ADDR).
 GUICHET_TRUSTED_PROXIES = env_int("GUICHET_TRUSTED_PROXIES", 0)
+# Login attempts: in Redis when there is one (axes refuses a file cache), else in the database.
+AXES_HANDLER = (
+    "axes.handlers.cache.AxesCacheHandler"
+    if REDIS_URL
+    else "axes.handlers.database.AxesDatabaseHandler"
+)
+AXES_ENABLE_ADMIN = not REDIS_URL  # the attempts the database handler keeps, in the admin
+AXES_DISABLE_ACCESS_LOG = True  # successful logins: no row each (lock-outs are in the journal)
+AXES_FAILURE_LIMIT = env_int("GUICHET_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("GUICHET_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # per account, and per address
+AXES_CLIENT_IP_CALLABLE = "guichet.core.ratelimit.client_address"
+AXES_LOCKOUT_CALLABLE = "guichet.core.lockouts.lockout_response"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = IS_PRODUCTION

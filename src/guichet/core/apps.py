@@ -5,3 +5,10 @@ class CoreConfig(AppConfig):
     name = "guichet.core"
     label = "core"
     verbose_name = "Plateforme"
+
+    def ready(self) -> None:
+        from axes.signals import user_locked_out
+
+        from guichet.core.lockouts import on_locked_out
+
+        user_locked_out.connect(on_locked_out, dispatch_uid="guichet.core.lockouts")

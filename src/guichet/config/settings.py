@@ -164,8 +164,11 @@ EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if IS_PRODUCTION
-    else "django.core.mail.backends.console.EmailBackend",
+    # Development: one .eml file per message in EMAIL_FILE_PATH, listed by `guichet mails`
+    # (never printed on the server's output, where sign-in links would linger).
+    else "guichet.core.mailbox.EmailBackend",
 )
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")

@@ -152,7 +152,7 @@ def render(log: EventLog, pmap: ProcessMap) -> SafeString:
     top = max(pmap.edges["count"].max() or 1, 1) if pmap.edges.height else 1
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" style="max-width:100%;height:auto" role="img" aria-labelledby="pm-title pm-desc" class="process-map" '
+        f'height="{height}" role="img" aria-labelledby="pm-title pm-desc" class="process-map" '
         'font-family="Marianne, Arial, sans-serif">',
         '<title id="pm-title">Carte du processus</title>',
         f'<desc id="pm-desc">{len(nodes)} activités et {pmap.edges.height} enchaînements ; '

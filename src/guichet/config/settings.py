@@ -18,6 +18,8 @@ import dj_database_url
 import xstatic.pkg.leaflet as xstatic_leaflet
 from django.core.exceptions import ImproperlyConfigured
 
+from csp.constants import NONCE, NONE, SELF
+
 from guichet.config.env import data_dir, env, env_bool, env_int, env_json, env_list
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -47,6 +49,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",  # agents' and admin login lock-outs (guichet.core.lockouts)
     "ninja",  # serves the API docs page assets locally (no CDN)
+    "csp",  # Content-Security-Policy (django-csp): its checks of the settings
     "django_tasks",
     "django_tasks_db",  # the default task backend's table (app label django_tasks_database)
     "guichet.core",
@@ -68,6 +71,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "guichet.core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -217,10 +222,40 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = IS_PRODUCTION
 CSRF_COOKIE_SECURE = IS_PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"  # tracking references never leave the site in a Referer
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if IS_PRODUCTION:
+    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (README, Production).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    # Consent to the browsers' preload list: on only when the operator commits to HTTPS for
+    # the whole domain (`check --deploy` warns while it is off).
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+
+# Content-Security-Policy (django-csp, csp.middleware.CSPMiddleware): scripts, styles, images
+# and fonts come from this site only (the DSFR, Leaflet and the API docs' assets are served
+# locally); an inline <script> or <style> needs the request's nonce
+# (`nonce="{{ request.csp_nonce }}"`), and style="" attributes and on…="" handlers never run.
+#   GUICHET_CSP_EXTRA_IMG_SRC  space- or comma-separated origins added to img-src, e.g. a map
+#                              tile server (https://tiles.example.fr); empty by default
+GUICHET_CSP_EXTRA_IMG_SRC = env("GUICHET_CSP_EXTRA_IMG_SRC", "").replace(",", " ").split()
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", *GUICHET_CSP_EXTRA_IMG_SRC],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,11 @@ app_name = "notifications"
 urlpatterns = [
     path("desabonnement/<str:token>/", views.opt_out, name="optout"),
     path("apercu/<slug:authority>/<str:message_kind>/", views.preview, name="preview"),
+    path(
+        "apercu/<slug:authority>/<str:message_kind>/courriel/",
+        views.preview_email,
+        name="preview_email",
+    ),
     path("diffusion/", views_broadcast.broadcast_page, name="broadcast"),
     path("diffusion/audience/", views_broadcast.audience_panel, name="broadcast_audience"),
     path("diffusion/<int:pk>/", views_broadcast.broadcast_detail, name="broadcast_detail"),

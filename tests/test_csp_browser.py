@@ -1,0 +1,205 @@
+"""Every kind of page passes the Content-Security-Policy in a real browser.
+
+A resident files a request on the form with its map, finds it again and opens the sign-in and
+booking pages; the town's manager opens the queue, the request with its map, the dashboards
+(charts, commune map, process map, a journey), an agenda, the broadcast, template and
+preview pages; an administrator opens the administration and the API docs. A page fails on
+any console error (a refused script or style is one: "Refused to apply inline style…"), any
+uncaught script error, and any `securitypolicyviolation` event, all listed at the end.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from portal.conftest import SYSTEM, build_world
+
+from guichet.appointments.models import AppointmentType, Desk, OpeningHours, Place
+from guichet.authorities import actions as authority_actions
+from guichet.authorities.models import Role
+from guichet.cases.models import Request
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+PASSWORD = "Entete-Securite-2026!"
+
+# Runs before any script of every document: records what the policy refused.
+RECORD_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__cspViolations.push(event.violatedDirective + " refused " + (event.blockedURI || "inline")
+    + " at " + event.sourceFile + ":" + event.lineNumber + " " + (event.sample || ""));
+}, true);
+"""
+# Lets every queued violation event run before reading the record (no fixed wait).
+VIOLATIONS = (
+    """() => new Promise(resolve => setTimeout(() => resolve(window.__cspViolations || []), 0))"""
+)
+
+
+class Watched:
+    """A browser page whose console errors, script errors and CSP violations are kept."""
+
+    def __init__(self, context, base_url: str, name: str) -> None:
+        context.add_init_script(RECORD_VIOLATIONS)
+        self.page = context.new_page()
+        self.page.set_default_timeout(15_000)
+        self.base_url = base_url
+        self.name = name
+        self.problems: dict[str, list[str]] = {}
+        self.current = ""
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self._note(f"script error: {error}"))
+
+    def _console(self, message) -> None:
+        # The browser asks for /favicon.ico on its own where a page names no icon (the admin).
+        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+            self._note(f"console: {message.text}")
+
+    def _note(self, text: str) -> None:
+        self.problems.setdefault(self.current or self.page.url, []).append(text)
+
+    def open(self, path: str, ready: str | None = None) -> None:
+        self.current = path
+        response = self.page.goto(self.base_url + path)
+        assert response is not None and response.status == 200, (path, response and response.status)
+        self.settle(ready)
+
+    def settle(self, ready: str | None = None) -> None:
+        """Wait for the page's own sign that its scripts ran, then read its violations."""
+        self.page.wait_for_load_state("load")
+        if ready:
+            try:
+                self.page.wait_for_selector(ready, state="attached")
+            except PlaywrightTimeout:
+                self._note(f"never showed {ready}")
+        for violation in self.page.evaluate(VIOLATIONS):
+            self._note(f"violation: {violation}")
+        ARTIFACTS.mkdir(exist_ok=True)
+        slug = self.current.strip("/").replace("/", "-").replace("?", "-") or "accueil"
+        self.page.screenshot(path=str(ARTIFACTS / f"csp-{self.name}-{slug[:60]}.png"))
+
+    def sign_in(self, path: str, username: str) -> None:
+        self.open(path)
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", PASSWORD)
+        self.page.click("form:has(#id_password) [type=submit]")
+        self.page.wait_for_load_state("load")
+
+
+def _town_with_agents_and_an_agenda():
+    world = build_world()
+    users = get_user_model().objects
+    world.manager = users.create_user("responsable.sceaux", "resp@exemple.fr", PASSWORD)
+    authority_actions.add_agent(
+        actor=SYSTEM, user=world.manager, authority=world.ville, role=Role.MANAGER
+    )
+    world.admin = users.create_superuser("administrateur", "admin@exemple.fr", PASSWORD)
+    world.place = Place.objects.create(
+        authority=world.ville, name="Mairie de Sceaux", commune=world.sceaux
+    )
+    Desk.objects.create(place=world.place, name="Guichet 1")
+    for weekday in range(6):
+        OpeningHours.objects.create(place=world.place, weekday=weekday, start=time(9), end=time(12))
+    world.urbanisme = AppointmentType.objects.create(
+        place=world.place, name="Urbanisme", slug="urbanisme", duration_minutes=30
+    )
+    return world
+
+
+@pytest.mark.browser
+def test_every_kind_of_page_runs_under_the_content_security_policy(
+    live_server, chromium_browser, transactional_db
+):
+    world = _town_with_agents_and_an_agenda()
+    base = live_server.url
+    contexts = []
+
+    def watched(name: str) -> Watched:
+        context = chromium_browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")
+        contexts.append(context)
+        return Watched(context, base, name)
+
+    # A resident: the portal, the form with its map, the receipt, tracking, sign-in, booking.
+    resident = watched("usager")
+    resident.open("/")
+    resident.open("/services/")
+    resident.open(
+        "/communes/92071/services/signalement-voirie/demande/",
+        ready=".portal-map path.leaflet-interactive",
+    )
+    page = resident.page
+    page.click('label[for="champ-nature-1"]')
+    page.locator(".portal-map").click()
+    page.wait_for_selector(".portal-map .leaflet-marker-icon")
+    page.fill("#champ-adresse", "devant le 12 rue Houdan")
+    page.fill("#id_contact-first_name", "Jeanne")
+    page.fill("#id_contact-last_name", "Martin")
+    page.fill("#id_contact-email", "jeanne.martin@exemple.fr")
+    resident.current = "/…/demande/ (envoi)"
+    page.click("text=Envoyer ma demande")
+    page.wait_for_url("**/envoyee/")
+    resident.settle()
+    reference = page.locator("#reference").inner_text().strip()
+    filed = Request.objects.get(reference=reference)
+    resident.open("/suivi/")
+    page.fill("#id_reference", reference)
+    page.fill("#id_factor", "jeanne.martin@exemple.fr")
+    resident.current = "/suivi/<référence>"
+    page.click("#contenu [type=submit]")
+    page.wait_for_url(f"**/suivi/{reference}")
+    resident.settle("#statut")
+    resident.open("/connexion/")
+    resident.open("/rendez-vous/")
+    resident.open(f"/rendez-vous/lieu/{world.place.pk}/urbanisme/")
+
+    # The town's manager: the back office, its maps and charts, agendas, broadcasts.
+    agent = watched("agent")
+    agent.sign_in("/agents/connexion/", world.manager.username)
+    for path, ready in [
+        ("/agents/", None),
+        (f"/agents/demandes/{filed.pk}/", "#carte path.leaflet-interactive"),
+        ("/agents/nouvelle-demande/", None),
+        ("/agents/tableaux-de-bord/", "figure svg[role=img]"),
+        ("/agents/tableaux-de-bord/carte/", "#commune-map path.leaflet-interactive"),
+        ("/agents/tableaux-de-bord/processus/", "svg.process-map"),
+        (f"/agents/parcours/?reference={reference}", "[data-journey]"),
+        ("/agents/agendas/", None),
+        (f"/agents/agendas/{world.place.pk}/", None),
+        ("/notifications/diffusion/", "#broadcast-form"),
+        ("/notifications/modeles/", None),
+        ("/notifications/apercu/ville-de-sceaux/receipt/", "iframe"),
+        ("/satisfaction/scores/", None),
+    ]:
+        agent.open(path, ready)
+        if path == "/notifications/diffusion/":
+            # htmx fetches the audience panel: its swap runs under the policy too
+            with agent.page.expect_response("**/diffusion/audience/**"):
+                agent.page.fill("#id_message", "Travaux rue Houdan lundi.")
+                agent.page.locator("#id_message").dispatch_event("change")
+            agent.settle()
+
+    # An administrator: the administration and the API docs (Swagger UI served locally).
+    admin = watched("admin")
+    admin.sign_in("/admin/login/", world.admin.username)
+    for path, ready in [
+        ("/admin/", None),
+        ("/admin/authorities/authority/", None),
+        (f"/admin/authorities/authority/{world.ville.pk}/change/", None),
+        ("/admin/authorities/authority/competence-map/?commune=92071", "#competence-map"),
+        ("/api/v1/docs", ".swagger-ui .info"),
+    ]:
+        admin.open(path, ready)
+
+    problems = {
+        f"{who.name} {where}": found
+        for who in (resident, agent, admin)
+        for where, found in who.problems.items()
+    }
+    for context in contexts:
+        context.close()
+    report = "\n".join(f"{where}: {text}" for where, found in problems.items() for text in found)
+    assert not problems, "pages that broke under the policy:\n" + report

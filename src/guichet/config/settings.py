@@ -15,12 +15,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 import xstatic.pkg.leaflet as xstatic_leaflet
 from django.core.exceptions import ImproperlyConfigured
 
 from csp.constants import NONCE, NONE, SELF
 
 from guichet.config.env import data_dir, env, env_bool, env_int, env_json, env_list
+
+# Django's generic classes subscriptable at run time too (ModelAdmin[Request], ModelForm[…]),
+# as django-stubs types them for mypy.
+django_stubs_ext.monkeypatch()
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = data_dir()

@@ -66,17 +66,19 @@ def today_in_paris() -> dt.date:
 def who_handles(service: Service, commune: Commune, *, on: dt.date | None = None) -> Competence:
     """Who handles `service` for people living in `commune` on date `on` (today in Paris).
 
-    Cached per process (`core.refcache`, dropped whenever a service, an authority, an
-    assignment or the map changes): the answer is shared, do not change its objects.
+    What it is computed from (the place's authorities and every assignment that may apply
+    there, whatever its dates) is cached per process (`core.refcache`, dropped whenever a
+    service, an authority, an assignment or the map changes), once per service and commune,
+    not per date: the answer shares those objects, do not change them.
     """
     on = on or today_in_paris()
 
-    def load() -> Competence:
+    def load() -> tuple[_Place, list[CompetenceAssignment]]:
         place = _Place.load(commune)
-        assignments = _assignments(place, on, services=[service.pk])
-        return place.resolve(service, assignments.get(service.pk, []))
+        return place, _assignments(place, None, services=[service.pk]).get(service.pk, [])
 
-    return refcache.get(("who_handles", service.pk, commune.pk, on), load)
+    place, assignments = refcache.get(("who_handles", service.pk, commune.pk), load)
+    return place.resolve(service, [a for a in assignments if _in_force(a, on)])
 
 
 def competence_map(
@@ -251,10 +253,17 @@ def _reference(assignment: CompetenceAssignment) -> str:
     return f", {assignment.note}" if assignment.note else ""
 
 
+def _in_force(assignment: CompetenceAssignment, on: dt.date) -> bool:
+    return (assignment.starts_on is None or assignment.starts_on <= on) and (
+        assignment.ends_on is None or assignment.ends_on >= on
+    )
+
+
 def _assignments(
-    place: _Place, on: dt.date, *, services: Iterable[int] | None
+    place: _Place, on: dt.date | None, *, services: Iterable[int] | None
 ) -> dict[int, list[CompetenceAssignment]]:
-    """The assignments in force on `on` that may apply at `place`, by service, in order.
+    """The assignments in force on `on` (None: at any date) that may apply at `place`, by
+    service, in order.
 
     Transfers only go to an authority covering the commune and only operators receive
     delegations, so every applicable assignment is granted by an authority of the place.
@@ -263,12 +272,14 @@ def _assignments(
     listed = through.objects.filter(competenceassignment_id=OuterRef("pk"))
     rows = (
         CompetenceAssignment.objects.filter(granting_authority__in=place.authority_pks)
-        .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=on))
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
         .filter(~Exists(listed) | Exists(listed.filter(commune_id__in=place.commune_pks)))
         .select_related("granting_authority", "receiving_authority")
         .order_by(F("starts_on").asc(nulls_first=True), "pk")
     )
+    if on is not None:
+        rows = rows.filter(Q(starts_on__isnull=True) | Q(starts_on__lte=on)).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=on)
+        )
     if services is not None:
         rows = rows.filter(service__in=list(services))
     by_service: dict[int, list[CompetenceAssignment]] = defaultdict(list)

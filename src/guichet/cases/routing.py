@@ -83,7 +83,9 @@ def matching_rule(
 def default_team(authority: Authority) -> Team | None:
     """The team that receives what no rule routes (cached per process, `core.refcache`)."""
     return refcache.get(
-        ("default_team", authority.pk), lambda: authority.teams.filter(is_default=True).first()
+        ("default_team", authority.pk),
+        lambda: authority.teams.filter(is_default=True).first(),
+        keep_missing=True,  # keyed by an authority of the database: none is an answer
     )
 
 

@@ -37,7 +37,8 @@ def published_services(
 def service_by_slug(slug: str, *, include_inactive: bool = False) -> Service | None:
     """The service with this code, or None (also None when unpublished, unless asked).
 
-    Cached per process (`core.refcache`): the object is shared, do not change it.
+    Cached per process (`core.refcache`): the object is shared, do not change it. A slug
+    that names no service is not cached (it comes from the URL): it costs a query each time.
     """
 
     def load() -> Service | None:

@@ -128,6 +128,7 @@ def wording(authority, message_kind: str) -> dict[str, str]:
             lambda: MessageTemplate.objects.filter(
                 authority=authority, message_kind=message_kind
             ).first(),
+            keep_missing=True,  # most authorities write none: that is worth keeping too
         )
         if custom is not None:
             for field in ("subject", "text", "sms"):

@@ -18,7 +18,8 @@ _CODE_PREFIX = re.compile(r"^[0-9][0-9AB]?[0-9]{0,3}$", re.IGNORECASE)
 def commune_by_code(code: str) -> Commune | None:
     """The current commune with this INSEE code (never the delegated one sharing it).
 
-    Cached per process (`core.refcache`): the object is shared, do not change it.
+    Cached per process (`core.refcache`): the object is shared, do not change it. A code
+    that names no commune is not cached (it comes from the request): it costs a query each time.
     """
     code = code.strip().upper()
     return refcache.get(

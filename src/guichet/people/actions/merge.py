@@ -12,7 +12,6 @@ from django.utils import timezone
 from guichet.core import journal
 from guichet.core.journal import Actor
 from guichet.core.models import Event
-from guichet.people import selectors
 from guichet.people.errors import MergeRefused
 from guichet.people.models import (
     DuplicateSuspicion,
@@ -39,14 +38,7 @@ def merge_persons(*, actor: Actor, survivor: Person, merged: Person) -> Person:
     """
     if survivor.pk == merged.pk:
         raise MergeRefused("Impossible de fusionner un usager avec lui-même.")
-    # Lock in primary-key order so that two merges of the same pair cannot deadlock.
-    locked = {
-        person.pk: person
-        for person in Person.objects.select_for_update()
-        .filter(pk__in=[survivor.pk, merged.pk])
-        .order_by("pk")
-    }
-    survivor, merged = locked[survivor.pk], locked[merged.pk]
+    survivor, merged = _locked_pair(survivor.pk, merged.pk)
     for person in (merged, survivor):
         if person.merged_into_id is not None:
             raise MergeRefused(
@@ -54,7 +46,6 @@ def merge_persons(*, actor: Actor, survivor: Person, merged: Person) -> Person:
                 f"n° {person.merged_into_id}."
             )
 
-    selectors.choices_written()  # the survivor gets the merged record's identities and choices
     closed = _close_pair_suspicions(survivor, merged)
     report: dict[str, dict[str, int]] = {"moved": {}, "dropped": {}, "kept_on_merged": {}}
     for relation in person_relations():
@@ -82,6 +73,19 @@ def merge_persons(*, actor: Actor, survivor: Person, merged: Person) -> Person:
         },
     )
     return survivor
+
+
+def _locked_pair(survivor_pk: int, merged_pk: int) -> tuple[Person, Person]:
+    """Both records read again under a row lock held until the merge commits: a merge of the
+    same pair (either way) waits here, then sees the outcome of the first one."""
+    # Lock in primary-key order so that two merges of the same pair cannot deadlock.
+    locked = {
+        person.pk: person
+        for person in Person.objects.select_for_update()
+        .filter(pk__in=[survivor_pk, merged_pk])
+        .order_by("pk")
+    }
+    return locked[survivor_pk], locked[merged_pk]
 
 
 def _close_pair_suspicions(survivor: Person, merged: Person) -> list[int]:

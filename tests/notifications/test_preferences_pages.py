@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from cases.factories import SYSTEM, file_request, person
+from django.core import mail
 from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -152,16 +155,21 @@ def test_saving_without_change_writes_nothing(client, world):
     ).exists()
 
 
-def test_the_opt_out_link_leads_to_the_same_page_without_signing_in(client, world):
+def test_the_opt_out_page_sends_a_preferences_link_that_opens_the_page(client, world):
     # given a message's opt-out link for Bob, in a browser that is not signed in
     link = optout.url_for(world.bob.pk).removeprefix("http://testserver")
-    token = link.rstrip("/").rsplit("/", 1)[1]
-    # when he opens it, then it offers to manage his preferences
-    page = client.get(f"/notifications/desabonnement/{token}/").content.decode()
-    manage = f"/mon-compte/notifications/lien/{token}/"
-    assert f'href="{manage}"' in page and "Gérer mes préférences" in page
-    # and that page works without signing in: he turns e-mail off for agents' messages
+    unsubscribe = link.split("://", 1)[1].split("/", 1)[1]
+    # when he opens it, then it offers to send him a link to manage his preferences
+    page = client.get(f"/{unsubscribe}").content.decode()
+    assert "Recevoir un lien vers mes préférences" in page
+    sent = client.post(f"/{unsubscribe}", {"action": "lien-preferences"})
+    assert "Un lien vers vos préférences vient de vous être envoyé" in sent.content.decode()
+    # and the link, e-mailed to his own address, opens the page without signing in
+    (message,) = mail.outbox
+    assert message.to == ["bob@exemple.fr"] and "valable 30 jours" in message.body
+    manage = re.search(r"https?://[^/\s]+(/mon-compte/notifications/lien/\S+/)", message.body)[1]
     assert client.get(manage).status_code == 200
+    # where he turns e-mail off for agents' messages; his consent was not withdrawn
     response = client.post(manage, grid(message__email=False))
     assert response.status_code == 302 and response["Location"] == manage
     assert not wants(world.bob, "message", "email")

@@ -310,7 +310,7 @@ def queue_broadcast(*, broadcast: Broadcast) -> int:
                 rows = []
                 for person_id, first_name, last_name, recipient in persons[start : start + BATCH]:
                     name = f"{first_name} {last_name}".strip() or "Madame, Monsieur"
-                    link = optout.url_for(person_id)
+                    link = optout.url_for(person_id, broadcast=True)
 
                     def personal(text: str, name=name, link=link) -> str:
                         return text.replace(_NAME, name).replace(_OPTOUT, link)

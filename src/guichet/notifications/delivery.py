@@ -130,6 +130,18 @@ class _Email(EmailMultiAlternatives):
         return msg
 
 
+def unsubscribe_headers(notification: Notification) -> dict[str, str]:
+    """`List-Unsubscribe` on every e-mail; a broadcast's unsubscribes from the authority's
+    information only, in one click from the mail client (RFC 8058: the client POSTs
+    `List-Unsubscribe=One-Click` to the URL, see `views_optout`)."""
+    if notification.message_kind == MessageKind.BROADCAST:
+        return {
+            "List-Unsubscribe": f"<{optout.url_for(notification.person_id, broadcast=True)}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+    return {"List-Unsubscribe": f"<{optout.url_for(notification.person_id)}>"}
+
+
 def send_email(notification: Notification, smtp=None) -> str:
     identifier = message_id(notification)
     email = _Email(
@@ -138,10 +150,7 @@ def send_email(notification: Notification, smtp=None) -> str:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.recipient],
         connection=smtp,
-        headers={
-            "Message-ID": identifier,
-            "List-Unsubscribe": f"<{optout.url_for(notification.person_id)}>",
-        },
+        headers=unsubscribe_headers(notification) | {"Message-ID": identifier},
     )
     email.boundary_seed = identifier[1:33]
     if notification.request is not None and (reply_to := reply_address(notification.request)):

@@ -1,11 +1,11 @@
 from django.urls import path
 
-from guichet.notifications import views, views_broadcast, views_templates
+from guichet.notifications import views, views_broadcast, views_optout, views_templates
 
 app_name = "notifications"
 
 urlpatterns = [
-    path("desabonnement/<str:token>/", views.opt_out, name="optout"),
+    path("desabonnement/<str:token>/", views_optout.opt_out, name="optout"),
     path("apercu/<slug:authority>/<str:message_kind>/", views.preview, name="preview"),
     path(
         "apercu/<slug:authority>/<str:message_kind>/courriel/",

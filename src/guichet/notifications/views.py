@@ -1,4 +1,4 @@
-"""The opt-out link (for people) and the message preview (for agents)."""
+"""The message preview (for agents); the unsubscribe link is `views_optout`."""
 
 from __future__ import annotations
 
@@ -11,42 +11,14 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from guichet.authorities.access import access_authority
 from guichet.authorities.models import Authority
-from guichet.core.journal import Actor
-from guichet.notifications import optout
 from guichet.notifications.models import MessageKind
 from guichet.notifications.templating import render as render_message
-from guichet.people.actions import record_consent
-from guichet.people.models import Consent, Person
 
 SAMPLE = {
     "usager": "Camille Exemple", "reference": "EX-2026-000123", "service": "Signalement voirie",
     "etat": "en cours", "lien_suivi": "https://exemple.fr/suivi/EX-2026-000123?cle=…",
     "motif": "Merci de joindre une photo.", "message": "Nous passerons jeudi matin.",
 }  # fmt: skip
-
-
-def opt_out(request, token: str):
-    """GET asks for confirmation (mail scanners follow links); POST withdraws the consent."""
-    person_id = optout.person_id_from(token)
-    person = Person.objects.filter(pk=person_id, merged_into__isnull=True).first()
-    if person is None:
-        return render(
-            request, "portal/not_found.html",
-            {"title": "Lien invalide", "message": "Ce lien de désabonnement n'est pas valide."},
-            status=404,
-        )  # fmt: skip
-    done = False
-    if request.method == "POST":
-        record_consent(
-            actor=Actor.person(person), person=person, purpose=Consent.Purpose.NOTIFICATIONS,
-            granted=False, source="lien de désabonnement",
-        )  # fmt: skip
-        done = True
-    return render(
-        request,
-        "notifications/opt_out.html",
-        {"done": done, "title": "Désabonnement", "token": token},
-    )
 
 
 def _sample(request, authority: str, message_kind: str):

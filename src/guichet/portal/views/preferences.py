@@ -1,7 +1,7 @@
 """A person's notification choices: channels per kind of message, information, opting out.
 
-Reached signed in ("Mes demandes"), or without signing in from the opt-out link of any message
-(the signed token names the person). Each change goes through the people actions: one journal
+Reached signed in ("Mes demandes"), or without signing in from a preferences link sent by
+e-mail (the signed token names the person; it expires, and an unsubscribe link never opens it). Each change goes through the people actions: one journal
 event per preference change or consent decision, all in one transaction.
 """
 
@@ -157,12 +157,26 @@ def signed_in(request):
 
 @require_http_methods(["GET", "POST"])
 def from_link(request, token: str):
-    """The same page from a message's opt-out link: the signed token names the person."""
-    person_id = optout.person_id_from(token)
+    """The same page from a preferences link (sent by e-mail, valid 30 days): the signed
+    token names the person. An expired one, or an unsubscribe link, offers a new link."""
+    try:
+        person_id = optout.preferences_person_from(token)
+    except optout.ExpiredLink as expired:
+        return _expired(request, expired.person_id)
     person = Person.objects.filter(pk=person_id).first() if person_id else None
     if person is None:
         return not_found(request, "Ce lien de gestion des notifications n'est pas valide.")
     here = reverse("portal:preferences_link", kwargs={"token": token})
     return _preferences(
-        request, resolve(person), here=here, source="lien de désabonnement", signed_in=False
+        request, resolve(person), here=here, source="lien de préférences", signed_in=False
     )
+
+
+def _expired(request, person_id: int):
+    """POST sends a new link to the person's own address (never to whoever holds this one)."""
+    person = Person.objects.filter(pk=person_id).first()
+    sent = None
+    if request.method == "POST" and person is not None:
+        sent = optout.send_preferences_link(resolve(person))
+    context = {"title": "Lien expiré", "sent": sent, "days": optout.PREFERENCES_DAYS}
+    return page(request, "portal/preferences_expired.html", context, status=410)

@@ -439,3 +439,114 @@ def test_the_unused_third_party_admins_are_gone():
     # the product uses neither auth groups nor the DSFR package's site settings
     assert "auth.group" not in REGISTERED
     assert "dsfr.dsfrconfig" not in REGISTERED
+
+
+def test_a_broken_template_is_refused_in_french_and_filings_still_work(admin_client, world):
+    # given Sceaux's receipt template in the admin
+    template = save_template(
+        actor=SYSTEM, authority=world.sceaux, message_kind="receipt",
+        subject="Sceaux a reçu {{ reference }}", text="", sms="",
+    )  # fmt: skip
+    url = _url("notifications.messagetemplate", "change", template.pk)
+    data = posted(admin_client.get(url))
+    # when an administrator saves an unknown variable and an unclosed tag
+    before = _last_event()
+    response = admin_client.post(
+        url, data | {"subject": "Demande {{ numero }}", "text": "{% if reference %}Reçu"}
+    )
+    # then the form says why, in French, and nothing is saved or journaled
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "Variable inconnue : « numero »" in errors["subject"][0]
+    assert errors["text"]
+    assert _new_events(before) == []
+    template.refresh_from_db()
+    assert template.subject == "Sceaux a reçu {{ reference }}"
+    # and a request filed in Sceaux still goes through, with its receipt
+    request = file_request(world)
+    receipt = Notification.objects.get(request=request, channel="email")
+    assert receipt.subject == f"Sceaux a reçu {request.reference}"
+
+
+def test_adding_a_template_twice_is_refused_in_french(admin_client, world):
+    # given Sceaux's receipt template
+    save_template(
+        actor=SYSTEM, authority=world.sceaux, message_kind="receipt", subject="", text="", sms=""
+    )
+    url = _url("notifications.messagetemplate", "add")
+    # when an administrator adds another one for the same kind
+    response = admin_client.post(
+        url,
+        posted(admin_client.get(url)) | {"authority": world.sceaux.pk, "message_kind": "receipt"},
+    )
+    # then it is refused, in French
+    assert response.status_code == 200
+    assert "déjà un modèle" in response.content.decode()
+
+
+def test_the_default_team_rule_holds_in_the_admin(admin_client, world):
+    # given Sceaux's default team and its "Voirie" team
+    default = world.sceaux.teams.get(is_default=True)
+    url = _url("authorities.team", "change", default.pk)
+    data = posted(admin_client.get(url))
+    # when an administrator unticks "default" on the default team
+    refused = admin_client.post(url, {k: v for k, v in data.items() if k != "is_default"})
+    # then it is refused, in French: the authority would have none
+    assert refused.status_code == 200
+    assert "désignez-en une autre" in refused.context["adminform"].form.errors["is_default"][0]
+    # when the "Voirie" team is made the default one instead
+    voirie_url = _url("authorities.team", "change", world.sceaux_voirie.pk)
+    voirie = posted(admin_client.get(voirie_url)) | {"is_default": "on"}
+    assert admin_client.post(voirie_url, voirie).status_code == 302
+    # then it takes over: still exactly one default team
+    assert list(world.sceaux.teams.filter(is_default=True)) == [world.sceaux_voirie]
+    # and a new default team added in the admin takes over in its turn
+    add = _url("authorities.team", "add")
+    new = {"authority": world.sceaux.pk, "name": "Accueil", "slug": "accueil", "is_default": "on"}
+    assert admin_client.post(add, posted(admin_client.get(add)) | new).status_code == 302
+    assert [t.slug for t in world.sceaux.teams.filter(is_default=True)] == ["accueil"]
+
+
+def test_a_person_edited_in_the_admin_is_journaled_without_their_details(admin_client, world):
+    # given Alice's record
+    url = _url("people.person", "change", world.alice.pk)
+    data = posted(admin_client.get(url))
+    # when an administrator corrects her address
+    before = _last_event()
+    response = admin_client.post(url, data | {"address": "12 rue Houdan"})
+    # then the change is recorded by the administrator, naming the field but not its value
+    assert response.status_code == 302, _errors(response)
+    event = Event.objects.get(pk__gt=before)
+    assert (event.kind, event.person_id, event.resource) == (
+        "person.changed",
+        world.alice.pk,
+        "root",
+    )
+    assert event.payload["changed"] == ["address"] and "Houdan" not in json.dumps(event.payload)
+
+
+def test_a_merged_person_cannot_be_edited_in_the_admin(admin_client, world):
+    # given Bob merged into Alice
+    people.merge_persons(actor=SYSTEM, survivor=world.alice, merged=world.bob)
+    # then his record shows without a save button, and a post is refused
+    url = _url("people.person", "change", world.bob.pk)
+    assert 'name="_save"' not in admin_client.get(url).content.decode()
+    assert admin_client.post(url, {"address": "ailleurs"}).status_code == 403
+
+
+def test_a_password_reset_in_the_admin_is_journaled_without_the_password(admin_client, world):
+    # given an agent's account
+    url = reverse("admin:auth_user_password_change", args=[world.agent_sceaux.pk])
+    # when an administrator sets a new password
+    before = _last_event()
+    secret = "Un-autre-mot-de-passe-99"
+    response = admin_client.post(
+        url, {"password1": secret, "password2": secret, "usable_password": "true"}
+    )
+    # then it is stored, and journaled without it
+    assert response.status_code == 302
+    world.agent_sceaux.refresh_from_db()
+    assert world.agent_sceaux.check_password(secret)
+    event = Event.objects.get(pk__gt=before)
+    assert event.kind == "account.password_changed"
+    assert secret not in json.dumps(event.payload) and "pbkdf2" not in json.dumps(event.payload)

@@ -6,8 +6,15 @@ The browser side (the pages really run under the policy) is tests/test_csp_brows
 
 from __future__ import annotations
 
+import http.client
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from dashboards.conftest import build_world
@@ -230,3 +237,79 @@ def test_public_pages_stay_cacheable(world, client, url):
     response = client.get(url)
     assert response.status_code == 200
     assert not no_store(response) and "Pragma" not in response.headers
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port: int, server: subprocess.Popen, deadline: float) -> None:
+    """Poll until the server accepts connections (it exits early on a start-up error)."""
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError(f"guichet serve stopped: {server.stdout.read()}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError("guichet serve did not listen within 60 s")
+
+
+def test_guichet_serve_does_not_name_gunicorn(tmp_path):
+    # given `guichet serve` running for real (gunicorn, one worker)
+    port = free_port()
+    env = {**os.environ, "GUICHET_DATA_DIR": str(tmp_path)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "guichet", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+         "--access-log", str(tmp_path / "access.log")],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        wait_for_port(port, server, time.monotonic() + 60)
+        # when a browser asks it for a page's stylesheet
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", "/static/guichet/guichet.css")
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        server.stdout.close()
+    # then it answers, and names neither the server software nor its version
+    assert response.status == 200
+    assert response.getheader("Server") == "guichet"
+    assert "gunicorn" not in str(response.headers).lower()
+
+
+def documented_production_exports() -> str:
+    """The `export` lines of the README's Production section, as an operator types them."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("### Production", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    return "\n".join(line for line in block.splitlines() if line.startswith("export "))
+
+
+def test_the_deployment_check_is_clean_with_the_documented_production_variables(tmp_path):
+    # given the README's production variables and nothing else of ours in the environment
+    exports = documented_production_exports()
+    assert "GUICHET_ENV=production" in exports and "SECRET_KEY=" in exports
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("GUICHET_", "SECURE_", "DJANGO_", "CSRF_", "SESSION_"))
+        and name not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"}
+    }
+    env["GUICHET_DATA_DIR"] = str(tmp_path)
+    # when Django's deployment checks run with them, warnings counting as failures
+    check = subprocess.run(
+        ["bash", "-c", f'set -e\n{exports}\nexec "$0" -m guichet check --deploy --fail-level WARNING',
+         sys.executable],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    # then production is accepted and Django finds nothing to say
+    output = check.stdout + check.stderr
+    assert check.returncode == 0, output
+    assert "System check identified no issues" in output

@@ -16,13 +16,13 @@ from guichet.api.open311.formats import Open311Error
 from guichet.api.open311.mapping import attribute_fields
 from guichet.authorities.competence import who_handles
 from guichet.authorities.models import Authority
-from guichet.cases.actions import IntakeError, submit_request
+from guichet.cases.actions import IntakeError, NotPermitted, file_request
 from guichet.cases.models import Request
 from guichet.catalogue.formdef import parse_form_definition
 from guichet.catalogue.models import Channel, Service
 from guichet.catalogue.validation import FormValidationError
 from guichet.core.journal import Actor
-from guichet.people.actions import IdentifierError, PeopleError, find_or_create_person
+from guichet.people.actions import Applicant, IdentifierError, PeopleError
 from guichet.territory.models import Commune
 from guichet.territory.selectors import commune_at_point, communes_by_postcode
 from guichet.territory.text import normalize_name
@@ -58,15 +58,16 @@ def file_service_request(
             400, f"Cette demande ne relève pas de {authority.name}. {competence.reason}"
         )
     form_data = _form_data(service, params, location)
-    actor = Actor.application(api_key.application)
+    applicant = Applicant(
+        email=_text(params, "email") or None, phone=_text(params, "phone") or None,
+        first_name=_text(params, "first_name")[:120], last_name=_text(params, "last_name")[:120],
+        commune=location.commune,
+    )  # fmt: skip
     try:
-        person = find_or_create_person(
-            actor=actor, channel=Channel.OPEN311, commune=location.commune,
-            email=_text(params, "email") or None, phone=_text(params, "phone") or None,
-            first_name=_text(params, "first_name")[:120], last_name=_text(params, "last_name")[:120],
-        ).person  # fmt: skip
-        request = submit_request(
-            service=service, person=person, channel=Channel.OPEN311, actor=actor,
+        return file_request(
+            service=service, applicant=applicant, channel=Channel.OPEN311,
+            actor=Actor.application(api_key.application),
+            may_file_for=lambda handler: handler.pk == authority.pk, competence=competence,
             form_data=form_data, commune=location.commune, address=location.address[:300],
             latitude=location.latitude, longitude=location.longitude,
         )  # fmt: skip
@@ -75,9 +76,8 @@ def file_service_request(
         raise Open311Error(400, messages[0], more=messages[1:]) from refused
     except (IdentifierError, PeopleError) as refused:
         raise Open311Error(400, str(refused)) from refused
-    if request.authority_id != authority.pk:  # routing and competence disagree: file nothing
-        raise Open311Error(400, f"Cette demande ne relève pas de {authority.name}.")
-    return request
+    except NotPermitted:  # checked before anything was written
+        raise Open311Error(400, f"Cette demande ne relève pas de {authority.name}.") from None
 
 
 def _text(params: Any, name: str) -> str:

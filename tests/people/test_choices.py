@@ -171,13 +171,28 @@ def choose(actor, person, decisions, preferences) -> None:
     actions.set_preferences(actor=actor, person=person, preferences=preferences)
 
 
+def by_the_rules(person, kind: str, channel: str) -> bool:
+    """The rules of `selectors.wants`, written again over each table read through the ORM."""
+    latest = {}
+    for consent in person.consents.order_by("-decided_at", "-id"):
+        latest.setdefault(consent.purpose, consent.granted)
+    if latest.get("notifications") is False:
+        return False
+    if kind == "broadcast" and latest.get("broadcast") is not True:
+        return False
+    if not person.identities.filter(kind="email" if channel == "email" else "phone").exists():
+        return False
+    preference = person.preferences.filter(message_kind=kind, channel=channel).first()
+    return preference.enabled if preference is not None else channel == "email"
+
+
 def assert_choices_decide_like_the_rules(person) -> None:
     choices = selectors.notification_choices(person)
     for kind in ["receipt", "status", "broadcast"]:
         for channel in ["email", "sms"]:
-            assert selectors.wants(person, kind, channel, choices=choices) == selectors.wants(
-                person, kind, channel
-            )
+            expected = by_the_rules(person, kind, channel)
+            assert selectors.wants(person, kind, channel, choices=choices) is expected
+            assert selectors.wants(person, kind, channel) is expected
 
 
 @any_choices

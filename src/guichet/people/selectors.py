@@ -219,37 +219,20 @@ def wants(
 
     Withdrawing the NOTIFICATIONS consent stops everything; BROADCAST needs its own consent;
     then an explicit preference wins; by default e-mail yes (when we have an address), SMS no.
-    `choices` is `notification_choices(person)` when the caller read it already.
+    `choices` is `notification_choices(person)` when the caller read it already (otherwise it
+    is read here, in one query).
     """
     if message_kind not in MESSAGE_KINDS:
         raise ValueError(f"unknown message kind {message_kind!r}")
     if channel not in PREFERENCE_CHANNELS:
         raise ValueError(f"unknown channel {channel!r}")
-    if choices is not None:
-        return _wants(choices, message_kind, channel)
-    consents = consents_in_force(person)
-    notifications = consents.get(Consent.Purpose.NOTIFICATIONS)
-    if notifications is not None and not notifications.granted:
-        return False
-    if message_kind == NotificationPreference.MessageKind.BROADCAST:
-        broadcast = consents.get(Consent.Purpose.BROADCAST)
-        if broadcast is None or not broadcast.granted:
-            return False
-    identity_kind = (
-        Identity.Kind.EMAIL
-        if channel == NotificationPreference.Channel.EMAIL
-        else Identity.Kind.PHONE
-    )
-    if not person.identities.filter(kind=identity_kind).exists():
-        return False
-    preference = person.preferences.filter(message_kind=message_kind, channel=channel).first()
-    if preference is not None:
-        return preference.enabled
-    return channel == NotificationPreference.Channel.EMAIL
+    if choices is None:
+        choices = notification_choices(person)
+    return _wants(choices, message_kind, channel)
 
 
 def _wants(choices: NotificationChoices, message_kind: str, channel: str) -> bool:
-    """`wants`, decided from what was read already (the same rules, in the same order)."""
+    """`wants`, decided from the person's choices (the one place these rules are written)."""
     notifications = choices.consents.get(Consent.Purpose.NOTIFICATIONS)
     if notifications is not None and not notifications.granted:
         return False

@@ -7,10 +7,14 @@ deletion is checked and journalled like any other write.
 """
 
 import json
+from collections.abc import Sequence
+from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 
 from guichet.cases.actions import configuration
@@ -18,12 +22,12 @@ from guichet.cases.models import Attachment, Message, Request, RoutingRule
 from guichet.cases.references import normalise_reference
 from guichet.cases.selectors import timeline
 from guichet.catalogue.models import WorkflowDefinition
-from guichet.core.admin import ReadOnlyAdmin, ThroughActionAdmin
+from guichet.core.admin import Formsets, ReadOnlyAdmin, ThroughActionAdmin
 from guichet.core.journal import Actor
 
 
 @admin.register(Request)
-class RequestAdmin(ReadOnlyAdmin):
+class RequestAdmin(ReadOnlyAdmin[Request]):
     list_display = (
         "reference", "summary", "service", "authority", "state", "channel", "received_at",
         "due_at",
@@ -36,7 +40,9 @@ class RequestAdmin(ReadOnlyAdmin):
     exclude = ("tracking_secret", "related")
     readonly_fields = ("history",)
 
-    def get_search_results(self, request, queryset, search_term):
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Request], search_term: str
+    ) -> tuple[QuerySet[Request], bool]:
         # A reference typed loosely (lower case, spaces, O for 0) still finds its request.
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         canonical = normalise_reference(search_term) if search_term else None
@@ -45,7 +51,7 @@ class RequestAdmin(ReadOnlyAdmin):
         return results, may_have_duplicates
 
     @admin.display(description="historique")
-    def history(self, obj):
+    def history(self, obj: Request) -> str:
         events = timeline(obj)
         if not events:
             return "—"
@@ -65,7 +71,7 @@ class RequestAdmin(ReadOnlyAdmin):
         return format_html("<ol>{}</ol>", rows)
 
 
-class RoutingRuleForm(forms.ModelForm):
+class RoutingRuleForm(forms.ModelForm[RoutingRule]):
     class Meta:
         model = RoutingRule
         fields = [
@@ -73,16 +79,18 @@ class RoutingRuleForm(forms.ModelForm):
             "communes", "field_name", "field_value", "is_active",
         ]  # fmt: skip
 
-    def _post_clean(self):
-        super()._post_clean()  # puts the posted values on the rule
+    # Django's private form API (the hook after the values are put on the instance), which
+    # django-stubs does not describe.
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]  # puts the posted values on the rule
         try:  # then the action's own check
             configuration.check_routing_rule(self.instance)
         except ValidationError as error:
-            self._update_errors(error)
+            self._update_errors(error)  # type: ignore[attr-defined]
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(ThroughActionAdmin):
+class RoutingRuleAdmin(ThroughActionAdmin[RoutingRule]):
     form = RoutingRuleForm
     list_display = (
         "authority", "position", "team", "service", "service_category", "person_category",
@@ -96,26 +104,33 @@ class RoutingRuleAdmin(ThroughActionAdmin):
     autocomplete_fields = ("communes",)
     search_fields = ("authority__name", "team__name", "field_name")
 
-    def save_through_action(self, request, obj, form, formsets, change):
+    def save_through_action(
+        self,
+        request: HttpRequest,
+        obj: RoutingRule,
+        form: forms.ModelForm[RoutingRule],
+        formsets: Formsets,
+        change: bool,
+    ) -> RoutingRule:
         communes = form.cleaned_data.get("communes") if "communes" in form.changed_data else None
         return configuration.save_routing_rule(
             actor=Actor.agent(request.user), rule=obj, communes=communes
         )
 
-    def delete_through_action(self, request, obj):
+    def delete_through_action(self, request: HttpRequest, obj: RoutingRule) -> None:
         configuration.delete_routing_rule(actor=Actor.agent(request.user), rule=obj)
 
 
 class IndentedJSONField(forms.JSONField):
     """JSON shown indented, so an administrator can read and edit a definition."""
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: Any) -> Any:
         if isinstance(value, forms.fields.InvalidJSONInput):
             return value
         return json.dumps(value, ensure_ascii=False, indent=2)
 
 
-class WorkflowDefinitionForm(forms.ModelForm):
+class WorkflowDefinitionForm(forms.ModelForm[WorkflowDefinition]):
     definition = IndentedJSONField(
         label="définition",
         widget=forms.Textarea(attrs={"rows": 24, "cols": 100, "style": "font-family: monospace"}),
@@ -125,8 +140,9 @@ class WorkflowDefinitionForm(forms.ModelForm):
         model = WorkflowDefinition
         fields = ["slug", "name", "definition"]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if isinstance(cleaned.get("definition"), dict):
             try:
                 configuration.check_workflow_definition(self.instance, cleaned["definition"])
@@ -138,19 +154,30 @@ class WorkflowDefinitionForm(forms.ModelForm):
 
 
 @admin.register(WorkflowDefinition)
-class WorkflowDefinitionAdmin(ThroughActionAdmin):
+class WorkflowDefinitionAdmin(ThroughActionAdmin[WorkflowDefinition]):
     """Never deleted here: services follow them and requests sit in their states."""
 
     form = WorkflowDefinitionForm
     list_display = ["name", "slug"]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: WorkflowDefinition | None = None
+    ) -> list[str]:
         return ["slug"] if obj is not None else []
 
-    def get_prepopulated_fields(self, request, obj=None):
+    def get_prepopulated_fields(
+        self, request: HttpRequest, obj: WorkflowDefinition | None = None
+    ) -> dict[str, Sequence[str]]:
         return {"slug": ["name"]} if obj is None else {}
 
-    def save_through_action(self, request, obj, form, formsets, change):
+    def save_through_action(
+        self,
+        request: HttpRequest,
+        obj: WorkflowDefinition,
+        form: forms.ModelForm[WorkflowDefinition],
+        formsets: Formsets,
+        change: bool,
+    ) -> WorkflowDefinition:
         return configuration.save_workflow_definition(
             actor=Actor.agent(request.user),
             definition=obj,
@@ -160,7 +187,7 @@ class WorkflowDefinitionAdmin(ThroughActionAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(ReadOnlyAdmin):
+class MessageAdmin(ReadOnlyAdmin[Message]):
     list_display = ("request", "author_type", "author_user", "is_internal", "channel", "created_at")
     list_filter = ("author_type", "is_internal", "channel")
     list_select_related = ("request", "author_user")
@@ -169,7 +196,7 @@ class MessageAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(ReadOnlyAdmin):
+class AttachmentAdmin(ReadOnlyAdmin[Attachment]):
     list_display = ("original_name", "request", "content_type", "size", "field_name", "is_internal")
     list_filter = ("content_type", "is_internal")
     list_select_related = ("request",)

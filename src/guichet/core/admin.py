@@ -8,51 +8,63 @@ which runs in one transaction and appends one journal event, like the product's 
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from django import forms
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import models, transaction
+from django.http import HttpRequest, HttpResponse
 from dsfr.models import DsfrConfig
 
 from guichet.core import actions
 from guichet.core.journal import Actor
 from guichet.core.models import Event, User
 
+_M = TypeVar("_M", bound=models.Model)
+_P = TypeVar("_P", bound=models.Model)  # an inline's parent
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+
+class ReadOnlyAdmin(admin.ModelAdmin[_M]):
     """Viewable, never added, changed or deleted from the admin."""
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: _M | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: _M | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: _M | None = None) -> bool:
         return False
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline[_M, _P]):
     """Rows shown beside their parent, changed through actions only."""
 
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
+    # `obj` is the parent row (typed as any row: the stubs' base and inline classes disagree).
+    def has_add_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return False
 
 
-class ThroughActionAdmin(admin.ModelAdmin):
+# The inline formsets the admin hands to `save_related`.
+Formsets = Sequence[forms.BaseModelFormSet[Any, Any]]
+
+
+class ThroughActionAdmin(admin.ModelAdmin[_M]):
     """Saves go through one action; deletion is refused unless `delete_through_action` exists.
 
     Once the form and its inlines are valid, `save_through_action` is called once per admin
@@ -63,34 +75,45 @@ class ThroughActionAdmin(admin.ModelAdmin):
     a refusal shows as a French form error, never as a server error.
     """
 
-    def save_through_action(self, request, obj, form, formsets, change):
+    def save_through_action(
+        self,
+        request: HttpRequest,
+        obj: _M,
+        form: forms.ModelForm[_M],
+        formsets: Formsets,
+        change: bool,
+    ) -> _M:
         raise NotImplementedError
 
     delete_through_action: Any = None  # (self, request, obj) -> None, when deletion is allowed
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: _M, form: forms.ModelForm[_M], change: bool
+    ) -> None:
         pass  # the action writes the row with its inlines, in save_related
 
-    def save_related(self, request, form, formsets, change):
+    def save_related(
+        self, request: HttpRequest, form: forms.ModelForm[_M], formsets: Formsets, change: bool
+    ) -> None:
         for formset in formsets:
             formset.save(commit=False)  # what changed in each inline; nothing written yet
         saved = self.save_through_action(request, form.instance, form, formsets, change)
         form.instance.pk = saved.pk  # the admin redirects to the row the action wrote
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: _M | None = None) -> bool:
         if self.delete_through_action is None:
             return False
         return super().has_delete_permission(request, obj)
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: HttpRequest, obj: _M) -> None:
         self.delete_through_action(request, obj)
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[_M]) -> None:
         for obj in queryset:
             self.delete_model(request, obj)
 
 
-def changes_of(form, fields) -> dict[str, Any]:
+def changes_of(form: forms.BaseForm, fields: Collection[str]) -> dict[str, Any]:
     """The cleaned values of the fields among `fields` that the form changed."""
     return {name: form.cleaned_data[name] for name in form.changed_data if name in fields}
 
@@ -100,22 +123,64 @@ for model in (Group, DsfrConfig):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
 
+if apps.is_installed("axes"):
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    # django-axes registers its tables when it keeps them (no Redis): its logs become
+    # read-only; deleting an attempt row unlocks a login, through `unlock_login` (journaled).
+    for model in (AccessLog, AccessFailureLog, AccessAttempt):
+        if not admin.site.is_registered(model):
+            continue
+        shipped = type(admin.site.get_model_admin(model))
+        admin.site.unregister(model)
+        if model is AccessAttempt:
+
+            class UnlockingAttemptAdmin(ThroughActionAdmin, shipped):
+                actions: list[str] = []  # the bulk "delete selected" unlocks, row by row
+
+                def has_add_permission(self, request, obj=None):
+                    return False
+
+                def has_change_permission(self, request, obj=None):
+                    return False
+
+                def delete_through_action(self, request, obj):
+                    actions.unlock_login(actor=Actor.agent(request.user), attempt=obj)
+
+            admin.site.register(model, UnlockingAttemptAdmin)
+        else:
+            admin.site.register(model, type(shipped.__name__, (ReadOnlyAdmin, shipped), {}))
+
 _acting: ContextVar[Actor] = ContextVar("acting_admin")
 
 
-class PasswordForm(AdminPasswordChangeForm):
-    def save(self, commit=True):
-        self.set_password_and_save(self.user, commit=False)
+if TYPE_CHECKING:  # generic in django-stubs only
+    _PasswordChangeForm = AdminPasswordChangeForm[User]
+else:
+    _PasswordChangeForm = AdminPasswordChangeForm
+
+
+class PasswordForm(_PasswordChangeForm):
+    def save(self, commit: bool = True) -> User:
+        # django-stubs 5.2.9 leaves out the form's SetPasswordMixin base, which defines this.
+        self.set_password_and_save(self.user, commit=False)  # type: ignore[attr-defined]
         return actions.save_password(actor=_acting.get(), user=self.user)
 
 
 @admin.register(User)
-class AccountAdmin(ThroughActionAdmin, UserAdmin):
+class AccountAdmin(ThroughActionAdmin[User], UserAdmin[User]):
     """Accounts are deactivated, never deleted: the journal keeps naming who did what."""
 
     change_password_form = PasswordForm
 
-    def save_through_action(self, request, obj, form, formsets, change):
+    def save_through_action(
+        self,
+        request: HttpRequest,
+        obj: User,
+        form: forms.ModelForm[User],
+        formsets: Formsets,
+        change: bool,
+    ) -> User:
         return actions.save_account(
             actor=Actor.agent(request.user),
             user=obj,
@@ -123,7 +188,9 @@ class AccountAdmin(ThroughActionAdmin, UserAdmin):
             **changes_of(form, ("groups", "user_permissions")),
         )
 
-    def user_change_password(self, request, id, form_url=""):
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
         token = _acting.set(Actor.agent(request.user))
         try:
             with transaction.atomic():
@@ -133,7 +200,7 @@ class AccountAdmin(ThroughActionAdmin, UserAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(ReadOnlyAdmin):
+class EventAdmin(ReadOnlyAdmin[Event]):
     """The journal is append-only."""
 
     list_display = [

@@ -7,7 +7,12 @@ from django.http import Http404
 
 from guichet.cases import actions
 from guichet.cases.access import access_request
-from guichet.cases.selectors import QueueFilters, queue_for_agent, requests_of_person, timeline
+from guichet.cases.selectors import (
+    QueueFilters,
+    person_timeline,
+    queue_for_agent,
+    requests_of_person,
+)
 from guichet.cases.workflow import IllegalTransition
 from guichet.core.journal import Actor
 from guichet.core.models import Event
@@ -60,7 +65,7 @@ def test_hand_off_is_on_the_persons_timeline(world):
         actor=Actor.agent(world.agent_sceaux),
     )
     # when the person looks at the request's timeline and their requests
-    seen = [event.kind for event in timeline(request, for_person=True)]
+    seen = [event.kind for event in person_timeline(request)]
     # then they see it was received then handed on, and it is still theirs
     assert seen == ["request.received", "request.handed_off"]
     assert list(requests_of_person(world.alice)) == [request]

@@ -123,20 +123,17 @@ def queue_counts(
     )
 
 
-def timeline(request: Request, *, for_person: bool = False) -> QuerySet[Event]:
-    """The request's history from the journal; only user-visible events for the person."""
-    history = Event.objects.filter(case_id=request.pk)
-    if for_person:
-        # The person sees what happened, never which agent did it: no join to the users.
-        history = history.filter(visible_to_person=True)
-    else:
-        history = history.select_related("actor_user")
+def timeline(request: Request) -> QuerySet[Event]:
+    """The request's history from the journal as agents see it (who did what); the person's
+    is `person_timeline`."""
+    history = Event.objects.filter(case_id=request.pk).select_related("actor_user")
     return history.order_by("occurred_at", "id")
 
 
 def person_timeline(request: Request) -> list[Event]:
-    """`timeline(request, for_person=True)` as a list, read with a precompiled statement
-    (`core.rows`): the tracking page, the busiest page of the portal."""
+    """What the person may see of the request's history (never which agent did it: no join
+    to the users), oldest first; read with a precompiled statement (`core.rows`): the tracking
+    page is the busiest page of the portal."""
     return rows.select(
         Event, "case_id = %s AND visible_to_person = %s", [request.pk, True],
         order_by="occurred_at, id",
@@ -144,7 +141,8 @@ def person_timeline(request: Request) -> list[Event]:
 
 
 def person_conversation(request: Request) -> list[Message]:
-    """`conversation(request, for_person=True)` as a list, read like `person_timeline`."""
+    """The messages the person may see (never which agent wrote, nor internal notes), read
+    like `person_timeline`."""
     messages = rows.select(
         Message, "request_id = %s AND is_internal = %s", [request.pk, False],
         order_by="created_at, id",
@@ -153,11 +151,10 @@ def person_conversation(request: Request) -> list[Message]:
     return messages
 
 
-def conversation(request: Request, *, for_person: bool = False) -> QuerySet[Message]:
-    messages = request.messages.prefetch_related("attachments")
-    if for_person:  # the person never sees which agent wrote
-        return messages.filter(is_internal=False)
-    return messages.select_related("author_user")
+def conversation(request: Request) -> QuerySet[Message]:
+    """The request's messages as agents see them, internal notes included; the person's is
+    `person_conversation`."""
+    return request.messages.prefetch_related("attachments").select_related("author_user")
 
 
 def requests_of_person(person: Person) -> QuerySet[Request]:

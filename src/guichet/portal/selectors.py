@@ -11,7 +11,7 @@ from guichet.authorities.competence import Competence, services_at, who_handles
 from guichet.authorities.models import Authority
 from guichet.cases import events
 from guichet.cases.models import PublicStatus, Request
-from guichet.cases.selectors import delay_estimate, person_timeline, timeline
+from guichet.cases.selectors import delay_estimate, person_timeline
 from guichet.cases.workflow import IllegalTransition, workflow_for
 from guichet.catalogue.models import Category, Service
 from guichet.people.identifiers import IdentifierError, normalise_email
@@ -121,10 +121,6 @@ def public_timeline(request: Request) -> list[TimelineEntry]:
             detail = f"à {payload['to_authority']}" if payload.get("to_authority") else ""
         entries.append(TimelineEntry(event.occurred_at, label, detail, note))
     return entries
-
-
-def was_handed_off(request: Request) -> bool:
-    return timeline(request, for_person=True).filter(kind=events.HANDED_OFF).exists()
 
 
 def _public_status_label(workflow, state_name: str) -> str:

@@ -9,6 +9,7 @@ a model registered later with a plain ModelAdmin fails here until it goes throug
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -117,7 +118,21 @@ def _workflow(w) -> WorkflowDefinition:
     )
 
 
+_addresses = itertools.count(1)
+
+
+def _attempt(w) -> Any:
+    from axes.models import AccessAttempt
+
+    return AccessAttempt.objects.create(
+        username="instructeur.sceaux", ip_address=f"192.0.2.{next(_addresses)}", user_agent="navigateur",
+        http_accept="*/*", path_info="/admin/login/", get_data="", post_data="",
+        failures_since_start=5,
+    )  # fmt: skip
+
+
 CASES: dict[str, Case] = {
+    "axes.accessattempt": Case(kind="", existing=_attempt, deleted="account.unlocked"),
     "api.apikey": Case(
         kind="api.key_rate_limit_changed",
         existing=lambda w: keys.issue_key(
@@ -333,7 +348,9 @@ def test_every_writable_model_of_the_admin_has_a_case():
     writable = set(ADDABLE) | set(CHANGEABLE) | set(DELETABLE)
     # then each one is exercised below through its action (or the admin must be read-only)
     assert sorted(writable - set(CASES)) == []
-    assert sorted(set(CASES) - writable) == []
+    # and no case is left for a model that became read-only (django-axes' admin is only
+    # registered where it keeps its attempts in the database)
+    assert sorted((set(CASES) - writable) & set(REGISTERED)) == []
 
 
 @pytest.mark.parametrize("label", CHANGEABLE)

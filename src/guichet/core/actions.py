@@ -67,3 +67,18 @@ def save_password(*, actor: Actor, user: User) -> User:
         payload={"username": user.get_username(), "usable": user.has_usable_password()},
     )
     return user
+
+
+ACCOUNT_UNLOCKED = "account.unlocked"
+
+
+@transaction.atomic
+def unlock_login(*, actor: Actor, attempt: Any) -> None:
+    """Forget the failed password logins of one django-axes attempt row (a username from an
+    address), so it may sign in again before its cool-off ends."""
+    journal.append(
+        kind=ACCOUNT_UNLOCKED,
+        actor=actor,
+        payload={"username": attempt.username or "", "failures": attempt.failures_since_start},
+    )
+    attempt.delete()

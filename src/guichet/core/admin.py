@@ -23,6 +23,7 @@ from django.http import HttpRequest, HttpResponse
 from dsfr.models import DsfrConfig
 
 from guichet.core import actions
+from guichet.core.actions import unlock_login
 from guichet.core.journal import Actor
 from guichet.core.models import Event, User
 
@@ -123,33 +124,36 @@ for model in (Group, DsfrConfig):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
 
+
+def _unlocking(shipped: type[admin.ModelAdmin]) -> type[admin.ModelAdmin]:
+    """django-axes' attempts admin, where deleting a row unlocks a login (journaled)."""
+
+    class UnlockingAttemptAdmin(ThroughActionAdmin, shipped):
+        actions = ()  # not axes' raw clean-up: "delete selected" unlocks, row by row
+
+        def has_add_permission(self, request, obj=None):
+            return False
+
+        def has_change_permission(self, request, obj=None):
+            return False
+
+        def delete_through_action(self, request, obj):
+            unlock_login(actor=Actor.agent(request.user), attempt=obj)
+
+    return UnlockingAttemptAdmin
+
+
 if apps.is_installed("axes"):
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     # django-axes registers its tables when it keeps them (no Redis): its logs become
-    # read-only; deleting an attempt row unlocks a login, through `unlock_login` (journaled).
+    # read-only; deleting an attempt row unlocks a login, through `unlock_login`.
     for model in (AccessLog, AccessFailureLog, AccessAttempt):
-        if not admin.site.is_registered(model):
-            continue
-        shipped = type(admin.site.get_model_admin(model))
-        admin.site.unregister(model)
-        if model is AccessAttempt:
-
-            class UnlockingAttemptAdmin(ThroughActionAdmin, shipped):
-                actions: list[str] = []  # the bulk "delete selected" unlocks, row by row
-
-                def has_add_permission(self, request, obj=None):
-                    return False
-
-                def has_change_permission(self, request, obj=None):
-                    return False
-
-                def delete_through_action(self, request, obj):
-                    actions.unlock_login(actor=Actor.agent(request.user), attempt=obj)
-
-            admin.site.register(model, UnlockingAttemptAdmin)
-        else:
-            admin.site.register(model, type(shipped.__name__, (ReadOnlyAdmin, shipped), {}))
+        if admin.site.is_registered(model):
+            shipped = type(admin.site.get_model_admin(model))
+            admin.site.unregister(model)
+            read_only = type(shipped.__name__, (ReadOnlyAdmin, shipped), {"__module__": __name__})
+            admin.site.register(model, _unlocking(shipped) if model is AccessAttempt else read_only)
 
 _acting: ContextVar[Actor] = ContextVar("acting_admin")
 

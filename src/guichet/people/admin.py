@@ -5,10 +5,15 @@ consents and preferences change through their own actions, so they are read-only
 record is never deleted here: merging and erasure have their own paths.
 """
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 
-from guichet.core.admin import ReadOnlyInline, ThroughActionAdmin, changes_of
+from guichet.core.admin import Formsets, ReadOnlyInline, ThroughActionAdmin, changes_of
 from guichet.core.journal import Actor
 from guichet.people import actions, selectors
 from guichet.people.actions.records import ORGANISATION_FIELDS, PERSON_FIELDS
@@ -24,31 +29,32 @@ from guichet.people.models import (
     Person,
 )
 
+_Row = TypeVar("_Row", bound=Model)
 
-class _ReadOnlyInline(ReadOnlyInline):
+
+class _ReadOnlyInline(ReadOnlyInline[_Row, Person]):
     """Identities and consents change through actions only: they are journaled and checked."""
 
 
-class IdentityInline(_ReadOnlyInline):
+class IdentityInline(_ReadOnlyInline[Identity]):
     model = Identity
-    fields = ["kind", "value", "provider", "verification", "verified_at", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "kind", "value", "provider", "verification", "verified_at", "created_at",
+    )  # fmt: skip
 
 
-class ConsentInline(_ReadOnlyInline):
+class ConsentInline(_ReadOnlyInline[Consent]):
     model = Consent
-    fields = ["purpose", "granted", "source", "decided_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("purpose", "granted", "source", "decided_at")
 
 
-class PreferenceInline(_ReadOnlyInline):
+class PreferenceInline(_ReadOnlyInline[NotificationPreference]):
     model = NotificationPreference
-    fields = ["message_kind", "channel", "enabled"]
-    readonly_fields = fields
+    fields = readonly_fields = ("message_kind", "channel", "enabled")
 
 
 @admin.register(Person)
-class PersonAdmin(ThroughActionAdmin):
+class PersonAdmin(ThroughActionAdmin[Person]):
     list_display = ["__str__", "category", "commune", "merged_into", "created_at"]
     list_filter = ["category"]
     search_fields = ["search_name", "identities__value"]
@@ -57,19 +63,28 @@ class PersonAdmin(ThroughActionAdmin):
     readonly_fields = ["merged_into", "created_at", "updated_at"]
     inlines = [IdentityInline, ConsentInline, PreferenceInline]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Person | None = None) -> bool:
         # a merged record is history: corrections go to the person it was merged into
         return super().has_change_permission(request, obj) and not (obj and obj.merged_into_id)
 
-    def save_through_action(self, request, obj, form, formsets, change):
+    def save_through_action(
+        self,
+        request: HttpRequest,
+        obj: Person,
+        form: forms.ModelForm[Person],
+        formsets: Formsets,
+        change: bool,
+    ) -> Person:
         return actions.change_person(
             actor=Actor.agent(request.user), person=obj, **changes_of(form, PERSON_FIELDS)
         )
 
-    def get_search_results(self, request, queryset, search_term):
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Person], search_term: str
+    ) -> tuple[QuerySet[Person], bool]:
         # The admin's search box understands what agents type: any phone format, any accents.
         if not search_term.strip():
             return queryset, False
@@ -77,7 +92,7 @@ class PersonAdmin(ThroughActionAdmin):
         return queryset.filter(pk__in=[person.pk for person in found]), False
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(forms.ModelForm[Organisation]):
     # Wider than the stored columns: numbers are typed spaced, as printed on documents.
     siret = forms.CharField(label="SIRET", max_length=24, required=False)
     rna = forms.CharField(label="RNA", max_length=16, required=False)
@@ -86,14 +101,14 @@ class OrganisationForm(forms.ModelForm):
         model = Organisation
         fields = ["kind", "name", "siret", "rna", "commune"]
 
-    def clean_siret(self):
+    def clean_siret(self) -> str:
         return self._checked(validate_siret, self.cleaned_data["siret"])
 
-    def clean_rna(self):
+    def clean_rna(self) -> str:
         return self._checked(validate_rna, self.cleaned_data["rna"])
 
     @staticmethod
-    def _checked(validate, value):
+    def _checked(validate: Callable[[str], str], value: str) -> str:
         if not value.strip():
             return ""
         try:
@@ -101,8 +116,9 @@ class OrganisationForm(forms.ModelForm):
         except IdentifierError as error:
             raise forms.ValidationError(str(error)) from None
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         for field, label in (("siret", "SIRET"), ("rna", "RNA")):
             value = data.get(field)
             other = value and Organisation.objects.filter(**{field: value})
@@ -113,18 +129,17 @@ class OrganisationForm(forms.ModelForm):
             self.add_error("name", "Veuillez indiquer la raison sociale de l'organisation.")
         return data
 
-    def validate_unique(self):
+    def validate_unique(self) -> None:
         pass  # checked in clean(), in French, as the actions do
 
 
-class OrganisationRoleInline(ReadOnlyInline):
+class OrganisationRoleInline(ReadOnlyInline[OrganisationRole, Organisation]):
     model = OrganisationRole
-    fields = ["person", "role"]
-    readonly_fields = fields
+    fields = readonly_fields = ("person", "role")
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ThroughActionAdmin):
+class OrganisationAdmin(ThroughActionAdmin[Organisation]):
     form = OrganisationForm
     list_display = ["name", "kind", "siret", "rna", "commune"]
     list_filter = ["kind"]
@@ -132,7 +147,14 @@ class OrganisationAdmin(ThroughActionAdmin):
     raw_id_fields = ["commune"]
     inlines = [OrganisationRoleInline]
 
-    def save_through_action(self, request, obj, form, formsets, change):
+    def save_through_action(
+        self,
+        request: HttpRequest,
+        obj: Organisation,
+        form: forms.ModelForm[Organisation],
+        formsets: Formsets,
+        change: bool,
+    ) -> Organisation:
         actor = Actor.agent(request.user)
         if change:
             return actions.change_organisation(
@@ -144,17 +166,24 @@ class OrganisationAdmin(ThroughActionAdmin):
 
 
 @admin.register(Household)
-class HouseholdAdmin(ThroughActionAdmin):
+class HouseholdAdmin(ThroughActionAdmin[Household]):
     search_fields = ["name"]
 
-    def save_through_action(self, request, obj, form, formsets, change):
+    def save_through_action(
+        self,
+        request: HttpRequest,
+        obj: Household,
+        form: forms.ModelForm[Household],
+        formsets: Formsets,
+        change: bool,
+    ) -> Household:
         return actions.save_household(
             actor=Actor.agent(request.user), household=obj, name=form.cleaned_data["name"]
         )
 
 
 @admin.register(DuplicateSuspicion)
-class DuplicateSuspicionAdmin(admin.ModelAdmin):
+class DuplicateSuspicionAdmin(admin.ModelAdmin[DuplicateSuspicion]):
     """Resolved with the "merge" and "not a duplicate" actions only."""
 
     list_display = ["person", "candidate", "reason", "score", "status", "created_at"]
@@ -164,17 +193,21 @@ class DuplicateSuspicionAdmin(admin.ModelAdmin):
     readonly_fields = ["person", "candidate", "reason", "score", "status", "resolved_at"]
     actions = ["merge", "dismiss"]
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(
+        self, request: HttpRequest, obj: DuplicateSuspicion | None = None
+    ) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(
+        self, request: HttpRequest, obj: DuplicateSuspicion | None = None
+    ) -> bool:
         return False
 
     @admin.action(description="Fusionner (la fiche la plus ancienne est conservée)")
-    def merge(self, request, queryset):
+    def merge(self, request: HttpRequest, queryset: QuerySet[DuplicateSuspicion]) -> None:
         done = 0
         for suspicion in queryset.select_related("person", "candidate"):
             pair = sorted(
@@ -195,7 +228,7 @@ class DuplicateSuspicionAdmin(admin.ModelAdmin):
             self.message_user(request, f"{done} fusion(s) effectuée(s).", messages.SUCCESS)
 
     @admin.action(description="Pas un doublon")
-    def dismiss(self, request, queryset):
+    def dismiss(self, request: HttpRequest, queryset: QuerySet[DuplicateSuspicion]) -> None:
         done = 0
         for suspicion in queryset:
             try:

@@ -125,19 +125,20 @@ for model in (Group, DsfrConfig):
         admin.site.unregister(model)
 
 
-def _unlocking(shipped: type[admin.ModelAdmin]) -> type[admin.ModelAdmin]:
+def _unlocking(shipped: type[admin.ModelAdmin[Any]]) -> type[admin.ModelAdmin[Any]]:
     """django-axes' attempts admin, where deleting a row unlocks a login (journaled)."""
 
-    class UnlockingAttemptAdmin(ThroughActionAdmin, shipped):
+    # A base class known at run time only (axes' own admin), which mypy cannot check.
+    class UnlockingAttemptAdmin(ThroughActionAdmin[Any], shipped):  # type: ignore[misc,valid-type]
         actions = ()  # not axes' raw clean-up: "delete selected" unlocks, row by row
 
-        def has_add_permission(self, request, obj=None):
+        def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
             return False
 
-        def has_change_permission(self, request, obj=None):
+        def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
             return False
 
-        def delete_through_action(self, request, obj):
+        def delete_through_action(self, request: HttpRequest, obj: Any) -> None:
             unlock_login(actor=Actor.agent(request.user), attempt=obj)
 
     return UnlockingAttemptAdmin

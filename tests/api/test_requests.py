@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from guichet.cases.models import Request
 from guichet.core.models import Event
+from guichet.people.models import Person
 
 from .factories import SCEAUX_POINT, auth, file_request, new_request_body
 
@@ -53,6 +57,22 @@ def test_an_application_cannot_file_for_another_authority(client, world):
     assert response.status_code == 403
     assert response.json()["detail"].startswith("Cette demande relève de Ville de Sceaux")
     assert Request.objects.count() == before
+
+
+def test_the_right_to_file_is_checked_before_anything_is_written(client, world):
+    # given a key of Tours, a report located in Sceaux for a person not on record
+    before = (Person.objects.count(), Request.objects.count(), Event.objects.count())
+    # when Tours' application files it
+    with CaptureQueriesContext(connection) as statements:
+        response = client.post(
+            URL, new_request_body(), content_type="application/json", **auth(world.tours_key)
+        )
+    # then it is refused, no person, request or event exists, and none was ever written
+    # (refused before the first INSERT, not rolled back after it)
+    assert response.status_code == 403
+    assert response.json()["code"] == "hors_competence"
+    assert (Person.objects.count(), Request.objects.count(), Event.objects.count()) == before
+    assert not [q["sql"] for q in statements.captured_queries if q["sql"].startswith("INSERT")]
 
 
 def test_reading_a_request_and_its_history(client, world):

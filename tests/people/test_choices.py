@@ -4,7 +4,7 @@ from hypothesis import strategies as st
 
 from guichet.core.models import Event
 from guichet.people import actions, selectors
-from guichet.people.models import Identity, Person
+from guichet.people.models import Identity, Person, Verification
 
 from .factories import IdentityFactory, PersonFactory
 
@@ -211,39 +211,42 @@ def test_choices_read_in_one_query_decide_like_the_plain_rules(
     assert_choices_decide_like_the_rules(person)
 
 
-@any_choices
-def test_a_new_persons_choices_stay_true_whatever_is_written_after_its_creation(
-    actor, decisions, preferences, has_email, has_phone
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(has_email=st.booleans(), has_phone=st.booleans())
+def test_a_new_persons_choices_come_with_its_creation_and_decide_like_the_rules(
+    actor, has_email, has_phone
 ):
-    # given a person just created in this transaction (its choices are known without a query)
-    person = actions.find_or_create_person(
+    # when a person is created with any identities
+    match = actions.find_or_create_person(
         actor=actor, first_name="Nina", last_name="Roux",
         email="nina.roux@exemple.fr" if has_email else None,
         phone="06 12 34 56 78" if has_phone else None,
-    ).person  # fmt: skip
-    # when consents and preferences are written through another copy of the record
-    choose(actor, Person.objects.get(pk=person.pk), decisions, preferences)
-    # then the choices read with the first copy decide as the rules reading each table
-    assert_choices_decide_like_the_rules(person)
+    )  # fmt: skip
+    # then its creation says what its choices are (no consent, no preference), and they
+    # decide every (message, channel) as the rules reading each table
+    assert match.created and not match.choices.consents and not match.choices.preferences
+    assert match.choices == selectors.notification_choices(match.person)
+    for kind in ["receipt", "status", "broadcast"]:
+        for channel in ["email", "sms"]:
+            assert selectors.wants(
+                match.person, kind, channel, choices=match.choices
+            ) == selectors.wants(match.person, kind, channel)
 
 
-def test_a_new_persons_choices_cost_no_query_until_an_identity_is_added(
-    actor, django_assert_num_queries
-):
-    # given a person just created with an e-mail address
-    person = actions.find_or_create_person(
-        actor=actor, first_name="Nina", last_name="Roux", email="nina.roux@exemple.fr"
-    ).person
-    # then its choices are known without reading them back
-    with django_assert_num_queries(0):
-        choices = selectors.notification_choices(person)
-    assert choices.recipient(Identity.Kind.EMAIL) == "nina.roux@exemple.fr"
-    assert not choices.consents and not choices.preferences
-    # when a phone is added through another copy of the record
-    actions.add_identity(
-        actor=actor, person=Person.objects.get(pk=person.pk), kind="phone", value="0612345678"
+def test_a_person_found_again_brings_no_choices_and_reads_them_fresh(actor):
+    # given a person created with a verified e-mail, then given a phone
+    first = actions.find_or_create_person(
+        actor=actor, first_name="Nina", last_name="Roux", email="nina.roux@exemple.fr",
+        verification=Verification.EMAIL_VERIFIED,
+    )  # fmt: skip
+    actions.add_identity(actor=actor, person=first.person, kind="phone", value="0612345678")
+    # when the same verified e-mail finds them again
+    again = actions.find_or_create_person(
+        actor=actor, email="nina.roux@exemple.fr", verification=Verification.EMAIL_VERIFIED
     )
-    # then they are read again, the phone with them
-    with django_assert_num_queries(1):
-        choices = selectors.notification_choices(person)
+    # then nothing is passed on: what was written since is read, the phone with it
+    assert not again.created and again.choices is None
+    choices = selectors.notification_choices(Person.objects.get(pk=first.person.pk))
     assert choices.recipient(Identity.Kind.PHONE) == "+33612345678"

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from guichet.appointments import notify, slots
+from guichet.appointments import slots
 from guichet.appointments.models import (
     Appointment,
     AppointmentType,
@@ -29,6 +29,8 @@ from guichet.appointments.text import fr_moment
 from guichet.cases.references import new_reference
 from guichet.core import calendar, clock, journal
 from guichet.core.journal import Actor
+from guichet.people.actions import Applicant, person_for
+from guichet.people.models import Person
 
 BOOKED = "appointment.booked"
 CANCELLED = "appointment.cancelled"
@@ -121,22 +123,33 @@ def book_appointment(
     *,
     appointment_type: AppointmentType,
     start: datetime,
-    person,
-    actor: Actor,
+    person: Person | None = None,
+    applicant: Applicant | None = None,
+    actor: Actor | None = None,
+    registrar: Actor | None = None,
     channel: str = Appointment.Channel.WEB,
     agent=None,
     desk: Desk | None = None,
     request=None,
 ) -> Appointment:
-    """Book `person` on a free desk (or `desk`) at `start`; raises AppointmentError/SlotTaken.
+    """Book `person` (or `applicant`, found or created by `registrar` once the slot is known
+    to be free) on a free desk (or `desk`) at `start`; raises AppointmentError/SlotTaken,
+    or people's IdentifierError before anything is written.
 
-    Queues the confirmation (e-mail with its calendar file, SMS if wanted).
+    `actor` is who books (None: the person themselves). The confirmation (e-mail with its
+    calendar file, SMS if wanted) is queued by the notifications' listener of the event.
     """
     if channel not in Appointment.Channel.values:
         raise AppointmentError(f"Canal inconnu : {channel}.")
     if start.tzinfo is None:
         raise AppointmentError("Ce créneau n'existe pas : choisissez un créneau proposé.")
     desks = _desks_for(appointment_type, start, desk)
+    applicant = applicant or Applicant(person=person)
+    applicant.check()
+    person = person_for(
+        applicant=applicant, actor=registrar or actor or Actor.system(), channel=channel
+    ).person
+    actor = actor or Actor.person(person)
     appointment = Appointment(
         reference=f"RDV-{new_reference()}", secret=secrets.token_urlsafe(24),
         type=appointment_type, person=person, start=start,
@@ -145,7 +158,6 @@ def book_appointment(
     )  # fmt: skip
     _claim(appointment, desks)
     _event(BOOKED, appointment, actor, agent=agent.get_username() if agent else "")
-    notify.queue(appointment, "booked", key=f"appointment:{appointment.pk}:booked")
     return appointment
 
 
@@ -168,7 +180,6 @@ def cancel_appointment(*, appointment: Appointment, actor: Actor, reason: str = 
     appointment.sequence += 1
     appointment.save(update_fields=["status", "sequence", "updated_at"])
     _event(CANCELLED, appointment, actor, reason=reason[:500])
-    notify.queue(appointment, "cancelled", key=f"appointment:{appointment.pk}:cancelled")
     return appointment
 
 
@@ -200,9 +211,6 @@ def move_appointment(
         MOVED, appointment, actor,
         previous_start=previous_start.isoformat(), previous_desk=previous_desk,
     )  # fmt: skip
-    notify.queue(
-        appointment, "moved", key=f"appointment:{appointment.pk}:moved:{appointment.sequence}"
-    )
     return appointment
 
 
@@ -240,10 +248,6 @@ def queue_reminder(*, appointment: Appointment, actor: Actor) -> bool:
     appointment.reminder_queued_at = clock.now()
     appointment.save(update_fields=["reminder_queued_at", "updated_at"])
     _event(REMINDER_QUEUED, appointment, actor)
-    notify.queue(
-        appointment, "reminder",
-        key=f"appointment:{appointment.pk}:reminder:{appointment.start.isoformat()}",
-    )  # fmt: skip
     return True
 
 

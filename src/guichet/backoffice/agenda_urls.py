@@ -1,8 +1,8 @@
-"""Back-office pages: agendas, bookings on a person's behalf."""
+"""Back-office pages: agendas, bookings on a person's behalf (`/agents/agendas/`)."""
 
 from django.urls import path
 
-from guichet.appointments.views import agents
+from guichet.backoffice.views import agendas as agents
 
 app_name = "agendas"
 urlpatterns = [

@@ -1,15 +1,20 @@
-"""The contract of an intake channel: where a request comes in, and what that implies.
+"""The contract of an intake channel and its registry: where a request comes in, and what
+that implies.
 
 A channel plugin says who types the request (the person, an agent, an application), what it
-must carry (a scanned letter for paper mail) and checks an intake before anything is written.
-Adding a channel: (1) a folder `contrib/<name>/` with a class implementing `IntakeChannel`,
-(2) `@channels.register("<name>")` on it, (3) its import in `apps.ChannelsConfig.ready()`.
+must carry (a scanned letter for paper mail) and checks an intake before anything is written
+(`cases.actions.file_request` asks it). The plugins live in the `channels` app, above this
+one: it registers them here, so cases never imports it. Adding a channel: (1) a module in
+`channels/contrib/` with a class implementing `IntakeChannel`, (2) `@channels.register("<name>")`
+on it (this module's `channels`), (3) its import in `channels.apps.ChannelsConfig.ready()`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+
+from guichet.core.registry import Registry
 
 
 @dataclass
@@ -38,3 +43,6 @@ class IntakeChannel:
         if self.needs_letter and not intake.letter:
             errors["courrier"] = ["Joignez le courrier numérisé (PDF ou image)."]
         return errors
+
+
+channels: Registry[IntakeChannel] = Registry("channel")

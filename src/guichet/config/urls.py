@@ -7,13 +7,13 @@ admin.site.index_title = "Administration de la plateforme"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("agents/agendas/", include("guichet.appointments.agent_urls")),
+    path("agents/agendas/", include("guichet.backoffice.agenda_urls")),
     path("agents/", include("guichet.backoffice.urls")),
     path("api/", include("guichet.api.urls")),
     path("open311/v2/", include("guichet.api.open311.urls")),
     path("notifications/", include("guichet.notifications.urls")),
     path("satisfaction/", include("guichet.satisfaction.urls")),
-    path("rendez-vous/", include("guichet.appointments.urls")),
+    path("rendez-vous/", include("guichet.portal.appointment_urls")),
     path("", include("guichet.portal.urls")),
 ]
 # Uploaded files are never served from MEDIA_URL, not even in development: only the views that

@@ -93,17 +93,22 @@ def event_row(
     )
 
 
-def append(*, case: Any = None, **fields: Any) -> Event:
+def append(*, case: Any = None, known: dict[str, Any] | None = None, **fields: Any) -> Event:
     """Append one event inside the caller's transaction and schedule its listeners.
 
     Keyword arguments: those of `event_row`, and `case`, the case object itself when the
-    caller holds it: in-transaction listeners find it as `event.case_object` instead of
-    reading it again.
+    caller holds it: in-transaction listeners find it as `event.case_object` (and the
+    `subject` as `event.subject_object`) instead of reading it again. `known` holds what the
+    writer knows for a fact at this point and a listener would otherwise read (the
+    `notification_choices` of a person it just created), as `event.known`; it is not stored,
+    and says nothing after this call.
     """
     if case is not None:
         fields.setdefault("case_id", case.pk)
     event = event_row(**fields)
     event.case_object = case  # type: ignore[attr-defined]  # not a column: for listeners
+    event.known = known or {}  # type: ignore[attr-defined]  # not a column: for listeners
+    event.subject_object = fields.get("subject")  # type: ignore[attr-defined]  # idem
     rows.insert(event)  # nothing listens to Event's model signals: the journal has its own
     _notify(event)
     return event

@@ -28,11 +28,11 @@ from django.db import transaction
 from guichet.authorities.models import Authority
 from guichet.cases import actions
 from guichet.cases.actions import IntakeError
+from guichet.cases.channels import channels
 from guichet.cases.models import Request
 from guichet.cases.workflow import IllegalTransition
 from guichet.catalogue.formdef import parse_form_definition
 from guichet.catalogue.models import Channel, Service
-from guichet.channels.registry import channels
 from guichet.core import calendar, clock
 from guichet.core.calendar import PARIS
 from guichet.core.journal import Actor

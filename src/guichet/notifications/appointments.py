@@ -1,7 +1,8 @@
 """The messages an appointment sends: confirmation, change, cancellation, reminder.
 
-Queued in the outbox inside the caller's transaction (notifications.outbox.enqueue), with the
-iCalendar file on the e-mail, so a message exists exactly when the booking committed.
+`on_event` is subscribed to the `appointment.*` events in the writer's transaction
+(`journal.subscribe_in_transaction`), so the message, with the iCalendar file on the e-mail,
+exists exactly when the booking committed; appointments never import notifications.
 """
 
 from __future__ import annotations
@@ -9,9 +10,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import reverse
 
-from guichet.appointments import ics
+from guichet.appointments import actions, ics
 from guichet.appointments.models import Appointment
 from guichet.appointments.text import fr_moment
+from guichet.core.models import Event
 from guichet.notifications.models import Channel
 from guichet.notifications.outbox import enqueue
 from guichet.people.models import NotificationPreference
@@ -24,6 +26,28 @@ HEADLINES = {
     "cancelled": ("annulé", "Votre rendez-vous « {type} » du {when} est annulé"),
     "reminder": ("", "Rappel : vous avez rendez-vous demain, le {when}, pour « {type} »"),
 }
+
+
+def on_event(event: Event) -> None:
+    """The journal hook: queue the message of a booking, a move, a cancellation, a reminder."""
+    what = {
+        actions.BOOKED: "booked", actions.MOVED: "moved",
+        actions.CANCELLED: "cancelled", actions.REMINDER_QUEUED: "reminder",
+    }.get(event.kind)  # fmt: skip
+    if what is None:
+        return
+    appointment = getattr(event, "subject_object", None)
+    if not isinstance(appointment, Appointment) or appointment.pk != event.subject_id:
+        appointment = Appointment.objects.select_related(
+            "type__place__authority", "person", "request"
+        ).get(pk=event.subject_id)
+    key = {
+        "booked": f"appointment:{appointment.pk}:booked",
+        "cancelled": f"appointment:{appointment.pk}:cancelled",
+        "moved": f"appointment:{appointment.pk}:moved:{appointment.sequence}",
+        "reminder": f"appointment:{appointment.pk}:reminder:{appointment.start.isoformat()}",
+    }[what]
+    queue(appointment, what, key=key)
 
 
 def manage_url(appointment: Appointment) -> str:

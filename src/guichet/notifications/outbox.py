@@ -36,8 +36,11 @@ def on_event(event: Event) -> None:
         request = Request.objects.select_related("service", "authority", "person").get(
             pk=event.case_id
         )
-    # Read once for every channel: the person's choices (3 queries) and the variables.
-    choices = notification_choices(request.person)
+    # Read once for every channel: the person's choices (one query, none when the filing that
+    # created the person passed them on) and the variables.
+    choices = getattr(event, "known", {}).get("notification_choices")
+    if choices is None:
+        choices = notification_choices(request.person)
     variables = variables_for(request, event)
     for channel in IDENTITY_FOR:
         enqueue(

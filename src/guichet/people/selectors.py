@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q, QuerySet
 from rapidfuzz import fuzz, process
 
@@ -135,37 +135,10 @@ class NotificationChoices:
         return next((i.value for i in self.identities if i.kind == identity_kind), "")
 
 
-# A person created in the open transaction has its identities and nothing else: the choices
-# are known without reading them back (a web filing creates the person, then queues its
-# receipt). The memo holds while no action has written any choice since (`choices_written`)
-# and until the transaction commits.
-_MEMO = "_notification_choices_at_creation"
-_writes = [0]
-
-
-def choices_written(**_signal: object) -> None:
-    """A consent, a preference or an identity was written (model signals, and the writes that
-    send none: `rows.insert`, queryset updates)."""
-    _writes[0] += 1
-
-
-def remember_new_person_choices(person: Person, identities: list[Identity]) -> None:
-    """`person` was just inserted, with `identities` and no consent or preference."""
-    if not connection.in_atomic_block:
-        return
-    identities = sorted(identities, key=lambda i: (i.verification, i.created_at), reverse=True)
-    choices = NotificationChoices(consents={}, identities=identities, preferences={})
-    person.__dict__[_MEMO] = (_writes[0], choices)
-    transaction.on_commit(lambda: person.__dict__.pop(_MEMO, None))
-
-
 def notification_choices(person: Person) -> NotificationChoices:
     """The person's consents in force, identities and preferences, in one round trip (every
-    message queued reads them: a filing, each status change), or none for a person created
-    in this transaction."""
-    memo = person.__dict__.get(_MEMO)
-    if memo is not None and memo[0] == _writes[0]:
-        return memo[1]
+    message queued reads them: a filing, each status change). A person created in the open
+    transaction needs no read: `new_person_choices` says what it has."""
     tables = {
         "consent": Consent._meta.db_table,
         "identity": Identity._meta.db_table,
@@ -201,6 +174,16 @@ def notification_choices(person: Person) -> NotificationChoices:
         latest.setdefault(consent.purpose, consent)
     identities.sort(key=lambda i: (i.verification, i.created_at), reverse=True)
     return NotificationChoices(consents=latest, identities=identities, preferences=preferences)
+
+
+def new_person_choices(identities: list[Identity]) -> NotificationChoices:
+    """The choices of a person just created with `identities`: no consent, no preference.
+
+    The action that created the person knows this; it passes them on (`MatchResult.choices`)
+    instead of having them read back in the same transaction.
+    """
+    ranked = sorted(identities, key=lambda i: (i.verification, i.created_at), reverse=True)
+    return NotificationChoices(consents={}, identities=ranked, preferences={})
 
 
 # Read on every message queued: the choices' lists once, not rebuilt by each `.values`.

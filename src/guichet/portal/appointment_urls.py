@@ -1,8 +1,8 @@
-"""Portal pages for booking, changing and cancelling an appointment."""
+"""Portal pages for booking, changing and cancelling an appointment (`/rendez-vous/`)."""
 
 from django.urls import path
 
-from guichet.appointments.views import portal
+from guichet.portal.views import appointments as portal
 
 app_name = "appointments"
 urlpatterns = [

@@ -24,7 +24,7 @@ from guichet.cases.selectors import conversation, timeline
 from guichet.cases.workflow import workflow_for
 from guichet.catalogue.models import Channel
 from guichet.catalogue.selectors import service_by_slug
-from guichet.people import actions as people
+from guichet.people.actions import Applicant
 from guichet.people.identifiers import IdentifierError, normalise_email, normalise_phone
 
 router = Router(tags=["demandes"])
@@ -95,24 +95,19 @@ def _file(caller: Caller, payload: schemas.RequestIn) -> schemas.RequestOut:
     if (payload.latitude is None) != (payload.longitude is None):
         raise invalid("latitude", "Indiquez la latitude et la longitude ensemble.")
     commune = place.commune_of(service, payload)
-    contact = _checked_contact(payload.person)
-    person = people.find_or_create_person(
-        actor=caller.actor, channel=Channel.API, commune=commune,
+    applicant = Applicant(
         first_name=payload.person.first_name.strip(), last_name=payload.person.last_name.strip(),
-        **contact,
-    ).person  # fmt: skip
-    case = actions.submit_request(
-        service=service, person=person, channel=Channel.API, actor=caller.actor,
-        form_data=payload.form_data, commune=commune, address=payload.address.strip(),
-        latitude=payload.latitude, longitude=payload.longitude, filed_by=caller.user,
+        commune=commune, **_checked_contact(payload.person),
     )  # fmt: skip
-    if not caller.can(case.authority_id, "file_on_behalf"):
-        # Raising rolls the whole filing back: the person, the case and their events.
-        raise Forbidden(
-            f"Cette demande relève de {case.authority.name} : "
-            "vous ne pouvez déposer que pour votre collectivité.",
-            code="hors_competence",
-        )
+    try:
+        case = actions.file_request(
+            service=service, applicant=applicant, channel=Channel.API, actor=caller.actor,
+            may_file_for=lambda authority: caller.can(authority.pk, "file_on_behalf"),
+            form_data=payload.form_data, commune=commune, address=payload.address.strip(),
+            latitude=payload.latitude, longitude=payload.longitude, filed_by=caller.user,
+        )  # fmt: skip
+    except actions.NotPermitted as refused:  # checked before anything was written
+        raise Forbidden(str(refused), code="hors_competence") from None
     return serialize.request_out(case)
 
 

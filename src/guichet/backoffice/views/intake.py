@@ -15,12 +15,12 @@ from guichet.authorities.competence import who_handles
 from guichet.backoffice import selectors
 from guichet.backoffice.forms import INTAKE_CHANNELS, IntakeChoiceForm, PersonForm, PersonSearchForm
 from guichet.backoffice.views._common import agent_required
-from guichet.cases.actions import IntakeError, submit_request
+from guichet.cases.actions import IntakeError, file_request
 from guichet.catalogue import presentation
 from guichet.catalogue.formdef import InvalidFormDefinition
 from guichet.catalogue.selectors import published_services, service_by_slug
 from guichet.core.journal import Actor
-from guichet.people.actions import PeopleError, find_or_create_person
+from guichet.people.actions import Applicant, PeopleError, find_or_create_person
 from guichet.people.selectors import search_persons
 from guichet.territory.models import Commune
 from guichet.territory.selectors import commune_by_code, search_communes
@@ -156,8 +156,9 @@ def intake_request(http):
     errors: dict[str, list[str]] = {}
     if http.method == "POST":
         try:
-            case = submit_request(
-                service=service, person=person, channel=channel, actor=Actor.agent(http.user),
+            case = file_request(
+                service=service, applicant=Applicant(person=person), channel=channel,
+                actor=Actor.agent(http.user),
                 form_data=http.POST, files=http.FILES, letter=http.FILES.getlist(LETTER) or None,
                 commune=commune, filed_by=http.user, competence=competence,
             )  # fmt: skip

@@ -1,4 +1,5 @@
-"""Every write on requests: intake, handling, conversation. Import from here."""
+"""Every write on requests: intake (`file_request`, the one filing path of every channel),
+handling, conversation. Import from here."""
 
 from guichet.cases.actions._common import AttachmentError
 from guichet.cases.actions.configuration import (
@@ -21,18 +22,20 @@ from guichet.cases.actions.handling import (
     record_contact,
 )
 from guichet.cases.actions.inbound import file_email_for_triage, receive_email_reply
-from guichet.cases.actions.intake import IntakeError, submit_request
+from guichet.cases.actions.intake import IntakeError, NotPermitted, file_request, submit_request
 
 __all__ = [
     "AttachmentError",
     "add_attachments",
     "IntakeError",
+    "NotPermitted",
     "StaleRequest",
     "add_note",
     "assign",
     "change_status",
     "delete_routing_rule",
     "file_email_for_triage",
+    "file_request",
     "hand_off",
     "link_requests",
     "receive_email_reply",

@@ -39,9 +39,18 @@ def lock(request: Request) -> Request:
 
 
 def append(
-    kind: str, request: Request, actor: Actor, *, visible: bool, channel: str = "", **payload: Any
+    kind: str,
+    request: Request,
+    actor: Actor,
+    *,
+    visible: bool,
+    channel: str = "",
+    known: dict[str, Any] | None = None,
+    **payload: Any,
 ) -> Event:
+    """One journal event on `request`; `known` goes to in-transaction listeners (journal)."""
     return journal.append(
+        known=known,
         kind=kind,
         actor=actor,
         channel=channel,

@@ -21,20 +21,14 @@ from guichet.cases.actions._common import (
     store_files,
 )
 from guichet.cases.actions.conversation import reply_as_person
-from guichet.cases.actions.intake import (
-    IntakeError,
-    _create_with_unique_reference,
-    _summary,
-    _validated_form,
-)
+from guichet.cases.actions.intake import Filing, IntakeError, _validated_form, write_filing
 from guichet.cases.models import Message, Request
 from guichet.cases.routing import route
 from guichet.cases.workflow import workflow_for
 from guichet.catalogue.models import Service
 from guichet.catalogue.uploads import clean_uploads
-from guichet.core import clock
 from guichet.core.journal import Actor
-from guichet.people.models import Person
+from guichet.people.actions import Applicant
 
 EMAIL = "email"
 MAX_TEXT = 5000  # what a message holds (see conversation._body)
@@ -101,13 +95,12 @@ def receive_email_reply(
     return message
 
 
-@transaction.atomic
 def file_email_for_triage(
     *,
     service: Service,
     authority: Authority,
-    person: Person,
-    actor: Actor,
+    applicant: Applicant,
+    registrar: Actor,
     subject: str,
     body: str,
     sender: str,
@@ -118,8 +111,10 @@ def file_email_for_triage(
 
     The authority is the one the e-mail was addressed to (the competence map needs a place,
     which an e-mail rarely gives), its routing rules pick the team; the place is the
-    authority's commune, if it is one. `service` is the triage
-    service, unpublished so the portal never offers it. Raises IntakeError (French).
+    authority's commune, if it is one. `service` is the triage service, unpublished so the
+    portal never offers it. The sender's record is found or created by `registrar` in the
+    same transaction as the request (`intake.write_filing`, the path every filing takes).
+    Raises IntakeError (French) before anything is written.
     """
     checked, refused = check_tolerantly(files or [])
     form_data = {
@@ -132,29 +127,19 @@ def file_email_for_triage(
         errors["service"] = ["Ce service ne permet pas de déposer une demande."]
     if not authority.is_active:
         errors["authority"] = [f"{authority.name} n'est pas active sur la plateforme."]
-    if person.merged_into_id is not None:
-        person = person.merged_into
     cleaned = _validated_form(service, form_data, None, errors)
     if errors:
         raise IntakeError(errors)
+    applicant.check()
+    category = applicant.expected_category
     destination = route(
         service=service, commune=None, authority=authority,
-        person_category=person.category, form_data=cleaned,
+        person_category=category, form_data=cleaned,
     )  # fmt: skip
-    workflow = workflow_for(service)
-    request = _create_with_unique_reference(
-        service=service, authority=authority, team=destination.team, person=person,
-        channel=EMAIL, state=workflow.initial,
-        public_status=workflow.state(workflow.initial).public_status,
-        summary=_summary(service, cleaned), form_data=cleaned,
-        commune=authority.commune, received_at=received_at or clock.now(),
+    plan = Filing(
+        service=service, channel=EMAIL, cleaned=cleaned, destination=destination,
+        category=category, commune=authority.commune, received_at=received_at,
+        files=[("pieces_jointes", checked)],
+        payload={"routed_by": "inbound_address", "refused_attachments": len(refused)},
     )  # fmt: skip
-    store_files(request, checked, field_name="pieces_jointes")
-    append(
-        events.RECEIVED, request, actor, visible=True, channel=EMAIL,
-        reference=request.reference, service=service.slug,
-        team=destination.team.slug if destination.team else "",
-        routed_by="inbound_address", rule=destination.rule.pk if destination.rule else None,
-        refused_attachments=len(refused),
-    )  # fmt: skip
-    return request
+    return write_filing(plan, applicant, actor=None, registrar=registrar)

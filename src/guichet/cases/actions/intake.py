@@ -1,19 +1,23 @@
-"""Filing a request, on any channel."""
+"""Filing a request, on any channel: one path, every check before the first write."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 
 from guichet.authorities.competence import Competence
+from guichet.authorities.models import Authority
 from guichet.cases import events
 from guichet.cases.actions._common import Checked, append, check_loose_files, store_files
+from guichet.cases.channels import Intake, channels
 from guichet.cases.deadlines import compute_due_at
 from guichet.cases.models import Request
 from guichet.cases.references import new_reference, new_tracking_secret
-from guichet.cases.routing import NotRoutable, route
+from guichet.cases.routing import NotRoutable, Route, route
 from guichet.cases.workflow import workflow_for
 from guichet.catalogue.models import Service
 from guichet.catalogue.uploads import uploaded_list
@@ -22,10 +26,9 @@ from guichet.catalogue.validation import (
     FormValidationError,
     validate_submission,
 )
-from guichet.channels.base import Intake
-from guichet.channels.registry import channels
 from guichet.core import clock, rows
 from guichet.core.journal import Actor
+from guichet.people.actions import Applicant, person_for
 from guichet.people.models import Person
 from guichet.territory.models import Commune
 from guichet.territory.selectors import commune_at_point
@@ -39,12 +42,44 @@ class IntakeError(ValueError):
         super().__init__("; ".join(m for messages in errors.values() for m in messages))
 
 
-def submit_request(
+class NotPermitted(PermissionError):
+    """The one filing may not file for `authority`, which handles this request there."""
+
+    def __init__(self, authority: Authority) -> None:
+        self.authority = authority
+        super().__init__(
+            f"Cette demande relève de {authority.name} : "
+            "vous ne pouvez déposer que pour votre collectivité."
+        )
+
+
+@dataclass
+class Filing:
+    """A filing checked and routed, before any write: what `write_filing` writes."""
+
+    service: Service
+    channel: str
+    cleaned: dict[str, Any]
+    destination: Route
+    category: str
+    commune: Commune | None = None
+    address: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    files: list[tuple[str, Checked]] = field(default_factory=list)
+    filed_by: Any = None
+    received_at: datetime | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+def file_request(
     *,
     service: Service,
-    person: Person,
+    applicant: Applicant,
     channel: str,
-    actor: Actor,
+    actor: Actor | None = None,
+    registrar: Actor | None = None,
+    may_file_for: Callable[[Authority], bool] | None = None,
     form_data: dict[str, Any] | None = None,
     files: Any = None,
     letter: Any = None,
@@ -52,20 +87,28 @@ def submit_request(
     address: str = "",
     latitude: float | None = None,
     longitude: float | None = None,
-    filed_by=None,
+    filed_by: Any = None,
     received_at: datetime | None = None,
     competence: Competence | None = None,
 ) -> Request:
-    """File a request for `person` on `channel`; check everything before writing anything.
+    """File a request on `channel` for `applicant`, found or created; every channel's one path.
 
-    The form is validated against the service's definition; the place is the given commune,
-    or the commune containing the point (given, or from the form's location field); the
-    competence map picks the authority, routing rules the team; the due date follows the
-    service's promise in French working days. `letter` is the scanned paper mail (channel
-    `mail`). `competence` is who_handles(service, commune) when the caller already asked it.
-    `form_data` may be what `validate_submission` returned for this service's form, with the
-    `files` it was given: it is not checked twice.
-    Raises IntakeError (or FormValidationError) with French messages.
+    Everything is checked before the first write: the channel, the service, the form
+    (validated against the service's definition), the place (the given commune, or the one
+    containing the point, given or from the form's location field), the authority the
+    competence map picks there, and `may_file_for(authority)`, the filer's right to file for
+    it (an API key for its own authority). Then, in one transaction, the applicant's record is
+    found or created (`people.actions.person_for`), the request written with its due date
+    (French working days) and `request.received` appended; the receipt is queued with the
+    notification choices of a person created here passed on, not read back.
+
+    `actor` is who files (None: the applicant themselves); `registrar` who writes a new
+    person's record (default `actor`; the portal when the applicant files themselves).
+    `letter` is the scanned paper mail (channel `mail`). `competence` is
+    who_handles(service, commune) when the caller already asked it. `form_data` may be what
+    `validate_submission` returned for this service's form, with the `files` it was given: it
+    is not checked twice. Raises IntakeError (French messages per field), NotPermitted, or
+    people's IdentifierError for a malformed e-mail or phone; nothing is written then.
     """
     errors: dict[str, list[str]] = {}
     if channel not in channels:
@@ -80,8 +123,6 @@ def submit_request(
         errors["channel"] = [
             f"Ce service n'accepte pas les demandes par « {channels[channel].label} »."
         ]
-    if person.merged_into_id is not None:
-        person = person.merged_into
     cleaned = _validated_form(service, form_data, files, errors)
     letter_files = _checked_letter(letter, errors)
     latitude, longitude = _point(cleaned, latitude, longitude)
@@ -93,37 +134,72 @@ def submit_request(
             )
     if errors:
         raise IntakeError(errors)
+    category = applicant.expected_category
     try:
         destination = route(
-            service=service,
-            commune=commune,
-            person_category=person.category,
-            form_data=cleaned,
-            competence=competence,
-        )
+            service=service, commune=commune, person_category=category,
+            form_data=cleaned, competence=competence,
+        )  # fmt: skip
     except NotRoutable as refusal:
         raise IntakeError({"commune": [str(refusal)]}) from refusal
+    if may_file_for is not None and not may_file_for(destination.authority):
+        raise NotPermitted(destination.authority)
+    applicant.check()
+    if applicant.person is None and actor is None and registrar is None:
+        raise TypeError("file_request: a new applicant's record needs a `registrar`")
+    plan = Filing(
+        service=service, channel=channel, cleaned=cleaned, destination=destination,
+        category=category, commune=commune, address=address or cleaned.get("adresse", ""),
+        latitude=latitude, longitude=longitude, filed_by=filed_by, received_at=received_at,
+        files=[*_form_files(service, cleaned, files), ("courrier", letter_files)],
+        payload={"routed_by": destination.competence.via if destination.competence else "forced"},
+    )  # fmt: skip
+    return write_filing(plan, applicant, actor=actor, registrar=registrar)
 
-    workflow = workflow_for(service)
+
+def submit_request(*, person: Person, actor: Actor | None = None, **filing: Any) -> Request:
+    """`file_request` for a person already on record (the demo's history, tests)."""
+    return file_request(applicant=Applicant(person=person), actor=actor, **filing)
+
+
+def write_filing(
+    plan: Filing, applicant: Applicant, *, actor: Actor | None, registrar: Actor | None
+) -> Request:
+    """Write a checked filing: the applicant's record found or created, the request, its files
+    and `request.received`, in one transaction (the caller's, without a savepoint)."""
     # Everything is checked: the writes join the caller's transaction without a savepoint
     # (two round trips saved; a failure now is the database's, and voids the whole filing).
     with transaction.atomic(savepoint=False):
-        request = _create_with_unique_reference(
-            service=service, authority=destination.authority, team=destination.team, person=person,
-            channel=channel, filed_by=filed_by, state=workflow.initial,
-            public_status=workflow.state(workflow.initial).public_status,
-            summary=_summary(service, cleaned), form_data=cleaned, address=address or cleaned.get("adresse", ""),
-            commune=commune, latitude=latitude, longitude=longitude,
-            received_at=received_at or clock.now(),
+        match = person_for(
+            applicant=applicant, actor=registrar or actor or Actor.system(), channel=plan.channel
         )  # fmt: skip
-        for field_name, checked in _form_files(service, cleaned, files):
+        person = match.person
+        destination = plan.destination
+        if person.category != plan.category:
+            # A verified identity found someone of another category: the team may differ,
+            # the authority (the competence map's, already allowed) cannot.
+            destination = route(
+                service=plan.service, commune=plan.commune, person_category=person.category,
+                form_data=plan.cleaned, authority=destination.authority,
+            )  # fmt: skip
+        actor = actor or Actor.person(person)
+        workflow = workflow_for(plan.service)
+        request = _create_with_unique_reference(
+            service=plan.service, authority=destination.authority, team=destination.team,
+            person=person, channel=plan.channel, filed_by=plan.filed_by, state=workflow.initial,
+            public_status=workflow.state(workflow.initial).public_status,
+            summary=_summary(plan.service, plan.cleaned), form_data=plan.cleaned,
+            address=plan.address, commune=plan.commune, latitude=plan.latitude,
+            longitude=plan.longitude, received_at=plan.received_at or clock.now(),
+        )  # fmt: skip
+        for field_name, checked in plan.files:
             store_files(request, checked, field_name=field_name)
-        store_files(request, letter_files, field_name="courrier")
+        known = {"notification_choices": match.choices} if match.choices is not None else None
         append(
-            events.RECEIVED, request, actor, visible=True, channel=channel,
-            reference=request.reference, service=service.slug, team=destination.team.slug if destination.team else "",
-            routed_by=destination.competence.via if destination.competence else "forced",
-            rule=destination.rule.pk if destination.rule else None,
+            events.RECEIVED, request, actor, visible=True, channel=plan.channel, known=known,
+            reference=request.reference, service=plan.service.slug,
+            team=destination.team.slug if destination.team else "",
+            rule=destination.rule.pk if destination.rule else None, **plan.payload,
         )  # fmt: skip
     return request
 
@@ -154,15 +230,15 @@ def _form_files(service: Service, cleaned: dict[str, Any], files: Any):
     """Pair each form file field's uploads with the descriptions the validator returned."""
     if not files:
         return
-    for field in service.form_definition or []:
-        if field.get("type") == "file" and field["name"] in cleaned:
+    for spec in service.form_definition or []:
+        if spec.get("type") == "file" and spec["name"] in cleaned:
             getlist = getattr(files, "getlist", None)
             uploads = (
-                getlist(field["name"])
+                getlist(spec["name"])
                 if callable(getlist)
-                else uploaded_list(files.get(field["name"]))
+                else uploaded_list(files.get(spec["name"]))
             )
-            yield field["name"], list(zip(uploads, cleaned[field["name"]], strict=False))
+            yield spec["name"], list(zip(uploads, cleaned[spec["name"]], strict=False))
 
 
 def _point(cleaned, latitude, longitude) -> tuple[float | None, float | None]:

@@ -1,7 +1,6 @@
 """Channels where an agent types the request for the person: counter, phone, paper mail."""
 
-from guichet.channels.base import IntakeChannel
-from guichet.channels.registry import channels
+from guichet.cases.channels import IntakeChannel, channels
 
 
 @channels.register("counter")

@@ -1,7 +1,6 @@
 """Channels where the person (or their application) files the request themselves."""
 
-from guichet.channels.base import IntakeChannel
-from guichet.channels.registry import channels
+from guichet.cases.channels import IntakeChannel, channels
 
 
 @channels.register("web")

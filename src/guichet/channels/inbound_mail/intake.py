@@ -24,7 +24,7 @@ from guichet.cases.workflow import IllegalTransition
 from guichet.catalogue import actions as catalogue
 from guichet.catalogue.models import Category, Level, Service
 from guichet.channels.actions import record_inbound_mail
-from guichet.channels.inbound_mail import rules
+from guichet.channels.inbound_mail import read_bounce, rules
 from guichet.channels.inbound_mail.parsing import ParsedMail, parse
 from guichet.channels.models import InboundMail
 from guichet.core.journal import Actor
@@ -61,12 +61,9 @@ def ingest(
     addressed = _unique([r.lower() for r in recipients or []] + mail.recipients)
     context = {"raw": raw, "envelope_from": envelope_from or "", "recipients": addressed}
     reason = rules.refusal(mail, envelope_from=envelope_from)
-    if reason and rules.is_bounce(mail, envelope_from=envelope_from):
-        # Imported here: notifications imports this package for its reply addresses.
-        from guichet.notifications.bounces import record_bounce_report
-
-        if bounced := record_bounce_report(raw):
-            reason += f" {bounced} notification(s) marquée(s) « rejeté par le destinataire »."
+    bounce = reason and rules.is_bounce(mail, envelope_from=envelope_from)
+    if bounce and (bounced := read_bounce(raw)):
+        reason += f" {bounced} notification(s) marquée(s) « rejeté par le destinataire »."
     if reason:
         return _quarantine(mail, reason, **context)
     try:
@@ -110,15 +107,15 @@ def _file(mail: ParsedMail, addressed: list[str], context: dict[str, Any]) -> In
             f"({', '.join(addressed) or 'inconnue'}).",
             **context,
         )
-    person = _person_for(mail)
     filed = cases.file_email_for_triage(
-        service=_triage_service(), authority=authority, person=person, actor=Actor.person(person),
-        subject=mail.subject, body=mail.body, sender=mail.sender, files=_uploads(mail),
+        service=_triage_service(), authority=authority, applicant=_applicant(mail),
+        registrar=ACTOR, subject=mail.subject, body=mail.body, sender=mail.sender,
+        files=_uploads(mail),
     )  # fmt: skip
     return record_inbound_mail(
         actor=ACTOR, status=InboundMail.Status.ACCEPTED, outcome=InboundMail.Outcome.NEW_REQUEST,
         reason=f"Nouvelle demande à qualifier {filed.reference}.",
-        request=filed, person=person, authority=authority, **_described(mail, context),
+        request=filed, person=filed.person, authority=authority, **_described(mail, context),
     )  # fmt: skip
 
 
@@ -180,13 +177,13 @@ def _authority_for(addressed: list[str]) -> Authority | None:
     return None
 
 
-def _person_for(mail: ParsedMail) -> Person:
-    """The person whose verified e-mail sent this, else a new person (maybe a suspect).
+def _applicant(mail: ParsedMail) -> people.Applicant:
+    """The person whose verified e-mail sent this, else who the sender says they are.
 
     A From header proves little, but linking a new request to the address's verified owner
     shows the stranger nothing: answers go to that owner's mailbox, and an agent qualifies
-    the request. A merely declared match is left to `find_or_create_person`, which files a
-    duplicate suspicion rather than guess.
+    the request. A merely declared match is left to `find_or_create_person` (through the
+    filing), which files a duplicate suspicion rather than guess.
     """
     address = people.normalise_identity(Identity.Kind.EMAIL, mail.sender)
     owner = (
@@ -200,11 +197,9 @@ def _person_for(mail: ParsedMail) -> Person:
         .first()
     )
     if owner is not None:
-        return people_selectors.resolve(owner)
+        return people.Applicant(person=owner)
     first, _, last = mail.sender_name.strip().strip("\"'").rpartition(" ")
-    return people.find_or_create_person(
-        actor=ACTOR, email=address, first_name=first[:120], last_name=last[:120], channel="email"
-    ).person
+    return people.Applicant(email=address, first_name=first[:120], last_name=last[:120])
 
 
 def _triage_service() -> Service:

@@ -1,5 +1,6 @@
 """Every write on the citizen record: one transaction and one journal event per call."""
 
+from guichet.people.actions.applicants import Applicant, person_for
 from guichet.people.actions.choices import record_consent, set_preferences
 from guichet.people.actions.merge import merge_persons, person_relations
 from guichet.people.actions.organisations import create_organisation
@@ -19,6 +20,7 @@ from guichet.people.errors import IdentityConflict, MergeRefused, PeopleError
 from guichet.people.identifiers import IdentifierError
 
 __all__ = [
+    "Applicant",
     "IdentifierError",
     "IdentityConflict",
     "MatchResult",
@@ -34,6 +36,7 @@ __all__ = [
     "identity_level",
     "merge_persons",
     "normalise_identity",
+    "person_for",
     "person_relations",
     "record_consent",
     "save_household",

@@ -223,4 +223,6 @@ def _fill_blanks(survivor: Person, merged: Person) -> None:
             setattr(survivor, attname, getattr(merged, attname))
             filled.append(name)
     if filled:
+        if {"first_name", "last_name"} & set(filled):
+            filled += Person.NAME_DERIVED
         survivor.save(update_fields=[*filled, "updated_at"])

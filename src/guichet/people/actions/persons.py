@@ -29,12 +29,18 @@ _KIND_LABELS = {
 
 @dataclass(frozen=True)
 class MatchResult:
-    """What `find_or_create_person` did: found `person`, or created it (maybe as a suspect)."""
+    """What `find_or_create_person` did: found `person`, or created it (maybe as a suspect).
+
+    `choices` are the notification choices of a person created here (its identities, no
+    consent, no preference), for the caller to pass on in the same transaction rather than
+    have them read back; None for a person found (read them: they may have changed).
+    """
 
     person: Person
     created: bool
     suspicion: DuplicateSuspicion | None = None
     suspicions: tuple[DuplicateSuspicion, ...] = ()
+    choices: selectors.NotificationChoices | None = None
 
 
 def normalise_identity(kind: str, value: str) -> str:
@@ -83,7 +89,7 @@ def create_person(
     identity already belongs to someone else.
     """
     identities = _identities(email=email, phone=phone, verification=verification)
-    person = _insert_person(
+    person, _ = _insert_person(
         identities,
         first_name=first_name,
         last_name=last_name,
@@ -134,7 +140,7 @@ def find_or_create_person(
     with transaction.atomic(savepoint=False):
         try:
             with transaction.atomic() if verified else nullcontext():
-                person = _insert_person(
+                person, attached = _insert_person(
                     identities, first_name=first_name, last_name=last_name, **details
                 )
         except IdentityConflict as conflict:
@@ -152,6 +158,7 @@ def find_or_create_person(
         created=True,
         suspicion=suspicions[0] if suspicions else None,
         suspicions=suspicions,
+        choices=selectors.new_person_choices(attached),
     )
 
 
@@ -333,13 +340,11 @@ def _value_of(identities, kind) -> str | None:
     return next((value for k, value, _ in identities if k == kind), None)
 
 
-def _insert_person(identities, **fields) -> Person:
+def _insert_person(identities, **fields) -> tuple[Person, list[Identity]]:
     person = Person(**fields)
     person.fill_search_columns()
     rows.insert(person)  # what save() would write, without its per-call SQL compilation
-    attached = [_attach(person, kind, value, "", level) for kind, value, level in identities]
-    selectors.remember_new_person_choices(person, attached)
-    return person
+    return person, [_attach(person, kind, value, "", level) for kind, value, level in identities]
 
 
 def _attach(person: Person, kind: str, value: str, provider: str, level: int) -> Identity:
@@ -349,7 +354,6 @@ def _attach(person: Person, kind: str, value: str, provider: str, level: int) ->
         owner = _verified_owner(kind, value, provider)
         if owner is not None:
             raise _plain_conflict(kind, owner)
-    selectors.choices_written()  # rows.insert sends no post_save
     try:
         # A declared identity breaks no uniqueness but "once per person", which the callers
         # check first: no savepoint for it.

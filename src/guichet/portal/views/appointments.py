@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -18,7 +17,7 @@ from guichet.appointments.forms import BadInput, parse_day, parse_slot, slot_par
 from guichet.appointments.text import fr_day, fr_moment, fr_time
 from guichet.core import calendar, clock
 from guichet.core.journal import Actor
-from guichet.people.actions import IdentifierError, PeopleError, find_or_create_person
+from guichet.people.actions import Applicant, IdentifierError, PeopleError
 from guichet.portal.forms import ContactForm
 from guichet.portal.session import current_person
 from guichet.portal.views._common import limited, not_found, page, too_many_tries
@@ -111,18 +110,18 @@ def book(http, place, slug):
 
 
 def _book(appointment_type, start, person, contact):
-    # One transaction: a refused booking must not leave a new person behind.
-    with transaction.atomic():
-        if person is None:
-            data = contact.cleaned_data
-            person = find_or_create_person(
-                actor=PORTAL, email=data["email"] or None, phone=data["phone"] or None,
-                first_name=data["first_name"], last_name=data["last_name"], channel="web",
-            ).person  # fmt: skip
-        return actions.book_appointment(
-            appointment_type=appointment_type, start=start, person=person,
-            actor=Actor.person(person), channel="web",
+    if person is not None:
+        applicant = Applicant(person=person)
+    else:
+        data = contact.cleaned_data
+        applicant = Applicant(
+            first_name=data["first_name"], last_name=data["last_name"],
+            email=data["email"] or None, phone=data["phone"] or None,
         )  # fmt: skip
+    return actions.book_appointment(
+        appointment_type=appointment_type, start=start, applicant=applicant,
+        registrar=PORTAL, channel="web",
+    )  # fmt: skip
 
 
 def _appointment(secret):

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from guichet.cases.actions import IntakeError, submit_request
+from guichet.cases.actions import IntakeError, file_request
 from guichet.catalogue.models import Channel
 from guichet.catalogue.presentation import form_fields
 from guichet.catalogue.selectors import service_by_slug
 from guichet.catalogue.validation import NON_FIELD_ERRORS, FormValidationError, validate_submission
 from guichet.core.journal import Actor
-from guichet.people.actions import IdentifierError, PeopleError, find_or_create_person
+from guichet.people.actions import Applicant, IdentifierError, PeopleError
 from guichet.portal import selectors
 from guichet.portal.forms import ContactForm
 from guichet.portal.session import current_person, remember_tracked, tracked_request
@@ -90,19 +89,18 @@ def _submit(request, service, commune, person, context):
 
 
 def _file(request, service, commune, person, contact, cleaned, offer):
-    # One transaction: a refused request must not leave a new person behind.
-    with transaction.atomic():
-        if person is None:
-            data = contact.cleaned_data
-            person = find_or_create_person(
-                actor=PORTAL, email=data["email"] or None, phone=data["phone"] or None,
-                first_name=data["first_name"], last_name=data["last_name"],
-                channel=Channel.WEB, commune=commune,
-            ).person  # fmt: skip
-        return submit_request(
-            service=service, person=person, channel=Channel.WEB, actor=Actor.person(person),
-            form_data=cleaned, files=request.FILES, commune=commune, competence=offer.competence,
+    if person is not None:
+        applicant = Applicant(person=person)
+    else:
+        data = contact.cleaned_data
+        applicant = Applicant(
+            first_name=data["first_name"], last_name=data["last_name"],
+            email=data["email"] or None, phone=data["phone"] or None, commune=commune,
         )  # fmt: skip
+    return file_request(
+        service=service, applicant=applicant, channel=Channel.WEB, registrar=PORTAL,
+        form_data=cleaned, files=request.FILES, commune=commune, competence=offer.competence,
+    )  # fmt: skip
 
 
 def _refusal(service, offer) -> str:

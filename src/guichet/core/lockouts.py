@@ -8,9 +8,12 @@ login is refused for the cool-off time, even with the right password, with the F
 
 from __future__ import annotations
 
+from typing import Any
+
 from axes.backends import AxesStandaloneBackend
 from axes.helpers import get_cool_off, get_failure_limit
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from guichet.core import journal
@@ -28,13 +31,25 @@ class LoginThrottle(AxesStandaloneBackend):
     failing, as axes does.
     """
 
-    def authenticate(self, request, username=None, password=None, **kwargs):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         if request is None:
             return None
-        return super().authenticate(request, username, password, **kwargs)
+        # axes authenticates nobody: it raises when the login is locked out, else answers None.
+        super().authenticate(request, username, password, **kwargs)
+        return None
 
 
-def lockout_response(request, original_response=None, credentials=None):
+def lockout_response(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
     cool_off = get_cool_off(request)
     minutes = max(int(cool_off.total_seconds() // 60), 1) if cool_off else 15
     response = render(
@@ -58,7 +73,13 @@ def record_lockout(*, username: str | None, ip_address: str | None, path: str) -
     )  # fmt: skip
 
 
-def on_locked_out(sender, request=None, username=None, ip_address=None, **kwargs) -> None:
+def on_locked_out(
+    sender: Any,
+    request: HttpRequest | None = None,
+    username: str | None = None,
+    ip_address: str | None = None,
+    **kwargs: Any,
+) -> None:
     """axes' `user_locked_out` signal: record the lock-out once, when the limit is reached
     (axes sends it again for every attempt made while locked out)."""
     if request is None:

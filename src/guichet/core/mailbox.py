@@ -12,7 +12,7 @@ import email.policy
 import itertools
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
@@ -20,6 +20,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.message import EmailMessage as OutgoingMessage
 
 _sequence = itertools.count()
 
@@ -29,7 +30,7 @@ def folder() -> Path:
 
 
 class EmailBackend(BaseEmailBackend):
-    def send_messages(self, email_messages) -> int:
+    def send_messages(self, email_messages: Sequence[OutgoingMessage]) -> int:
         target = folder()
         target.mkdir(parents=True, exist_ok=True)
         sent = 0
@@ -76,4 +77,4 @@ def sent_messages() -> Iterator[Sent]:
         with path.open("rb") as handle:
             message = email.message_from_binary_file(handle, policy=email.policy.default)
         sent_at = datetime.fromtimestamp(int(path.name.split("-", 1)[0]) / 1e9).astimezone()
-        yield Sent(path=path, sent_at=sent_at, message=message)  # type: ignore[arg-type]
+        yield Sent(path=path, sent_at=sent_at, message=message)

@@ -1,5 +1,8 @@
 """`guichet mails`: the e-mails sent in development (the `guichet.core.mailbox` backend)."""
 
+from argparse import ArgumentParser
+from typing import Any
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -13,11 +16,11 @@ class Command(BaseCommand):
         "Liste les courriels envoyés en développement ; --voir N en affiche un, --vider les efface."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--voir", type=int, metavar="N", help="affiche le courriel numéro N")
         parser.add_argument("--vider", action="store_true", help="efface les courriels gardés")
 
-    def handle(self, *args, voir, vider, **options):
+    def handle(self, *args: Any, voir: int | None, vider: bool, **options: Any) -> None:
         if settings.EMAIL_BACKEND != BACKEND:
             self.stderr.write(
                 f"Les courriels ne sont pas gardés ici : EMAIL_BACKEND vaut {settings.EMAIL_BACKEND}"

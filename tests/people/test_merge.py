@@ -244,3 +244,18 @@ def test_a_merged_person_is_found_by_none_of_its_identities(actor, pair):
     assert found == [survivor]
     assert not Identity.objects.filter(Q(person=merged)).exists()
     assert not NotificationPreference.objects.filter(person=merged).exists()
+
+
+def test_a_name_taken_from_the_merged_record_is_searchable_on_the_survivor(actor):
+    # given a survivor recorded without a name, and a named record of the same person
+    survivor = actions.create_person(
+        actor=actor, first_name="", last_name="", email="anonyme@exemple.fr"
+    )
+    merged = actions.create_person(actor=actor, first_name="Éloïse", last_name="Du Pont")
+    # when they are merged
+    actions.merge_persons(actor=actor, survivor=survivor, merged=merged)
+    # then the survivor has the name, and its derived search columns with it
+    survivor.refresh_from_db()
+    assert (survivor.first_name, survivor.search_name) == ("Éloïse", "eloise du pont")
+    assert (survivor.first_name_key, survivor.last_name_key) == ("elo", "du ")
+    assert selectors.search_persons("eloise du pont") == [survivor]

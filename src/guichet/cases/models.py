@@ -5,6 +5,7 @@ from django.db import models
 
 from guichet.authorities.models import Authority, Team
 from guichet.catalogue.models import Service
+from guichet.core import rows
 from guichet.people.models import Person
 from guichet.territory.models import Commune
 
@@ -18,6 +19,7 @@ class PublicStatus(models.TextChoices):
     CANCELLED = "cancelled", "annulée"
 
 
+@rows.writable  # written by core.rows.insert on the hottest paths (ADR 0011)
 class Request(models.Model):
     """A request from a person to the platform: the case an authority handles.
 

@@ -3,6 +3,8 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from guichet.core import rows
+
 
 class User(AbstractUser):
     """An agent or administrator signing in to the back office.
@@ -25,6 +27,7 @@ class ActorType(models.TextChoices):
     APPLICATION = "application", "application"
 
 
+@rows.writable  # written by core.rows.insert on the hottest paths (ADR 0011)
 class Event(models.Model):
     """One thing that happened, appended once and never changed.
 

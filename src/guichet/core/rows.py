@@ -1,6 +1,9 @@
 """Rows read and written without the ORM's per-call SQL compiler, on the hottest paths.
 ADR 0011.
 
+    @rows.writable
+    class Event(models.Model): ...
+
     rows.insert(Event(kind=..., ...))
     rows.select(Event, "case_id = %s AND visible_to_person = %s", [pk, True], order_by="id")
 
@@ -8,8 +11,13 @@ ADR 0011.
 such rows (journal events, the request, its notification, an identity), that was a fifth of
 the Python time. `insert` writes the same row with the statement compiled once per model and
 database, values prepared by the fields themselves (`pre_save`, `get_db_prep_save`: auto dates,
-JSON, time zones), and the primary key read back. It sends no model signal: use it only for
-new rows of models nothing listens to, without file fields.
+JSON, time zones, columns a field derives from others), and the primary key read back.
+
+It does not call `save()` and sends no model signal, so it only writes models declared
+`@writable`, which refuses (TypeError, at import) a model that overrides `save()` or its
+inner steps, inherits another concrete model or has file fields; `insert` refuses (TypeError)
+a model that has `pre_save` or `post_save` receivers when it is called. `tests/core/test_rows.py`
+compares, for every writable model, the row `insert` writes with the row `save()` writes.
 
 `select` reads whole rows with a fixed WHERE clause the same way: the statement is built once,
 values go through the same converters the ORM applies, and the objects are ordinary model
@@ -24,8 +32,41 @@ from typing import Any, TypeVar
 
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models.expressions import Col
+from django.db.models.signals import post_save, pre_save
 
 M = TypeVar("M", bound=models.Model)
+MT = TypeVar("MT", bound=type[models.Model])
+
+# What `Model.save()` does beyond the fields' own `pre_save`: a model overriding one of these
+# writes something `insert` would not.
+_SAVE_STEPS = ("save", "save_base", "_save_parents", "_save_table", "_do_insert")
+_writable: set[type[models.Model]] = set()
+
+
+def writable(model: MT) -> MT:
+    """Class decorator: `insert` may write rows of `model`. Raises TypeError when it could
+    not write what `save()` writes: `save()` (or a step of it) overridden, a concrete parent
+    model, file fields."""
+    meta = model._meta
+    overridden = [
+        step for step in _SAVE_STEPS if getattr(model, step) is not getattr(models.Model, step)
+    ]
+    if overridden:
+        raise TypeError(
+            f"{meta.label} overrides {', '.join(overridden)}: core.rows cannot write it "
+            "(move that logic into the action, or a field's pre_save, or keep Model.save())"
+        )
+    if meta.parents:
+        raise TypeError(f"{meta.label} inherits a concrete model: save it with Model.save()")
+    if any(isinstance(f, models.FileField) for f in meta.local_concrete_fields):
+        raise TypeError(f"{meta.label} has file fields: save it with Model.save()")
+    _writable.add(model)
+    return model
+
+
+def writable_models() -> list[type[models.Model]]:
+    """The models declared `@writable`, by label."""
+    return sorted(_writable, key=lambda model: model._meta.label)
 
 
 @dataclass(frozen=True)
@@ -58,6 +99,12 @@ def insert_unless_taken(obj: models.Model, unique_field: str) -> bool:
 
 
 def _insert(obj: models.Model, statement: _Statement) -> bool:
+    model = type(obj)
+    if pre_save.has_listeners(model) or post_save.has_listeners(model):
+        raise TypeError(
+            f"{model._meta.label} has pre_save or post_save receivers, which core.rows would "
+            "not call: save it with Model.save(), or do what they do in the action"
+        )
     values = [
         field.get_db_prep_save(field.pre_save(obj, True), connection) for field in statement.fields
     ]
@@ -142,8 +189,8 @@ def _statement(model: type[models.Model], *, unless_taken: str | None) -> _State
 
 def _compile(model: type[models.Model], unless_taken: str | None) -> _Statement:
     meta = model._meta
-    if any(isinstance(f, models.FileField) for f in meta.local_concrete_fields):
-        raise TypeError(f"{meta.label} has file fields: save it with Model.save()")
+    if model not in _writable:
+        raise TypeError(f"{meta.label} is not declared @rows.writable: save it with Model.save()")
     fields = tuple(
         f for f in meta.local_concrete_fields if f is not meta.pk and not f.generated
     )  # generated columns are the database's to compute

@@ -7,12 +7,14 @@ from django.db import models
 
 from guichet.authorities.models import Authority
 from guichet.cases.models import Request
+from guichet.core import rows
 from guichet.people.models import NotificationPreference, Person
 
 MessageKind = NotificationPreference.MessageKind
 Channel = NotificationPreference.Channel
 
 
+@rows.writable  # written by core.rows.insert on the hottest paths (ADR 0011)
 class Notification(models.Model):
     """A message to one person on one channel, written in the transaction that caused it."""
 

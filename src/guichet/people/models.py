@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import models
 
+from guichet.core import rows
 from guichet.people.identifiers import fold, name_keys
 from guichet.territory.models import Commune
 
@@ -19,6 +20,21 @@ class Category(models.TextChoices):
     OTHER = "other", "autre"
 
 
+class DerivedCharField(models.CharField):
+    """A column its model derives from other columns whenever the row is written: the field's
+    own `pre_save` (as `auto_now` does) stores the model's `derive_<name>()`, so `save()` and
+    `core.rows.insert` write the same. `save(update_fields=...)` only writes it when listed."""
+
+    def pre_save(self, model_instance: Any, add: bool) -> Any:
+        value = getattr(model_instance, f"derive_{self.attname}")()
+        setattr(model_instance, self.attname, value)
+        return value
+
+    def deconstruct(self) -> Any:
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.CharField", args, kwargs  # the same column
+
+
 class Household(models.Model):
     name = models.CharField("nom du foyer", max_length=200)
 
@@ -29,6 +45,7 @@ class Household(models.Model):
         return self.name
 
 
+@rows.writable  # written by core.rows.insert on the hottest paths (ADR 0011)
 class Person(models.Model):
     """One human being, across every channel and authority.
 
@@ -52,12 +69,12 @@ class Person(models.Model):
     )
     # "first last" folded (no case, accents or punctuation): SQLite has no unaccent, and one
     # indexed column serves name search and duplicate detection on every database alike.
-    search_name = models.CharField(max_length=241, blank=True, editable=False, db_index=True)
+    search_name = DerivedCharField(max_length=241, blank=True, editable=False, db_index=True)
     # The first three folded letters of each name: a new record is compared with the persons
     # of its commune sharing one of them and the other name's initial (indexed both ways, so the
     # scan stays small in a big town).
-    first_name_key = models.CharField(max_length=3, blank=True, editable=False)
-    last_name_key = models.CharField(max_length=3, blank=True, editable=False)
+    first_name_key = DerivedCharField(max_length=3, blank=True, editable=False)
+    last_name_key = DerivedCharField(max_length=3, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -78,18 +95,23 @@ class Person(models.Model):
         name = f"{self.first_name} {self.last_name}".strip()
         return name or f"usager n° {self.pk}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.fill_search_columns()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"first_name", "last_name"} & set(update_fields):
-            kwargs["update_fields"] = {
-                *update_fields, "search_name", "first_name_key", "last_name_key"
-            }  # fmt: skip
-        super().save(*args, **kwargs)
+    # The columns derived from the names (`DerivedCharField`): list them beside a name in
+    # `save(update_fields=...)`.
+    NAME_DERIVED = ("search_name", "first_name_key", "last_name_key")
+
+    def derive_search_name(self) -> str:
+        return fold(f"{self.first_name} {self.last_name}")
+
+    def derive_first_name_key(self) -> str:
+        return name_keys(self.first_name, self.last_name)[0]
+
+    def derive_last_name_key(self) -> str:
+        return name_keys(self.first_name, self.last_name)[1]
 
     def fill_search_columns(self) -> None:
-        """Derive the folded name and the name keys from the names (done by `save`)."""
-        self.search_name = fold(f"{self.first_name} {self.last_name}")
+        """Derive the folded name and the name keys from the names now (writing the row
+        does it too)."""
+        self.search_name = self.derive_search_name()
         self.first_name_key, self.last_name_key = name_keys(self.first_name, self.last_name)
 
     @property
@@ -107,6 +129,7 @@ class Verification(models.IntegerChoices):
     FRANCECONNECT = 40, "FranceConnect"
 
 
+@rows.writable  # written by core.rows.insert on the hottest paths (ADR 0011)
 class Identity(models.Model):
     """A way to reach or recognise a person: an e-mail, a phone number, an external account."""
 
@@ -251,6 +274,7 @@ class NotificationPreference(models.Model):
         return f"{self.message_kind}/{self.channel}: {self.enabled}"
 
 
+@rows.writable  # written by core.rows.insert on the hottest paths (ADR 0011)
 class DuplicateSuspicion(models.Model):
     """Two records that may be the same person, for an agent to confirm or dismiss."""
 

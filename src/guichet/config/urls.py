@@ -1,12 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from guichet.core import views_mail
+
 admin.site.site_header = "Guichet — administration"
 admin.site.site_title = "Guichet"
 admin.site.index_title = "Administration de la plateforme"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Development only (404 otherwise): the e-mails the file backend kept.
+    path("agents/courriels/", views_mail.sent_mails, name="sent_mails"),
     path("agents/agendas/", include("guichet.backoffice.agenda_urls")),
     path("agents/", include("guichet.backoffice.urls")),
     path("api/", include("guichet.api.urls")),

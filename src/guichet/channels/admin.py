@@ -11,10 +11,11 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from guichet.channels.models import InboundMail
+from guichet.core.admin import ReadOnlyAdmin
 
 
 @admin.register(InboundMail)
-class InboundMailAdmin(admin.ModelAdmin):
+class InboundMailAdmin(ReadOnlyAdmin):
     list_display = ("received_at", "status", "sender", "subject", "reason", "request", "authority")
     list_filter = ("status", "outcome", "authority")
     list_select_related = ("request", "authority")
@@ -47,12 +48,3 @@ class InboundMailAdmin(admin.ModelAdmin):
             filename=f"courriel-{mail.pk}.eml",
             content_type="message/rfc822",
         )
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.html import format_html
 
+from guichet.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from guichet.territory.models import (
     Commune,
     Departement,
@@ -16,17 +17,6 @@ from guichet.territory.models import (
     Postcode,
     Region,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Region)
@@ -43,19 +33,9 @@ class DepartementAdmin(ReadOnlyAdmin):
     list_select_related = ["region"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyInline):
     model = Membership
-    extra = 0
     raw_id_fields = ["commune", "intercommunality"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Intercommunality)

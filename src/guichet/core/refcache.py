@@ -24,11 +24,12 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Hashable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from cachetools import LRUCache
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 logger = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ def get(
         found = entries.get(key, _MISSING)
     now = time.monotonic()
     if found is not _MISSING and (found[1] is None or found[1] > now):
-        return found[0]
+        return cast(T, found[0])  # what `load` gave for this key
     value = load()
     if (value is not None or keep_missing) and _may_store():
         with _state.lock:
@@ -81,7 +82,7 @@ def get(
 
 def size() -> int:
     """How many entries this process holds (at most `MAX_ENTRIES`)."""
-    return _state.entries.currsize
+    return int(_state.entries.currsize)
 
 
 def changed() -> None:
@@ -104,7 +105,7 @@ def clear() -> None:
     connection.refcache_dirty = False  # type: ignore[attr-defined]
 
 
-def watch(*models: type) -> None:
+def watch(*models: type[Model]) -> None:
     """Call `changed()` whenever a row of one of `models` is saved or deleted, or its
     many-to-many links change. Apps watch their own reference models in `ready()`."""
     for model in models:
@@ -155,7 +156,7 @@ def _shared_token() -> str:
     """The token in the shared cache. A missing one is replaced by a new one, which every
     process (this one included) then takes for a change: the token a change published may be
     what was lost."""
-    token = cache.get(TOKEN_KEY)
+    token: str | None = cache.get(TOKEN_KEY)
     if token is None:
         token = uuid.uuid4().hex
         if not cache.add(TOKEN_KEY, token, timeout=None):  # another process put one first

@@ -567,3 +567,31 @@ def test_a_password_reset_in_the_admin_is_journaled_without_the_password(admin_c
     event = Event.objects.get(pk__gt=before)
     assert event.kind == "account.password_changed"
     assert secret not in json.dumps(event.payload) and "pbkdf2" not in json.dumps(event.payload)
+
+
+def test_a_refusal_past_the_form_rolls_the_save_back_and_says_why(admin_client, world, monkeypatch):
+    # given an action that refuses only after writing (as when another change lands between
+    # the form's checks and the save)
+    from django.core.exceptions import ValidationError
+
+    from guichet.authorities import actions as authorities
+
+    change_team = authorities.change_team
+
+    def refusing(**kwargs):
+        change_team(**kwargs)
+        raise ValidationError("Cette équipe vient d'être modifiée par quelqu'un d'autre.")
+
+    monkeypatch.setattr(authorities, "change_team", refusing)
+    url = _url("authorities.team", "change", world.sceaux_voirie.pk)
+    data = posted(admin_client.get(url)) | {"name": "Voirie et espaces verts"}
+    # when the administrator saves
+    before = _last_event()
+    response = admin_client.post(url, data, follow=True)
+    # then nothing is kept, no event either, and the reason is shown in French
+    assert "Rien n&#x27;a été enregistré : Cette équipe vient d&#x27;être modifiée" in (
+        response.content.decode()
+    )
+    world.sceaux_voirie.refresh_from_db()
+    assert world.sceaux_voirie.name == "Voirie"
+    assert _new_events(before) == []

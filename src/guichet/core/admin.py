@@ -18,8 +18,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
+from django.contrib.messages import ERROR
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from dsfr.models import DsfrConfig
 
 from guichet.core import actions
@@ -87,6 +89,34 @@ class ThroughActionAdmin(admin.ModelAdmin[_M]):
         raise NotImplementedError
 
     delete_through_action: Any = None  # (self, request, obj) -> None, when deletion is allowed
+    # What the actions raise to refuse a write: should one get past the form (a concurrent
+    # change), the admin's transaction is rolled back and the reason shown, not a server error.
+    refusals: tuple[type[Exception], ...] = (ValidationError,)
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except self.refusals as refusal:
+            return self._refused(request, refusal)
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except self.refusals as refusal:
+            return self._refused(request, refusal)
+
+    def _refused(self, request: HttpRequest, refusal: Exception) -> HttpResponse:
+        reasons = getattr(refusal, "messages", None) or [str(refusal)]
+        self.message_user(request, "Rien n'a été enregistré : " + " ".join(reasons), ERROR)
+        return HttpResponseRedirect(request.get_full_path())
 
     def save_model(
         self, request: HttpRequest, obj: _M, form: forms.ModelForm[_M], change: bool

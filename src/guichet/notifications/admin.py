@@ -10,7 +10,7 @@ from django.contrib import admin
 
 from guichet.core.admin import ReadOnlyAdmin, ThroughActionAdmin
 from guichet.core.journal import Actor
-from guichet.notifications.actions import save_template
+from guichet.notifications.actions import TemplateError, save_template
 from guichet.notifications.models import MessageTemplate, Notification
 from guichet.notifications.template_check import problems
 
@@ -57,6 +57,7 @@ class MessageTemplateAdmin(ThroughActionAdmin):
     """Emptied fields fall back to the default wording: that is how a template is reset."""
 
     form = MessageTemplateForm
+    refusals = (*ThroughActionAdmin.refusals, TemplateError)
     list_display = ["authority", "message_kind"]
     list_filter = ["message_kind"]
     list_select_related = ["authority"]

@@ -32,6 +32,9 @@ from guichet.people.models import (
 _Row = TypeVar("_Row", bound=Model)
 
 
+REFUSALS = (*ThroughActionAdmin.refusals, actions.PeopleError, IdentifierError)
+
+
 class _ReadOnlyInline(ReadOnlyInline[_Row, Person]):
     """Identities and consents change through actions only: they are journaled and checked."""
 
@@ -55,6 +58,7 @@ class PreferenceInline(_ReadOnlyInline[NotificationPreference]):
 
 @admin.register(Person)
 class PersonAdmin(ThroughActionAdmin[Person]):
+    refusals = REFUSALS
     list_display = ["__str__", "category", "commune", "merged_into", "created_at"]
     list_filter = ["category"]
     search_fields = ["search_name", "identities__value"]
@@ -140,6 +144,7 @@ class OrganisationRoleInline(ReadOnlyInline[OrganisationRole, Organisation]):
 
 @admin.register(Organisation)
 class OrganisationAdmin(ThroughActionAdmin[Organisation]):
+    refusals = REFUSALS
     form = OrganisationForm
     list_display = ["name", "kind", "siret", "rna", "commune"]
     list_filter = ["kind"]
@@ -167,6 +172,7 @@ class OrganisationAdmin(ThroughActionAdmin[Organisation]):
 
 @admin.register(Household)
 class HouseholdAdmin(ThroughActionAdmin[Household]):
+    refusals = REFUSALS
     search_fields = ["name"]
 
     def save_through_action(

@@ -53,16 +53,23 @@ def check_tolerantly(files: list[Any]) -> tuple[Checked, list[str]]:
     return checked, refused
 
 
-def _text(body: str, refused: list[str]) -> str:
-    """The message text, with the refused attachments listed and cut to what a message holds."""
+def _text(body: str, refused: list[str], limit: int = MAX_TEXT) -> str:
+    """The message text, with the refused attachments listed and cut to what a message (or
+    the triage form's field) holds."""
     text = (body or "").strip() or "(Courriel sans texte.)"
     note = ""
     if refused:
         note = "\n\nPièces jointes non gardées :\n" + "\n".join(f"- {r}" for r in refused)
-    room = MAX_TEXT - len(note)
+    room = limit - len(note)
     if len(text) > room:
         text = text[: room - 40].rstrip() + "\n[… courriel tronqué, original conservé]"
-    return (text + note)[:MAX_TEXT]
+    return (text + note)[:limit]
+
+
+def _field_limit(service: Service, name: str) -> int:
+    """What the service's form field `name` holds (a message's length when it sets none)."""
+    found = next((f for f in service.form.fields if f.name == name), None)
+    return min(MAX_TEXT, getattr(found, "max_length", None) or MAX_TEXT)
 
 
 @transaction.atomic
@@ -119,7 +126,7 @@ def file_email_for_triage(
     checked, refused = check_tolerantly(files or [])
     form_data = {
         "objet": " ".join((subject or "").split())[:200] or "(sans objet)",
-        "message": _text(body, refused),
+        "message": _text(body, refused, _field_limit(service, "message")),
         "expediteur": sender[:254],
     }
     errors: dict[str, list[str]] = {}

@@ -45,3 +45,20 @@ def test_the_logging_filter_masks_django_server_records():
     )  # fmt: skip
     assert MaskSecrets().filter(record)
     assert record.getMessage() == '"GET /connexion/lien/***/ HTTP/1.1" 303 0'
+
+
+def test_every_handler_of_django_request_records_masks_them():
+    # Django's default handlers (its DEBUG console, mail to ADMINS) are replaced by ours
+    handlers, logger = [], logging.getLogger("django.request")
+    while logger is not None:
+        # (pytest's own capturing handlers aside)
+        handlers += [h for h in logger.handlers if not type(h).__module__.startswith("_pytest")]
+        logger = logger.parent if logger.propagate else None
+    assert handlers
+    assert all(any(isinstance(f, MaskSecrets) for f in handler.filters) for handler in handlers)
+    server = [
+        h
+        for h in logging.getLogger("django.server").handlers
+        if not type(h).__module__.startswith("_pytest")
+    ]
+    assert server and all(any(isinstance(f, MaskSecrets) for f in h.filters) for h in server)

@@ -279,7 +279,9 @@ LOGGING = {
         # Django's own handlers (a console in DEBUG, mail to ADMINS) would print `django.request`
         # records ("Not Found: /…lien/<token>/") unmasked: its records go to ours instead.
         "django": {
-            "handlers": ["console"], "level": env("LOG_LEVEL", "WARNING"), "propagate": False,
+            "handlers": ["console"],
+            "level": env("LOG_LEVEL", "WARNING"),
+            "propagate": False,
         },
         # The development server's request lines (`guichet serve --dev`), masked the same way.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},

@@ -34,10 +34,11 @@ NAME_SIMILARITY = 90
 
 def resolve(person: Person) -> Person:
     """The record that survives `person`: itself, or the one it was merged into."""
-    seen = set()
-    while person.merged_into_id is not None and person.pk not in seen:
+    seen: set[int] = set()
+    # (`merged_into` is None without a query when `merged_into_id` is.)
+    while person.pk not in seen and (survivor := person.merged_into) is not None:
         seen.add(person.pk)
-        person = person.merged_into
+        person = survivor
     return person
 
 

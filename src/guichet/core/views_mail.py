@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from guichet.core import mailbox
@@ -18,7 +18,7 @@ SHOWN = 200
 
 
 @login_required
-def sent_mails(request):
+def sent_mails(request: HttpRequest) -> HttpResponse:
     if not (settings.DEBUG and settings.EMAIL_BACKEND == BACKEND and request.user.is_staff):
         raise Http404("Page introuvable.")
     sent = list(enumerate(mailbox.sent_messages(), start=1))

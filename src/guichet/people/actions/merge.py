@@ -112,7 +112,9 @@ def person_relations() -> list[Any]:
     ]
 
 
-def _move_rows(model, field, survivor: Person, merged: Person) -> dict[str, int]:
+def _move_rows(
+    model: type[models.Model], field: models.Field[Any, Any], survivor: Person, merged: Person
+) -> dict[str, int]:
     rows = model._base_manager.filter(**{field.name: merged})
     # A row linking the two records to each other (a suspicion about this very pair) describes
     # the merge itself: moving it would link the survivor to itself.
@@ -136,7 +138,9 @@ def _move_rows(model, field, survivor: Person, merged: Person) -> dict[str, int]
     return {"moved": moved, "dropped": dropped, "kept_on_merged": kept}
 
 
-def _other_person_fields(model, field) -> list[models.Field]:
+def _other_person_fields(
+    model: type[models.Model], field: models.Field[Any, Any]
+) -> list[models.Field[Any, Any]]:
     return [
         f
         for f in model._meta.fields
@@ -144,7 +148,7 @@ def _other_person_fields(model, field) -> list[models.Field]:
     ]
 
 
-def _unique_sets(model, field) -> list[tuple[str, ...]]:
+def _unique_sets(model: type[models.Model], field: models.Field[Any, Any]) -> list[tuple[str, ...]]:
     """The other fields of every unique constraint on `field` (conditional ones included)."""
     if field.unique:
         return [()]
@@ -161,14 +165,28 @@ def _unique_sets(model, field) -> list[tuple[str, ...]]:
     ]
 
 
-def _twin(model, field, row, unique_sets, survivor):
+def _twin(
+    model: type[models.Model],
+    field: models.Field[Any, Any],
+    row: models.Model,
+    unique_sets: list[tuple[str, ...]],
+    survivor: Person,
+) -> models.Model | None:
     """The survivor's row that `row` would collide with once moved, if any."""
     for others in unique_sets:
-        lookup = {name: getattr(row, model._meta.get_field(name).attname) for name in others}
+        lookup = {name: getattr(row, _attname(model, name)) for name in others}
         twin = model._base_manager.filter(**{field.name: survivor}, **lookup).first()
         if twin is not None:
             return twin
     return None
+
+
+def _attname(model: type[models.Model], name: str) -> str:
+    """The attribute of the column `name` (`commune_id` for `commune`): no query to read it."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model._meta.label}.{name} is not a column")
+    return field.attname
 
 
 # A conflict rule settles a collision between the survivor's row and the merged one's:
@@ -209,7 +227,7 @@ _CONFLICT_RULES: dict[type[models.Model], ConflictRule] = {
 }
 
 
-def _conflict_rule(model) -> ConflictRule:
+def _conflict_rule(model: type[models.Model]) -> ConflictRule:
     if model._meta.auto_created:
         return _keep_survivors  # a plain many-to-many link: both rows say the same thing
     return _CONFLICT_RULES.get(model, _keep_on_merged)
@@ -218,7 +236,7 @@ def _conflict_rule(model) -> ConflictRule:
 def _fill_blanks(survivor: Person, merged: Person) -> None:
     filled = []
     for name in _FILLABLE:
-        attname = Person._meta.get_field(name).attname
+        attname = _attname(Person, name)
         if not getattr(survivor, attname) and getattr(merged, attname):
             setattr(survivor, attname, getattr(merged, attname))
             filled.append(name)

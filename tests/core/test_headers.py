@@ -131,6 +131,7 @@ def test_the_nonce_of_the_header_is_the_one_on_the_pages_inline_styles(manager):
         "/agents/tableaux-de-bord/carte/",
         "/agents/tableaux-de-bord/processus/",
         "/agents/nouvelle-demande/",
+        "/agents/agendas/",
         "/notifications/diffusion/",
         "/notifications/modeles/",
         "/notifications/apercu/sceaux/receipt/",

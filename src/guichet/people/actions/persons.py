@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,7 @@ from guichet.people.models import Category, DuplicateSuspicion, Identity, Person
 # How many suspicions one new record may raise: beyond that an agent cannot review them anyway.
 MAX_SUSPICIONS = 5
 
-_KIND_LABELS = {
+_KIND_LABELS: dict[str, str] = {
     Identity.Kind.EMAIL: "Ce courriel",
     Identity.Kind.PHONE: "Ce numéro de téléphone",
     Identity.Kind.ACCOUNT: "Ce compte",
@@ -247,9 +248,13 @@ def dismiss_suspicion(*, actor: Actor, suspicion: DuplicateSuspicion) -> Duplica
 # --- inside the transactions -----------------------------------------------------------------
 
 
+# An identity with its kind, its stored value and its verification level.
+_NewIdentity = tuple[str, str, int]
+
+
 @transaction.atomic
 def _add_identity(
-    *, actor, person, kind, value, provider, verification
+    *, actor: Actor, person: Person, kind: str, value: str, provider: str, verification: int
 ) -> Identity | DuplicateSuspicion:
     ensure_active(person)
     value = normalise_identity(kind, value)
@@ -273,7 +278,9 @@ def _add_identity(
 
 
 @transaction.atomic
-def _verify_identity(*, actor, identity, level) -> Identity | DuplicateSuspicion:
+def _verify_identity(
+    *, actor: Actor, identity: Identity, level: int
+) -> Identity | DuplicateSuspicion:
     if level <= Verification.DECLARED:
         raise PeopleError("Une vérification doit dépasser le niveau « déclaré ».")
     identity = Identity.objects.select_for_update().select_related("person").get(pk=identity.pk)
@@ -306,7 +313,7 @@ def _verify_identity(*, actor, identity, level) -> Identity | DuplicateSuspicion
     return identity
 
 
-def _flag_conflict(actor, person, owner, kind) -> DuplicateSuspicion:
+def _flag_conflict(actor: Actor, person: Person, owner: Person, kind: str) -> DuplicateSuspicion:
     label = _KIND_LABELS.get(kind, "Cet identifiant").lower()
     return suspect_duplicate(
         actor=actor,
@@ -327,8 +334,8 @@ def _conflict_error(kind: str, suspicion: DuplicateSuspicion) -> IdentityConflic
     )
 
 
-def _identities(*, email, phone, verification) -> list[tuple[str, str, int]]:
-    found = []
+def _identities(*, email: str | None, phone: str | None, verification: int) -> list[_NewIdentity]:
+    found: list[tuple[str, str]] = []
     if email:
         found.append((Identity.Kind.EMAIL, normalise_email(email)))
     if phone:
@@ -336,11 +343,13 @@ def _identities(*, email, phone, verification) -> list[tuple[str, str, int]]:
     return [(kind, value, identity_level(kind, verification)) for kind, value in found]
 
 
-def _value_of(identities, kind) -> str | None:
+def _value_of(identities: Sequence[_NewIdentity], kind: str) -> str | None:
     return next((value for k, value, _ in identities if k == kind), None)
 
 
-def _insert_person(identities, **fields) -> tuple[Person, list[Identity]]:
+def _insert_person(
+    identities: Sequence[_NewIdentity], **fields: Any
+) -> tuple[Person, list[Identity]]:
     person = Person(**fields)
     person.fill_search_columns()
     rows.insert(person)  # what save() would write, without its per-call SQL compilation
@@ -385,7 +394,9 @@ def _plain_conflict(kind: str, owner: Person) -> IdentityConflict:
     )
 
 
-def _verified_owner(kind, value, provider="", not_of=None) -> Person | None:
+def _verified_owner(
+    kind: str, value: str, provider: str = "", not_of: Person | None = None
+) -> Person | None:
     identities = Identity.objects.filter(
         kind=kind, provider=provider, value=value, verification__gt=Verification.DECLARED
     )
@@ -395,7 +406,9 @@ def _verified_owner(kind, value, provider="", not_of=None) -> Person | None:
     return identity.person if identity else None
 
 
-def _open_suspicion(*, person, candidate, reason, score) -> DuplicateSuspicion:
+def _open_suspicion(
+    *, person: Person, candidate: Person, reason: str, score: float
+) -> DuplicateSuspicion:
     suspicion, _ = DuplicateSuspicion.objects.get_or_create(
         person=person, candidate=candidate, defaults={"reason": reason[:300], "score": score}
     )
@@ -411,7 +424,15 @@ def ensure_active(person: Person) -> None:
         )
 
 
-def _append_created(actor, person, identities, verification, channel, *, suspicions) -> None:
+def _append_created(
+    actor: Actor,
+    person: Person,
+    identities: Sequence[_NewIdentity],
+    verification: int,
+    channel: str,
+    *,
+    suspicions: Sequence[DuplicateSuspicion],
+) -> None:
     # No e-mail or phone in the payload: the journal feeds analytics and open data.
     journal.append(
         kind="person.created",

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from guichet.api.security import ApiError
+from guichet.api.open311.formats import Open311Error, render_error
+from guichet.api.security import ApiError, PayloadTooLarge, error_response
 from guichet.cases.actions import AttachmentError, IntakeError
 from guichet.cases.workflow import IllegalTransition
 from guichet.catalogue.validation import FormValidationError
+from guichet.core.middleware import Refusal, answer_refusals_under
 from guichet.people.errors import PeopleError
 from guichet.people.identifiers import IdentifierError
 
@@ -88,6 +92,26 @@ def _validation_entries(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
     return entries
 
 
+def refusal_response(request: HttpRequest, refusal: Refusal) -> HttpResponse:
+    """A request refused by guichet.core.middleware (NUL, bad bytes, too big), as JSON."""
+    entry = {"field": refusal.field, "code": refusal.code, "message": refusal.message}
+    return error_response(
+        ApiError(refusal.message, code=refusal.code, errors=[entry], status=refusal.status)
+    )
+
+
+def open311_refusal_response(request: HttpRequest, refusal: Refusal) -> HttpResponse:
+    """The same refusal in Open311's error format, JSON or XML by the path's extension."""
+    fmt = "json" if request.path_info.lower().endswith(".json") else "xml"
+    return render_error(Open311Error(refusal.status, refusal.message), fmt)
+
+
+def answer_refusals() -> None:
+    """Have the hostile-input middleware answer under /api/ and /open311/ in their formats."""
+    answer_refusals_under("/api/", refusal_response)
+    answer_refusals_under("/open311/", open311_refusal_response)
+
+
 def install(api: NinjaAPI) -> None:
     """Register the handlers on `api` (also used by the Open311 API if it wants them)."""
 
@@ -100,6 +124,13 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(ApiError)
     def on_api_error(request, exc: ApiError):
         return respond(request, exc.status, exc.body(), exc.headers)
+
+    @api.exception_handler(RequestDataTooBig)
+    def on_too_big(request, exc: RequestDataTooBig):
+        # Normally refused earlier, by the middleware, from Content-Length; this catches a
+        # body that turns out bigger than it said.
+        refused = PayloadTooLarge.for_limit(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        return respond(request, refused.status, refused.body())
 
     @api.exception_handler(NinjaValidationError)
     def on_validation(request, exc: NinjaValidationError):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 
 from guichet.api import keys
 from guichet.api.models import ApiKey
 from guichet.core import ratelimit
+from guichet.core.middleware import human_size
 
 # Requests per minute per key; settings.GUICHET_API_RATE_LIMIT overrides it.
 DEFAULT_RATE_LIMIT = 600
@@ -65,6 +67,18 @@ class Unprocessable(ApiError):
     code = "donnees_invalides"
 
 
+class PayloadTooLarge(ApiError):
+    status = 413
+    code = "corps_trop_volumineux"
+
+    @classmethod
+    def for_limit(cls, limit: int) -> PayloadTooLarge:
+        return cls(
+            f"La requête est trop volumineuse : {human_size(limit)} au plus.",
+            errors=[{"field": "body", "code": cls.code, "message": "Corps trop volumineux."}],
+        )
+
+
 class RateLimited(ApiError):
     status = 429
     code = "trop_de_requetes"
@@ -85,10 +99,25 @@ def api_key_from(http_request) -> ApiKey | None:
 
 
 def refuse_nul(http_request) -> None:
-    """Refuse the NUL character anywhere in the input: PostgreSQL cannot store it in text."""
-    body = http_request.body if http_request.method not in ("GET", "HEAD") else b""
+    """Refuse the NUL character anywhere in the input: PostgreSQL cannot store it in text.
+
+    The path, the query string and form fields are checked once for every view by
+    guichet.core.middleware; this adds the JSON escape `\\u0000` in a body. A body over the
+    limit is refused with 413, never read.
+    """
     query = http_request.META.get("QUERY_STRING", "")
-    if "\x00" in http_request.path or "%00" in query or b"\\u0000" in body:
+    texts: list[str] = [http_request.path, query]
+    body = b""
+    try:
+        if http_request.content_type == "multipart/form-data":
+            # Parsed as a stream (files on disk): its fields are read, never the raw body.
+            texts += [v for _, values in http_request.POST.lists() for v in values]
+            texts += [f.name or "" for _, files in http_request.FILES.lists() for f in files]
+        elif http_request.method not in ("GET", "HEAD"):
+            body = http_request.body
+    except RequestDataTooBig:
+        raise PayloadTooLarge.for_limit(settings.DATA_UPLOAD_MAX_MEMORY_SIZE) from None
+    if any("\x00" in text for text in texts) or "%00" in query or b"\\u0000" in body:
         raise ApiError(
             "Le caractère nul (U+0000) n'est accepté dans aucun champ.",
             code="caractere_interdit",

@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "guichet.core.headers.SecurityHeadersMiddleware",
+    # Hostile paths, query strings and form bodies answered 400/413/414 before anything reads them.
+    "guichet.core.middleware.RefuseHostileInput",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -171,8 +173,20 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 # Third-party front-end assets come from pip packages that ship them (never copied by hand).
 STATICFILES_DIRS = [("vendor/leaflet", xstatic_leaflet.BASE_DIR)]
+# Request bodies are bounded before they are read (guichet.core.middleware, 413 past them):
+# - a body read whole into memory (JSON, URL-encoded form; the text fields of a multipart
+#   post) up to DATA_UPLOAD_MAX_MEMORY_SIZE;
+# - any body, a multipart upload included, up to GUICHET_MAX_BODY_SIZE: at least the largest
+#   legitimate post, one file of the largest size a form field may declare (100 MB,
+#   catalogue.formdef) with the text fields; the shipped forms ask for 50 MB at most (5 files
+#   of 10 MB); a test checks that every shipped form fits;
+# - uploaded files stay in memory up to FILE_UPLOAD_MAX_MEMORY_SIZE, then go to a temporary
+#   file on disk.
+# The reverse proxy refuses larger bodies first: nginx `client_max_body_size 128m;` (the
+# same value as GUICHET_MAX_BODY_SIZE; 1m by default, which would refuse most photos).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+GUICHET_MAX_BODY_SIZE = env_int("GUICHET_MAX_BODY_SIZE", 128 * 1024 * 1024)
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",

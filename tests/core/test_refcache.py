@@ -12,8 +12,10 @@ import datetime as dt
 
 import pytest
 from authorities.factories import CategoryFactory, CommuneFactory, ServiceFactory
+from django.apps import apps
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import signals
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -202,3 +204,22 @@ def test_a_figure_with_a_max_age_is_loaded_again_once_it_is_old(monkeypatch):
         now[0] = moment
         read.append(refcache.get("figure", load, max_age=60))
     assert read == [1, 1, 2]
+
+
+@pytest.mark.django_db  # no commit needed (the closest mark wins)
+def test_the_cache_is_the_one_listener_to_model_signals():
+    # ADR 0010: model signals invalidate this cache and do nothing else in Guichet (libraries
+    # listen to their own models: django-axes, django-tasks-db)
+    model_signals = [
+        signals.pre_save, signals.post_save, signals.pre_delete, signals.post_delete,
+        signals.m2m_changed,
+    ]  # fmt: skip
+    others = {
+        (model._meta.label, receiver.__module__, receiver.__qualname__)
+        for model in apps.get_models(include_auto_created=True)
+        for signal in model_signals
+        for receiver in signal._live_receivers(model)[0]
+        if receiver is not refcache._on_model_change
+        and (model.__module__.startswith("guichet.") or receiver.__module__.startswith("guichet."))
+    }
+    assert others == set()

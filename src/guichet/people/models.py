@@ -20,7 +20,7 @@ class Category(models.TextChoices):
     OTHER = "other", "autre"
 
 
-class DerivedCharField(models.CharField):
+class DerivedCharField(models.CharField[str, str]):
     """A column its model derives from other columns whenever the row is written: the field's
     own `pre_save` (as `auto_now` does) stores the model's `derive_<name>()`, so `save()` and
     `core.rows.insert` write the same. `save(update_fields=...)` only writes it when listed."""

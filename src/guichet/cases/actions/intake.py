@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -204,7 +204,9 @@ def write_filing(
     return request
 
 
-def _validated_form(service, form_data, files, errors) -> dict[str, Any]:
+def _validated_form(
+    service: Service, form_data: Any, files: Any, errors: dict[str, list[str]]
+) -> dict[str, Any]:
     if isinstance(form_data, CleanedSubmission) and form_data.form is service.form:
         return dict(form_data)  # the caller validated it against this very form
     try:
@@ -216,7 +218,7 @@ def _validated_form(service, form_data, files, errors) -> dict[str, Any]:
         return {}
 
 
-def _checked_letter(letter: Any, errors) -> Checked:
+def _checked_letter(letter: Any, errors: dict[str, list[str]]) -> Checked:
     if not uploaded_list(letter) or "courrier" in errors:
         return []
     try:
@@ -226,7 +228,9 @@ def _checked_letter(letter: Any, errors) -> Checked:
         return []
 
 
-def _form_files(service: Service, cleaned: dict[str, Any], files: Any):
+def _form_files(
+    service: Service, cleaned: dict[str, Any], files: Any
+) -> Iterator[tuple[str, Checked]]:
     """Pair each form file field's uploads with the descriptions the validator returned."""
     if not files:
         return
@@ -241,7 +245,9 @@ def _form_files(service: Service, cleaned: dict[str, Any], files: Any):
             yield spec["name"], list(zip(uploads, cleaned[spec["name"]], strict=False))
 
 
-def _point(cleaned, latitude, longitude) -> tuple[float | None, float | None]:
+def _point(
+    cleaned: dict[str, Any], latitude: float | None, longitude: float | None
+) -> tuple[float | None, float | None]:
     if latitude is not None and longitude is not None:
         return latitude, longitude
     for value in cleaned.values():
@@ -258,7 +264,7 @@ def _summary(service: Service, cleaned: dict[str, Any]) -> str:
     return service.name
 
 
-def _create_with_unique_reference(**fields) -> Request:
+def _create_with_unique_reference(**fields: Any) -> Request:
     # The due date is known before the row exists: one INSERT, no UPDATE after it.
     request = Request(**fields)
     request.due_at = compute_due_at(request)

@@ -61,12 +61,25 @@ def test_data_that_is_not_a_mapping_is_a_form_error():
 # --- text -----------------------------------------------------------------------------
 
 
-def test_short_text_is_trimmed_and_its_whitespace_collapsed():
-    assert _clean({}, "  Jean \n  Dupont ") == "Jean Dupont"
+def test_short_text_is_trimmed_and_keeps_its_inner_spaces():
+    assert _clean({}, "  Jean  Dupont ") == "Jean  Dupont"
+    assert _clean({}, "Jean\nDupont") == [
+        "Ce champ tient sur une ligne : retirez les retours à la ligne."
+    ]
 
 
-def test_long_text_keeps_its_lines_but_loses_control_characters():
-    assert _clean({"type": "long_text"}, "ligne 1\r\nligne\x00 2\x07") == "ligne 1\nligne 2"
+def test_long_text_keeps_its_lines_as_sent_and_refuses_control_characters():
+    assert _clean({"type": "long_text"}, " ligne 1\r\nligne  2\n") == "ligne 1\r\nligne  2"
+    assert _clean({"type": "long_text"}, "ligne\x07 2") == [
+        "Caractère de contrôle non accepté (U+0007)."
+    ]
+
+
+def test_a_line_break_counts_as_one_character_however_it_is_sent():
+    assert _clean({"type": "long_text", "max_length": 3}, "a\r\nb") == "a\r\nb"
+    assert _clean({"type": "long_text", "max_length": 3}, "a\r\nbc") == [
+        "Ce texte doit faire au plus 3 caractères (il en fait 4)."
+    ]
 
 
 def test_text_length_limits_are_enforced():
@@ -90,9 +103,9 @@ def test_a_text_field_accepts_a_json_number_but_not_a_list():
 
 
 def test_an_address_is_one_line_of_text():
-    assert _clean({"type": "address"}, "12 rue de la Paix\n75002 Paris") == (
-        "12 rue de la Paix 75002 Paris"
-    )
+    assert _clean({"type": "address"}, "12 rue de la Paix\n75002 Paris") == [
+        "Ce champ tient sur une ligne : retirez les retours à la ligne."
+    ]
 
 
 # --- e-mail and phone -----------------------------------------------------------------

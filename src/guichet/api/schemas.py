@@ -7,14 +7,18 @@ one place and no query hides in a resolver.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field
 
+from guichet.api import text
 from guichet.catalogue.models import Channel
 
 ChannelName = Literal[tuple(Channel.values)]  # type: ignore[valid-type]
+# A one-line text stored as sent (api.text: ends stripped; control characters and line
+# breaks refused with a 422 naming the field).
+Line = Annotated[str, AfterValidator(text.line)]
 
 
 class Strict(Schema):
@@ -91,10 +95,10 @@ class CompetenceOut(Schema):
 
 
 class PersonIn(Strict):
-    email: str | None = Field(None, max_length=254)
-    phone: str | None = Field(None, max_length=32)
-    first_name: str = Field("", max_length=120)
-    last_name: str = Field("", max_length=120)
+    email: Line | None = Field(None, max_length=254)
+    phone: Line | None = Field(None, max_length=32)
+    first_name: Line = Field("", max_length=120)
+    last_name: Line = Field("", max_length=120)
 
 
 class RequestIn(Strict):
@@ -104,7 +108,7 @@ class RequestIn(Strict):
     commune: str | None = Field(None, max_length=5, description="code INSEE de la commune")
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)
-    address: str = Field("", max_length=300)
+    address: Line = Field("", max_length=300)
 
 
 class RequestOut(Schema):

@@ -22,8 +22,25 @@ def service_detail_out(service: Service) -> schemas.ServiceDetailOut:
         **_service_fields(service),
         description=service.description,
         required_documents=list(service.required_documents or []),
-        form_definition=list(service.form_definition or []),
+        form_definition=_form_definition(service),
     )
+
+
+def _form_definition(service: Service) -> list[dict]:
+    """The stored form, each text field with the limit it gets (4000 for a long text that
+    sets none: `catalogue.formdef.DESCRIPTION_LIMIT`), so a client knows it before sending."""
+    fields = list(service.form_definition or [])
+    try:
+        form = service.form
+    except ValueError:
+        return fields
+    limits = {f.name: f.max_length for f in form.fields if getattr(f, "max_length", None)}
+    return [
+        {**field, "max_length": limits[field["name"]]}
+        if isinstance(field, dict) and field.get("name") in limits and "max_length" not in field
+        else field
+        for field in fields
+    ]
 
 
 def _service_fields(service: Service) -> dict:

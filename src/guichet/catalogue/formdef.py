@@ -70,6 +70,9 @@ FRANCE_BOXES: tuple[tuple[float, float, float, float], ...] = (
 )
 
 SLUG = r"^[a-z][a-z0-9_]*$"
+# The longest free text of a form field that sets no limit: GeoReport v2's `description`
+# limit, which Open311, the REST API and the docs promise (docs/api.md, docs/open311.md).
+DESCRIPTION_LIMIT = 4000
 
 
 class InvalidFormDefinition(ValueError):
@@ -151,7 +154,7 @@ class ShortTextField(_TextRules):
 
 class LongTextField(_TextRules):
     type: Literal["long_text"]
-    max_length: Annotated[int, Field(ge=1, le=20000)] | None = 5000
+    max_length: Annotated[int, Field(ge=1, le=20000)] | None = DESCRIPTION_LIMIT
 
 
 class AddressField(_BaseField):

@@ -80,13 +80,16 @@ def validate_submission(
     definition: FormDefinition | list[dict[str, Any]],
     data: Mapping[str, Any] | None,
     files: Mapping[str, Any] | None = None,
+    *,
+    place_known: bool = False,
 ) -> CleanedSubmission:
     """Return the cleaned data of a submission, or raise FormValidationError.
 
     `definition` is a parsed form or the JSON stored on a service (an invalid stored form
     raises InvalidFormDefinition: that is the administrator's error, not the user's).
     `files` maps a file field's name to a Django UploadedFile or a list of them
-    (`request.FILES` works as is).
+    (`request.FILES` works as is). `place_known`: the caller placed the submission otherwise
+    (an address in a known commune), so a required location field may be left empty.
     """
     form = parse_form_definition(definition)
     data = {} if data is None else data
@@ -101,7 +104,8 @@ def validate_submission(
         try:
             value = _clean_field(field, data, files)
         except _Invalid as invalid:
-            errors[field.name] = invalid.messages
+            if not (place_known and field.type == "location" and invalid.messages == [REQUIRED]):
+                errors[field.name] = invalid.messages
             continue
         if value is not _EMPTY:
             cleaned[field.name] = value
@@ -158,27 +162,35 @@ def _is_empty(value: Any) -> bool:
 # --- text ------------------------------------------------------------------------------
 
 
-def _text(raw: Any, *, single_line: bool) -> str:
+def _text(raw: Any, *, single_line: bool = False) -> str:
+    """The text as stored: as sent (inner spaces, CRLF), NFC, ends stripped (docs/api.md).
+
+    A line break inside a one-line field is refused, not joined (a browser's one-line input
+    never sends one: only a program does, and it should know).
+    """
     if isinstance(raw, bool) or not isinstance(raw, str | int | Decimal):
         raise _Invalid("Saisissez un texte.")
-    text = unicodedata.normalize("NFC", str(raw)).replace("\r\n", "\n")
-    # control characters cannot be stored in PostgreSQL's jsonb (NUL) or shown sensibly
-    text = "".join(c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc")
-    if any(unicodedata.category(c) == "Cs" for c in text):
-        raise _Invalid("Le texte contient des caractères invalides.")
-    if single_line:
-        text = " ".join(text.split())
-    return text.strip()
+    text = unicodedata.normalize("NFC", str(raw))
+    # Refused, not removed: PostgreSQL's jsonb cannot store NUL, the others mean nothing here.
+    for c in text:
+        if c not in "\t\n\r" and unicodedata.category(c) in ("Cc", "Cs"):
+            raise _Invalid(f"Caractère de contrôle non accepté (U+{ord(c):04X}).")
+    text = text.strip()
+    if single_line and ("\n" in text or "\r" in text):
+        raise _Invalid("Ce champ tient sur une ligne : retirez les retours à la ligne.")
+    return text
 
 
 def _length_checks(text: str, min_length: int | None, max_length: int | None) -> None:
-    if max_length is not None and len(text) > max_length:
+    # A line break counts as one character however it is sent, as a browser counts it.
+    length = len(text) - text.count("\r\n")
+    if max_length is not None and length > max_length:
         raise _Invalid(
-            f"Ce texte doit faire au plus {max_length} caractères (il en fait {len(text)})."
+            f"Ce texte doit faire au plus {max_length} caractères (il en fait {length})."
         )
-    if min_length is not None and len(text) < min_length:
+    if min_length is not None and length < min_length:
         raise _Invalid(
-            f"Ce texte doit faire au moins {min_length} caractères (il en fait {len(text)})."
+            f"Ce texte doit faire au moins {min_length} caractères (il en fait {length})."
         )
 
 

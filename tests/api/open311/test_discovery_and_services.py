@@ -163,7 +163,12 @@ def test_service_definition_maps_every_field_type(client, world):
         {"key": "casse", "name": "Cassé"},
         {"key": "tague", "name": "Tagué"},
     ]
-    assert attributes["numero"]["datatype_description"] == "Inscrit sur la plaque."
+    assert (
+        attributes["numero"]["datatype_description"]
+        == "Inscrit sur la plaque. 255 caractères au plus."
+    )
+    # and the texts say how long they may be (the one limit of the form, 4000 by default)
+    assert attributes["details"]["datatype_description"] == "4000 caractères au plus."
     assert "AAAA-MM-JJ" in attributes["constate_le"]["datatype_description"]
     assert attributes["objet"]["required"] is True
     assert attributes["nombre"]["required"] is False

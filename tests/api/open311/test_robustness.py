@@ -7,6 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from guichet.cases.models import Request
+
 from .factories import SCEAUX_POINT
 from .schemas import ERRORS, check_json, parse_xml
 
@@ -116,18 +118,23 @@ def test_wrong_methods_formats_and_paths_answer_in_the_error_format(
         assert parse_xml(response.content).tag == "errors"
 
 
-def test_control_characters_in_every_text_field_are_dropped_not_fatal(client, world):
-    # given a report whose texts carry NUL and other control characters
+@pytest.mark.parametrize(
+    "name", ["first_name", "last_name", "address_string", "description", "email", "phone"]
+)
+def test_a_control_character_in_a_text_is_refused_naming_the_field(client, world, name):
+    # given a report whose text carries a control character (BEL) in one parameter
     data = {
         "api_key": world.sceaux_key, "service_code": "signalement-voirie",
-        "attribute[nature]": "nid_de_poule", **SCEAUX_POINT,
-        "first_name": "Je\x00an", "last_name": "Du\x07pont", "address_string": "3 rue\x00 Houdan",
-        "description": "Un\x00 trou", "email": "jean\x00@exemple.fr",
+        "attribute[nature]": "nid_de_poule", **SCEAUX_POINT, "email": "jean@exemple.fr",
     }  # fmt: skip
-    # when posted (PostgreSQL refuses NUL in text)
+    data[name] = data.get(name, "Texte") + "\x07suite"
+    # when posted
     response = client.post("/open311/v2/requests.json", data)
-    # then the report is filed with clean texts
-    assert response.status_code == 201, response.content
+    # then 400 naming the parameter and the character: nothing is silently removed or filed
+    assert response.status_code == 400, response.content
+    description = check_json(response, ERRORS)[0]["description"]
+    assert description.startswith(f"{name} : ") and "U+0007" in description
+    assert not Request.objects.filter(channel="open311").exists()
 
 
 @pytest.mark.parametrize(

@@ -4,30 +4,35 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
+from guichet.api import text as api_text
 from guichet.api.models import ApiKey
 from guichet.api.open311.formats import Open311Error
-from guichet.api.open311.mapping import attribute_fields
+from guichet.api.open311.mapping import DESCRIPTION_KEY, attribute_fields
 from guichet.authorities.competence import who_handles
 from guichet.authorities.models import Authority
 from guichet.cases.actions import IntakeError, NotPermitted, file_request
 from guichet.cases.models import Request
-from guichet.catalogue.formdef import parse_form_definition
+from guichet.catalogue.formdef import DESCRIPTION_LIMIT
 from guichet.catalogue.models import Channel, Service
-from guichet.catalogue.validation import FormValidationError
+from guichet.catalogue.validation import CleanedSubmission, FormValidationError, validate_submission
 from guichet.core.journal import Actor
 from guichet.people.actions import Applicant, IdentifierError, PeopleError
 from guichet.territory.models import Commune
 from guichet.territory.selectors import commune_at_point, communes_by_postcode
 from guichet.territory.text import normalize_name
 
-MAX_DESCRIPTION = 4000
+# The longest text of each standard parameter (GeoReport v2's for `description`); a longer
+# one is refused, never cut.
+LIMITS = {
+    "description": DESCRIPTION_LIMIT, "address_string": 300, "first_name": 120,
+    "last_name": 120, "email": 254, "phone": 32,
+}  # fmt: skip
 _ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
 _POSTCODE = re.compile(r"\b(\d{5})\b")
 
@@ -81,16 +86,19 @@ def file_service_request(
 
 
 def _text(params: Any, name: str) -> str:
+    """The parameter as stored (api.text: as sent, ends stripped); 400 naming it otherwise."""
     value = params.get(name)
     if not isinstance(value, str):
         return ""
-    # control characters (NUL above all) cannot be stored in PostgreSQL text columns
-    return "".join(c for c in value if unicodedata.category(c) not in ("Cc", "Cs")).strip()
+    try:
+        return api_text.clean(value, max_length=LIMITS.get(name), single_line=name != "description")
+    except api_text.TextRefused as refused:
+        raise Open311Error(400, f"{name} : {refused}") from None
 
 
 def _location(params: Any, authority: Authority) -> Location:
     lat_text, long_text = _text(params, "lat"), _text(params, "long")
-    address = " ".join(_text(params, "address_string").split())
+    address = _text(params, "address_string")
     if lat_text or long_text:
         latitude, longitude = _coordinate(lat_text, 90), _coordinate(long_text, 180)
         commune = commune_at_point(longitude, latitude)
@@ -129,13 +137,23 @@ def _commune_of_address(address: str, authority: Authority) -> Commune:
     if authority.commune is not None and not candidates:
         return authority.commune
     raise Open311Error(
-        400, "Impossible de situer cette adresse : indiquez son code postal, ou lat et long."
+        400,
+        "address_string : impossible de situer cette adresse (aucune commune desservie ne "
+        "porte ce code postal ou ce nom) ; indiquez son code postal, ou lat et long.",
     )
 
 
-def _form_data(service: Service, params: Any, location: Location) -> dict[str, Any]:
-    """The form answers: `attribute[code]` values, then the place and description fields."""
+def _form_data(service: Service, params: Any, location: Location) -> CleanedSubmission:
+    """The form answers, checked: `attribute[code]` values, then the place and description.
+
+    `lat`/`long` fill the location fields, `address_string` the first address field and
+    `description` the first long-text field (or, in a form without one, the `description`
+    answer, kept beside the form's own). A request placed by its address alone has no point:
+    its commune places it, so the form's location fields may stay empty. Errors name what the
+    client sends (`attribute[code]`, `lat et long`, `address_string`, `description`).
+    """
     fields = {f.name: f for f in attribute_fields(service)}
+    labels = {name: f"attribute[{name}]" for name in fields}
     data: dict[str, Any] = {}
     for key in params:
         matched = _ATTRIBUTE.match(key)
@@ -147,22 +165,30 @@ def _form_data(service: Service, params: Any, location: Location) -> dict[str, A
             data.setdefault(form_field.name, []).extend(values)
         else:
             data[form_field.name] = _scalar(form_field.type, values[-1] if values else "")
-    form = parse_form_definition(service.form_definition)
-    if location.latitude is not None:
-        for place in (f for f in form.fields if f.type == "location"):
+    form = service.form
+    for place in (f for f in form.fields if f.type == "location"):
+        labels[place.name] = "lat et long"
+        if location.latitude is not None:
             data.setdefault(place.name, {"lat": location.latitude, "lon": location.longitude})
-    if location.address:
-        first = next((f for f in form.fields if f.type == "address"), None)
-        if first is not None:
-            data.setdefault(first.name, location.address)
-    description = params.get("description")
-    if isinstance(description, str) and description.strip():
-        if len(description) > MAX_DESCRIPTION:
-            raise Open311Error(400, "La description est limitée à 4 000 caractères.")
-        first = next((f for f in form.fields if f.type == "long_text"), None)
-        if first is not None:
-            data.setdefault(first.name, description)
-    return data
+    first_address = next((f for f in form.fields if f.type == "address"), None)
+    if location.address and first_address is not None and first_address.name not in data:
+        data[first_address.name], labels[first_address.name] = location.address, "address_string"
+    description = _text(params, "description")
+    first_text = next((f for f in form.fields if f.type == "long_text"), None)
+    if description and first_text is not None and first_text.name not in data:
+        data[first_text.name], labels[first_text.name] = description, "description"
+    try:
+        cleaned = validate_submission(form, data, place_known=location.latitude is None)
+    except FormValidationError as refused:
+        messages = [
+            f"{labels.get(name, refused.labels.get(name, name))} : {message}"
+            for name, messages in refused.errors.items()
+            for message in messages
+        ]
+        raise Open311Error(400, messages[0], more=messages[1:]) from refused
+    if description and first_text is None and all(f.name != DESCRIPTION_KEY for f in form.fields):
+        cleaned[DESCRIPTION_KEY] = description  # shown to agents, read back as `description`
+    return cleaned
 
 
 def _scalar(field_type: str, value: str) -> Any:

@@ -85,7 +85,9 @@ def to_xml(root: str, data: Any) -> str:
     element = ET.Element(root)
     _fill(element, data)
     ET.indent(element, space="  ")
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(element, encoding="unicode")
+    # A CR written raw would be read back as LF (XML's end-of-line handling): escape it.
+    text = ET.tostring(element, encoding="unicode").replace("\r", "&#13;")
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + text
 
 
 def _fill(element: ET.Element, value: Any) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from guichet.api.open311.formats import w3c
 from guichet.cases import events
 from guichet.cases.models import PublicStatus, Request
-from guichet.catalogue.formdef import parse_form_definition
+from guichet.catalogue.formdef import DESCRIPTION_LIMIT, parse_form_definition
 from guichet.catalogue.models import Service
 
 # Form field types → Open311 datatypes. Locations travel as lat/long, files as media: they are
@@ -38,6 +38,9 @@ CHECKBOX_VALUES = [{"key": "true", "name": "Oui"}, {"key": "false", "name": "Non
 PRIVATE_TYPES = {"email", "phone", "file"}
 OPEN = {PublicStatus.ONGOING, PublicStatus.ACTION_NEEDED}
 _POSTCODE = re.compile(r"\b(\d{5})\b")
+# The answer that holds the `description` an Open311 client sent for a form without a
+# long-text field (see actions._form_data).
+DESCRIPTION_KEY = "description"
 
 
 def attribute_fields(service: Service) -> list[Any]:
@@ -74,7 +77,7 @@ def definition_out(service: Service) -> dict[str, Any]:
             "datatype": DATATYPES[form_field.type],
             # A field shown only under a condition cannot be required unconditionally.
             "required": bool(form_field.required and form_field.show_if is None),
-            "datatype_description": form_field.help_text or DATATYPE_HINTS.get(form_field.type),
+            "datatype_description": _datatype_description(form_field),
             "order": order,
             "description": form_field.label,
         }
@@ -84,6 +87,16 @@ def definition_out(service: Service) -> dict[str, Any]:
             attribute["values"] = CHECKBOX_VALUES
         attributes.append(attribute)
     return {"service_code": service.slug, "attributes": attributes}
+
+
+def _datatype_description(form_field: Any) -> str | None:
+    """The help text or a format hint, with the longest text the form accepts."""
+    text = form_field.help_text or DATATYPE_HINTS.get(form_field.type)
+    limit = getattr(form_field, "max_length", None)
+    if form_field.type in ("short_text", "long_text", "address") and limit:
+        bound = f"{limit} caractères au plus."
+        return f"{text.rstrip()} {bound}" if text else bound
+    return text
 
 
 def service_notice(service: Service) -> str | None:
@@ -109,7 +122,7 @@ def request_out(request: Request, extras: Extras, *, extensions: bool = False) -
         "status_notes": extras.status_notes.get(request.pk),
         "service_name": service.name,
         "service_code": service.slug,
-        "description": description_of(request)[:4000],
+        "description": _at_most(description_of(request), DESCRIPTION_LIMIT),
         "agency_responsible": request.authority.name,
         "service_notice": service_notice(service),
         "requested_datetime": w3c(request.received_at),
@@ -134,18 +147,28 @@ def request_out(request: Request, extras: Extras, *, extensions: bool = False) -
     return out
 
 
-def description_of(request: Request) -> str:
-    """The free text the reporter wrote (the form's long texts), else the request's summary."""
+def description_of(request: Request) -> str | None:
+    """The free text the reporter wrote: the form's long texts, else the `description` kept
+    beside a form without one (Open311), else the request's summary when it is more than the
+    service's name (None then: a description nobody wrote is not made up)."""
+    summary = request.summary if request.summary != request.service.name else None
     try:
         form = parse_form_definition(request.service.form_definition)
     except ValueError:
-        return request.summary
+        return summary
     texts = [
         request.form_data[f.name]
         for f in form.fields
         if f.type == "long_text" and isinstance(request.form_data.get(f.name), str)
     ]
-    return "\n\n".join(texts) or request.summary
+    kept = request.form_data.get(DESCRIPTION_KEY)
+    if not texts and isinstance(kept, str) and all(f.name != DESCRIPTION_KEY for f in form.fields):
+        texts = [kept]
+    return "\n\n".join(texts) or summary
+
+
+def _at_most(text: str | None, limit: int) -> str | None:
+    return text if text is None or len(text) <= limit else text[: limit - 1] + "…"
 
 
 def public_answers(request: Request) -> list[dict[str, Any]]:

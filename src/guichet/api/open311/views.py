@@ -70,8 +70,8 @@ def discovery(http_request, *, fmt: str) -> HttpResponse:
         {
             "changeset": changeset,
             "contact": "Adressez-vous à la collectivité concernée (voir jurisdictions).",
-            "key_service": "Les clés d'API sont délivrées par chaque collectivité, "
-            "depuis l'administration de la plateforme.",
+            "key_service": "Les clés d'API sont délivrées pour chaque collectivité par "
+            "l'exploitant de la plateforme (administration, ou commande guichet api-key).",
             "endpoints": [
                 {
                     "specification": SPECIFICATION,

@@ -86,7 +86,10 @@ class Watched:
             self._note(f"violation: {violation}")
         ARTIFACTS.mkdir(exist_ok=True)
         slug = self.current.strip("/").replace("/", "-").replace("?", "-") or "accueil"
-        self.page.screenshot(path=str(ARTIFACTS / f"csp-{self.name}-{slug[:60]}.png"))
+        # caret="initial": Playwright's caret hiding writes style="" attributes into the page,
+        # which the DSFR's script may then copy through innerHTML, and the policy refuses
+        shot = ARTIFACTS / f"csp-{self.name}-{slug[:60]}.png"
+        self.page.screenshot(path=str(shot), caret="initial")
 
     def sign_in(self, path: str, username: str) -> None:
         self.open(path)

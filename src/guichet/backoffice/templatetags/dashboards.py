@@ -20,6 +20,6 @@ def can_view_dashboards(user) -> bool:
 
 
 @register.filter
-def chart_svg(chart: Chart, nonce) -> str:
+def chart_svg(chart: Chart, nonce: object) -> str:
     """The chart's SVG, its <style> allowed by the page's Content-Security-Policy nonce."""
     return with_nonce(chart.svg, str(nonce))

@@ -73,12 +73,29 @@ def who_handles(service: Service, commune: Commune, *, on: dt.date | None = None
     """
     on = on or today_in_paris()
 
-    def load() -> tuple[_Place, list[CompetenceAssignment]]:
+    def load() -> _Answers:
         place = _Place.load(commune)
-        return place, _assignments(place, None, services=[service.pk]).get(service.pk, [])
+        return _Answers(place, _assignments(place, None, services=[service.pk]).get(service.pk, []))
 
-    place, assignments = refcache.get(("who_handles", service.pk, commune.pk), load)
-    return place.resolve(service, [a for a in assignments if _in_force(a, on)])
+    answers = refcache.get(("who_handles", service.pk, commune.pk), load)
+    last_on, last = answers.last
+    if last_on == on and last is not None:
+        return last
+    competence = answers.place.resolve(
+        service, [a for a in answers.assignments if _in_force(a, on)]
+    )
+    answers.last = (on, competence)  # one assignment: threads never see a mixed pair
+    return competence
+
+
+@dataclass
+class _Answers:
+    """What `who_handles` keeps per service and commune, and its last answer (nearly every
+    call asks for today)."""
+
+    place: _Place
+    assignments: list[CompetenceAssignment]
+    last: tuple[dt.date | None, Competence | None] = (None, None)
 
 
 def competence_map(

@@ -69,7 +69,10 @@ def get(
     """
     entries = _fresh_entries()
     with _state.lock:  # an LRU reorders itself on every read
-        found = entries.get(key, _MISSING)
+        try:
+            found = entries[key]
+        except KeyError:
+            found = _MISSING
     now = time.monotonic()
     if found is not _MISSING and (found[1] is None or found[1] > now):
         return cast(T, found[0])  # what `load` gave for this key

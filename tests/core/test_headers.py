@@ -132,6 +132,8 @@ def test_the_nonce_of_the_header_is_the_one_on_the_pages_inline_styles(manager):
         "/agents/tableaux-de-bord/processus/",
         "/agents/nouvelle-demande/",
         "/agents/agendas/",
+        "/agents/retards/",
+        "/agents/orientation/",
         "/notifications/diffusion/",
         "/notifications/modeles/",
         "/notifications/apercu/sceaux/receipt/",
@@ -314,3 +316,35 @@ def test_the_deployment_check_is_clean_with_the_documented_production_variables(
     output = check.stdout + check.stderr
     assert check.returncode == 0, output
     assert "System check identified no issues" in output
+
+
+# E-mails are not pages: their clients need style="" attributes (shown to agents only in the
+# preview's frame, under its own policy).
+E_MAIL_TEMPLATES = {"notifications/templates/notifications/email.html"}
+REFUSED_IN_TEMPLATES = re.compile(
+    r"""\sstyle\s*=|\son[a-z]+\s*=\s*["']|<style(?![^>]*nonce=)|<script(?![^>]*\b(src|nonce)=)"""
+    r"""(?![^>]*type="application/json")""",
+    re.IGNORECASE,
+)
+TEMPLATE_COMMENT = re.compile(r"\{#.*?#\}|\{% comment %\}.*?\{% endcomment %\}", re.DOTALL)
+
+
+def test_no_template_holds_code_the_policy_refuses():
+    # given every page template of the product
+    root = Path(__file__).resolve().parents[2] / "src" / "guichet"
+    templates = [
+        path for path in root.rglob("templates/**/*.html")
+        if str(path.relative_to(root)) not in E_MAIL_TEMPLATES
+    ]  # fmt: skip
+    assert len(templates) > 50
+    # then none has a style="" or on…="" attribute, an inline <style> or <script> without the
+    # request's nonce (a JSON data block is not run, so it needs none)
+    found = {
+        str(path.relative_to(root)): match.group(0)
+        for path in templates
+        for match in [
+            REFUSED_IN_TEMPLATES.search(TEMPLATE_COMMENT.sub("", path.read_text(encoding="utf-8")))
+        ]
+        if match
+    }
+    assert found == {}

@@ -17,7 +17,8 @@ URL = "/api/v1/requests"
 texts = (
     st.lists(
         st.one_of(
-            st.characters(blacklist_categories=("Cc", "Cs")),
+            # U+FFFD is left out: the input middleware takes it for bytes that were not UTF-8
+            st.characters(exclude_categories=("Cc", "Cs"), exclude_characters="\ufffd"),
             st.sampled_from(["\r\n", "\n", "  ", "é", "🌳"]),
         ),
         min_size=1,

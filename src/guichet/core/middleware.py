@@ -26,6 +26,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import unquote_to_bytes, urlencode
 
 from django.conf import settings
@@ -108,7 +109,13 @@ class RefuseHostileInput:
             return render_refusal(request, refusal)
         return self.get_response(request)
 
-    def process_view(self, request: HttpRequest, view, args, kwargs) -> HttpResponse | None:
+    def process_view(
+        self,
+        request: HttpRequest,
+        view: Callable[..., HttpResponse],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
         # `<int:pk>` matches any run of digits; no row has an id past 64 bits, and the
         # databases refuse such a number in a query (SQLite raises, PostgreSQL too).
         if any(
@@ -264,7 +271,7 @@ def _decode_urlencoded(request: HttpRequest) -> Refusal | None:
         return _body_refusal(error, encoding)
     # Re-encoded as UTF-8, which Django's QueryDict parses back to the same pairs.
     request.POST = QueryDict(urlencode(pairs), encoding="utf-8")
-    request._files = MultiValueDict()  # noqa: SLF001 - POST was set by hand: no files
+    request._files = MultiValueDict()  # type: ignore[attr-defined]  # noqa: SLF001 - POST set by hand: no files
     return None
 
 
@@ -334,7 +341,7 @@ def _decoded_pairs(
 ) -> list[tuple[str, str]]:
     """`a=1&b=2` as decoded pairs, as Django's QueryDict reads them, but strict: raise
     _Undecodable for bytes invalid in `encoding` or a control character (`allow` aside)."""
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
     for chunk in raw.split(b"&"):
         if not chunk:

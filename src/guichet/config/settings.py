@@ -9,6 +9,8 @@ Environment variables (all optional in the embedded mode):
   EMAIL_URL-like settings: EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
   EMAIL_USE_TLS, DEFAULT_FROM_EMAIL
   GUICHET_BASE_URL   public address used in links sent to people (default http://127.0.0.1:8000)
+  GUICHET_MAX_BODY_SIZE  largest request body in bytes, uploads included (default 128 MiB;
+                     keep the reverse proxy's client_max_body_size at the same value)
   Production HTTPS (behind a proxy setting X-Forwarded-Proto): SECURE_SSL_REDIRECT (default 1),
   SECURE_HSTS_SECONDS (31536000), SECURE_HSTS_INCLUDE_SUBDOMAINS (1), SECURE_HSTS_PRELOAD (0;
   1 once every site of the domain is HTTPS, as `check --deploy` asks)

@@ -7,7 +7,9 @@ API of Guichet can use and what would otherwise reach a query or a stored row:
 - in the query string: names or values that are not text in the request's charset, NUL and
   control characters (tab and line breaks aside in values), more fields than Django parses;
 - in a form post: an unsupported charset, bytes invalid in the declared one (UTF-8 by
-  default), NUL, a multipart body Django cannot parse; never stored as U+FFFD;
+  default), NUL, a multipart body Django cannot parse; never stored as U+FFFD (Django's
+  multipart parser leaves no other trace of bytes it could not decode, so a multipart text
+  field holding U+FFFD itself is refused too);
 - a body larger than the limits (settings `DATA_UPLOAD_MAX_MEMORY_SIZE` for bodies read whole,
   `GUICHET_MAX_BODY_SIZE` for any body), before it is read.
 

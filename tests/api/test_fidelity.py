@@ -86,8 +86,13 @@ def test_a_control_character_in_a_form_answer_is_refused_not_removed(client, wor
     body["form_data"] = body["form_data"] | {"description": "Un trou\x07 profond."}
     response = post(client, world, body)
     assert response.status_code == 422
-    messages = [e["message"] for e in response.json()["errors"]]
-    assert messages == ["Description : Caractère de contrôle non accepté (U+0007)."]
+    assert [(e["field"], e["message"]) for e in response.json()["errors"]] == [
+        (
+            "form_data",
+            "description : caractère de contrôle non accepté (U+0007) : "
+            "retirez-le et envoyez de nouveau.",
+        )
+    ]
 
 
 def test_the_description_limit_is_the_form_s_with_the_portal_s_message(client, world):

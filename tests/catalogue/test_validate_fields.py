@@ -68,11 +68,9 @@ def test_short_text_is_trimmed_and_keeps_its_inner_spaces():
     ]
 
 
-def test_long_text_keeps_its_lines_as_sent_and_refuses_control_characters():
+def test_long_text_keeps_its_lines_as_sent_but_loses_control_characters():
     assert _clean({"type": "long_text"}, " ligne 1\r\nligne  2\n") == "ligne 1\r\nligne  2"
-    assert _clean({"type": "long_text"}, "ligne\x07 2") == [
-        "Caractère de contrôle non accepté (U+0007)."
-    ]
+    assert _clean({"type": "long_text"}, "ligne\x00 2\x07\x0b") == "ligne 2"
 
 
 def test_a_line_break_counts_as_one_character_however_it_is_sent():

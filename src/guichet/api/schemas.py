@@ -104,7 +104,9 @@ class PersonIn(Strict):
 class RequestIn(Strict):
     service: str = Field(max_length=80, description="code du service (voir /services)")
     person: PersonIn
-    form_data: dict[str, Any] = Field(default_factory=dict, description="réponses au formulaire")
+    form_data: Annotated[dict[str, Any], AfterValidator(text.refuse_controls)] = Field(
+        default_factory=dict, description="réponses au formulaire"
+    )
     commune: str | None = Field(None, max_length=5, description="code INSEE de la commune")
     latitude: float | None = Field(None, ge=-90, le=90)
     longitude: float | None = Field(None, ge=-180, le=180)

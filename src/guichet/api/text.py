@@ -13,13 +13,16 @@ except that:
 - a line break in a one-line text (an address, a name, a short answer) is refused too,
   never joined into a space.
 
-The form validator (`catalogue.validation`) applies the same rule to form answers, so a
-text sent through the REST API, Open311 or the portal is stored alike.
+The form validator (`catalogue.validation`) stores form answers the same way, except that it
+drops the control characters a person cannot see (pasted from a word processor, carried by
+an e-mail): the APIs refuse them first, in every form answer too (`refuse_controls`), so a
+program learns of them instead of having its data changed.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 ALLOWED_CONTROLS = frozenset("\t\n\r")
 
@@ -62,3 +65,29 @@ def clean(text: str, *, max_length: int | None = None, single_line: bool = False
 def line(text: str) -> str:
     """`clean` for a one-line text (the REST API's names, e-mails, phones and addresses)."""
     return clean(text, single_line=True)
+
+
+def refuse_controls(answers: Any) -> Any:
+    """`answers` (a JSON value) unchanged; TextRefused naming the first answer whose text holds
+    a control character (other than tab, LF, CR)."""
+    for key, value in _texts(answers, ""):
+        character = refused_character(value)
+        if character is not None:
+            where = f"{key} : " if key else ""
+            raise TextRefused(
+                f"{where}caractère de contrôle non accepté (U+{ord(character):04X}) : "
+                "retirez-le et envoyez de nouveau."
+            )
+    return answers
+
+
+def _texts(value: Any, key: str):
+    if isinstance(value, str):
+        yield key, value
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            yield from _texts(name, key)  # a key is text too
+            yield from _texts(item, f"{key}.{name}" if key else str(name))
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _texts(item, key)

@@ -165,16 +165,18 @@ def _is_empty(value: Any) -> bool:
 def _text(raw: Any, *, single_line: bool = False) -> str:
     """The text as stored: as sent (inner spaces, CRLF), NFC, ends stripped (docs/api.md).
 
-    A line break inside a one-line field is refused, not joined (a browser's one-line input
-    never sends one: only a program does, and it should know).
+    Control characters other than tab, LF and CR are dropped: a person pasting from a word
+    processor or an e-mail carrying a form feed should not be refused for what they cannot
+    see (the APIs refuse them before, see guichet.api.text). A line break inside a one-line
+    field is refused, not joined: a browser's one-line input never sends one.
     """
     if isinstance(raw, bool) or not isinstance(raw, str | int | Decimal):
         raise _Invalid("Saisissez un texte.")
     text = unicodedata.normalize("NFC", str(raw))
-    # Refused, not removed: PostgreSQL's jsonb cannot store NUL, the others mean nothing here.
-    for c in text:
-        if c not in "\t\n\r" and unicodedata.category(c) in ("Cc", "Cs"):
-            raise _Invalid(f"Caractère de contrôle non accepté (U+{ord(c):04X}).")
+    # control characters cannot be stored in PostgreSQL's jsonb (NUL) or shown sensibly
+    text = "".join(c for c in text if c in "\t\n\r" or unicodedata.category(c) != "Cc")
+    if any(unicodedata.category(c) == "Cs" for c in text):
+        raise _Invalid("Le texte contient des caractères invalides.")
     text = text.strip()
     if single_line and ("\n" in text or "\r" in text):
         raise _Invalid("Ce champ tient sur une ligne : retirez les retours à la ligne.")

@@ -206,3 +206,11 @@ def test_a_line_break_in_the_address_is_refused_not_joined(client, world):
     assert check_json(response, ERRORS)[0]["description"] == (
         "address_string : Ce champ tient sur une ligne : retirez les retours à la ligne."
     )
+
+
+def test_a_control_character_in_an_attribute_is_refused_naming_it(client, world):
+    response = post(client, world, **POTHOLE, **SCEAUX_POINT, **{"attribute[adresse]": "1 rue\x0b"})
+    assert response.status_code == 400
+    assert check_json(response, ERRORS)[0]["description"].startswith(
+        "attribute[adresse] : caractère de contrôle non accepté (U+000B)"
+    )

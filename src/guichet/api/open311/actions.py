@@ -161,6 +161,10 @@ def _form_data(service: Service, params: Any, location: Location) -> CleanedSubm
             continue  # attributes the service does not define are ignored, as the spec lets us
         form_field = fields[matched.group(1)]
         values = params.getlist(key) if hasattr(params, "getlist") else [params[key]]
+        try:
+            api_text.refuse_controls(values)
+        except api_text.TextRefused as refused:
+            raise Open311Error(400, f"{key} : {refused}") from None
         if form_field.type == "multiple_choice":
             data.setdefault(form_field.name, []).extend(values)
         else:

@@ -106,6 +106,10 @@ def _town_with_agents_and_an_agenda():
     authority_actions.add_agent(
         actor=SYSTEM, user=world.manager, authority=world.ville, role=Role.MANAGER
     )
+    # a manager of two authorities: their pages offer a choice of authority (submit on change)
+    authority_actions.add_agent(
+        actor=SYSTEM, user=world.manager, authority=world.vallee_sud, role=Role.MANAGER
+    )
     world.admin = users.create_superuser("administrateur", "admin@exemple.fr", PASSWORD)
     world.place = Place.objects.create(
         authority=world.ville, name="Mairie de Sceaux", commune=world.sceaux
@@ -196,6 +200,12 @@ def test_every_kind_of_page_runs_under_the_content_security_policy(
             body = agent.page.frame_locator("iframe").locator("body")
             if "Camille Exemple" not in body.inner_text():
                 agent.problems.setdefault(path, []).append("the e-mail preview stayed empty")
+        if path == "/notifications/modeles/":
+            # choosing another authority sends the form (guichet.js, no onchange attribute)
+            with agent.page.expect_navigation():
+                agent.page.select_option("#collectivite", "vallee-sud")
+            assert "collectivite=vallee-sud" in agent.page.url
+            agent.settle()
         if path == "/notifications/diffusion/":
             # htmx fetches the audience panel: its swap runs under the policy too
             with agent.page.expect_response("**/diffusion/audience/**"):

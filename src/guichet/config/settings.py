@@ -23,9 +23,8 @@ from pathlib import Path
 import dj_database_url
 import django_stubs_ext
 import xstatic.pkg.leaflet as xstatic_leaflet
-from django.core.exceptions import ImproperlyConfigured
-
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from guichet.config.env import data_dir, env, env_bool, env_int, env_json, env_list
 

@@ -93,6 +93,23 @@ class ThroughActionAdmin(admin.ModelAdmin[_M]):
     # change), the admin's transaction is rolled back and the reason shown, not a server error.
     refusals: tuple[type[Exception], ...] = (ValidationError,)
 
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        """The admin fills an add form from the query string (`?place=3`); a value its field
+        cannot read (`?place=abc`, `?start=demain`, an id past 64 bits) is left out, where
+        rendering it would be a server error."""
+        initial = super().get_changeform_initial_data(request)
+        fields = self.get_form(request).base_fields
+        readable = {}
+        for name, value in initial.items():
+            field = fields.get(name)
+            try:
+                if field is not None:
+                    field.clean(value)
+            except Exception:  # noqa: BLE001, S112 - unreadable, whatever the reason: left out
+                continue
+            readable[name] = value
+        return readable
+
     def changeform_view(
         self,
         request: HttpRequest,

@@ -148,3 +148,11 @@ def test_every_shipped_form_fits_in_the_body_limits():
     # and one file of the largest size a form may declare
     biggest = FileField.model_fields["max_size_mb"].metadata[-1].le
     assert biggest * megabyte + text <= limit
+
+
+@pytest.mark.django_db
+def test_an_address_no_view_answers_is_a_french_404(client):
+    response = client.get("/rendez-vous/rdv/inconnu/changer/")
+    assert response.status_code == 404
+    assert 'lang="fr"' in response.content.decode()
+    assert "Page introuvable" in page_text(response)

@@ -283,10 +283,22 @@ def creation(
     return filings, whole, row
 
 
+def tracking_cookie(secret: str) -> str:
+    """The Cookie header a browser sends on a request's pages after following its secret link."""
+    from django.core import signing
+
+    from guichet.portal.views.tracking import LINK_COOKIE, LINK_COOKIE_SALT
+
+    value = signing.get_cookie_signer(salt=LINK_COOKIE + LINK_COOKIE_SALT).sign(secret)
+    return f"{LINK_COOKIE}={value}"
+
+
 def tracking(port: int, sample: Path, duration: int, workdir: Path) -> list[dict]:
     paths = workdir / "tracking-paths.txt"
     pairs = [line.split() for line in sample.read_text().splitlines() if line.strip()]
-    paths.write_text("".join(f"/suivi/{ref}?cle={secret}\n" for ref, secret in pairs))
+    # The receipt's link (`?cle=`) answers a 303 that moves the secret into a cookie scoped to
+    # the request's pages (ADR 0012): each page is read as the browser then reads it.
+    paths.write_text("".join(f"/suivi/{ref}\t{tracking_cookie(secret)}\n" for ref, secret in pairs))
     wrk("intake_get.lua", 4, 3, {"BENCH_PATHS": str(paths)}, port)  # warm-up, not reported
     levels = []
     for clients in TRACK_LEVELS:
@@ -448,7 +460,8 @@ def profile(place: dict, queue_user: str) -> dict:
             f"/communes/{place['code']}/services/{SERVICE}/demande/",
             form | {"courriel": f"p{i}.{time.time_ns()}@exemple.fr",
                     "contact-email": f"p{i}.{time.time_ns()}@exemple.fr"}),
-        "suivi": lambda i: visitor.get(f"/suivi/{tracked[i][0]}?cle={tracked[i][1]}"),
+        "suivi": lambda i: visitor.get(f"/suivi/{tracked[i][0]}", headers={
+            "cookie": tracking_cookie(tracked[i][1])}),
         "file agents": lambda i: agent.get("/agents/"),
     }  # fmt: skip
     found = {}

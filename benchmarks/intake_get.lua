@@ -1,4 +1,5 @@
--- wrk script: GET random paths from a file (one path a line), with an optional cookie.
+-- wrk script: GET random paths from a file (one path a line, optionally followed by a tab and
+-- that path's own Cookie header), with an optional cookie for every path.
 -- Environment: BENCH_PATHS (file of paths), BENCH_COOKIE and BENCH_KEY (an API key; both may
 -- be empty), BENCH_OUT (JSON file).
 local threads = {}
@@ -10,8 +11,11 @@ end
 
 function init(args)
   paths = {}
+  cookies = {}
   for line in io.lines(os.getenv("BENCH_PATHS")) do
-    table.insert(paths, line)
+    local path, cookie = line:match("^([^\t]+)\t(.+)$")
+    table.insert(paths, path or line)
+    table.insert(cookies, cookie or false)
   end
   math.randomseed(os.time() + tid * 7919)
   local cookie = os.getenv("BENCH_COOKIE")
@@ -25,7 +29,11 @@ function init(args)
 end
 
 function request()
-  return wrk.format("GET", paths[math.random(#paths)])
+  local i = math.random(#paths)
+  if cookies[i] then
+    return wrk.format("GET", paths[i], {["Cookie"] = cookies[i]})
+  end
+  return wrk.format("GET", paths[i])
 end
 
 function done(summary, latency, requests)

@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import intake_data  # noqa: E402
+from intake import tracking_cookie  # noqa: E402
 
 SERVICE = "question-generale"
 DEMO_PASSWORD = "demo-guichet"  # noqa: S105 — the demo accounts' published password
@@ -149,7 +150,13 @@ def main() -> None:
 
     endpoints = {
         "dépôt": (filing, 302),
-        "suivi": (lambda i: fresh(visitor).get(f"/suivi/{tracked[i][0]}?cle={tracked[i][1]}"), 200),
+        # the page as read after the receipt's link moved its secret into a cookie (ADR 0012)
+        "suivi": (
+            lambda i: fresh(visitor).get(
+                f"/suivi/{tracked[i][0]}", headers={"cookie": tracking_cookie(tracked[i][1])}
+            ),
+            200,
+        ),
         "file": (lambda i: agent.get("/agents/"), 200),
     }
 

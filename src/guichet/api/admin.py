@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
+from django.utils.translation import ngettext
 
 from guichet.api import keys
 from guichet.api.models import ApiKey, Scope
@@ -104,4 +105,8 @@ class ApiKeyAdmin(ThroughActionAdmin):
         for api_key in queryset.filter(revoked_at__isnull=True):
             keys.revoke_key(actor=Actor.agent(request.user), api_key=api_key)
             revoked += 1
-        self.message_user(request, f"{revoked} clé(s) révoquée(s).", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(n)d clé révoquée.", "%(n)d clés révoquées.", revoked) % {"n": revoked},
+            messages.SUCCESS,
+        )

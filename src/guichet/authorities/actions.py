@@ -123,13 +123,7 @@ def add_agent(
     *, actor: Actor, user, authority: Authority, role: str, teams: Iterable[Team] = ()
 ) -> AgentMembership:
     """Attach `user` to `authority` with `role`, in some of its teams."""
-    if role not in Role.values:
-        raise ValidationError(f"Rôle inconnu : {role}.")
-    teams = list(teams)
-    if strangers := [t.name for t in teams if t.authority_id != authority.pk]:
-        raise ValidationError(
-            f"Équipe(s) d'une autre collectivité que {authority.name} : {', '.join(strangers)}."
-        )
+    teams = _role_and_teams(role, teams, authority)
     if AgentMembership.objects.filter(user=user, authority=authority).exists():
         raise ValidationError(f"{user} est déjà rattaché(e) à {authority.name}.")
     membership = AgentMembership.objects.create(user=user, authority=authority, role=role)
@@ -340,14 +334,7 @@ def change_agent(
 ) -> AgentMembership:
     """Give an agent another role or other teams within the same authority."""
     membership = AgentMembership.objects.select_for_update().get(pk=membership.pk)
-    if role not in Role.values:
-        raise ValidationError(f"Rôle inconnu : {role}.")
-    teams = list(teams)
-    if strangers := [t.name for t in teams if t.authority_id != membership.authority_id]:
-        raise ValidationError(
-            f"Équipe(s) d'une autre collectivité que {membership.authority.name} : "
-            f"{', '.join(strangers)}."
-        )
+    teams = _role_and_teams(role, teams, membership.authority)
     membership.role = role
     membership.save(update_fields=["role"])
     membership.teams.set(teams)
@@ -373,3 +360,15 @@ def remove_agent(*, actor: Actor, membership: AgentMembership) -> None:
         payload={"user": membership.user_id, "role": membership.role},
     )
     membership.delete()
+
+
+def _role_and_teams(role: str, teams: Iterable[Team], authority: Authority) -> list[Team]:
+    """The teams of an agent given `role` in `authority`; refuses a role or team not its own."""
+    if role not in Role.values:
+        raise ValidationError(f"Rôle inconnu : {role}.")
+    teams = list(teams)
+    if strangers := [t.name for t in teams if t.authority_id != authority.pk]:
+        raise ValidationError(
+            f"Équipe(s) d'une autre collectivité que {authority.name} : {', '.join(strangers)}."
+        )
+    return teams

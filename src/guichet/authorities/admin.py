@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import ngettext
 
 from guichet.authorities import actions, rules
 from guichet.authorities.competence import competence_map, today_in_paris
@@ -312,7 +313,11 @@ class CompetenceAssignmentAdmin(ThroughActionAdmin):
                 ended += 1
             except ValidationError as error:
                 self.message_user(request, f"{assignment} : {error.messages[0]}", messages.ERROR)
-        self.message_user(request, f"{ended} attribution(s) terminée(s).")
+        self.message_user(
+            request,
+            ngettext("%(n)d attribution terminée.", "%(n)d attributions terminées.", ended)
+            % {"n": ended},
+        )
 
 
 def _parse_date(raw: str) -> dt.date | None:

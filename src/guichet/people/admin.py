@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import ngettext
 
 from guichet.core.admin import Formsets, ReadOnlyInline, ThroughActionAdmin, changes_of
 from guichet.core.journal import Actor
@@ -231,7 +232,12 @@ class DuplicateSuspicionAdmin(admin.ModelAdmin[DuplicateSuspicion]):
             else:
                 done += 1
         if done:
-            self.message_user(request, f"{done} fusion(s) effectuée(s).", messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext("%(n)d fusion effectuée.", "%(n)d fusions effectuées.", done)
+                % {"n": done},
+                messages.SUCCESS,
+            )
 
     @admin.action(description="Pas un doublon")
     def dismiss(self, request: HttpRequest, queryset: QuerySet[DuplicateSuspicion]) -> None:
@@ -244,4 +250,9 @@ class DuplicateSuspicionAdmin(admin.ModelAdmin[DuplicateSuspicion]):
             else:
                 done += 1
         if done:
-            self.message_user(request, f"{done} doublon(s) présumé(s) écarté(s).", messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext("%(n)d doublon présumé écarté.", "%(n)d doublons présumés écartés.", done)
+                % {"n": done},
+                messages.SUCCESS,
+            )

@@ -37,7 +37,7 @@ class ErrorOut(Schema):
     errors: list[FieldError] = []
 
 
-ERRORS = {code: ErrorOut for code in (400, 401, 403, 404, 409, 422, 429)}
+ERRORS = {code: ErrorOut for code in (400, 401, 403, 404, 409, 413, 422, 429)}
 
 
 # Catalogue, authorities, territory

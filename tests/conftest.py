@@ -65,3 +65,12 @@ def _private_cache(settings, request):
     from guichet.core import refcache
 
     refcache.clear()
+
+
+@pytest.fixture
+def one_rate_window(monkeypatch):
+    """Hold the rate limiter's clock inside one window, so that a test's tries never straddle
+    two windows (a test counting to a limit would otherwise fail at a minute's turn)."""
+    from guichet.core import ratelimit
+
+    monkeypatch.setattr(ratelimit, "now_seconds", lambda: 1_800_000_000.0)

@@ -8,7 +8,7 @@ from guichet.core.journal import Actor
 from .factories import auth
 
 
-def test_past_the_limit_a_key_gets_429_with_retry_after(client, world, settings):
+def test_past_the_limit_a_key_gets_429_with_retry_after(client, world, settings, one_rate_window):
     # given a limit of 3 calls a minute
     settings.GUICHET_API_RATE_LIMIT = 3
     # when a key calls four times
@@ -32,7 +32,7 @@ def test_each_key_has_its_own_budget(client, world, settings):
     assert response.status_code == 200
 
 
-def test_a_key_with_its_own_limit_is_counted_against_it(client, world, settings):
+def test_a_key_with_its_own_limit_is_counted_against_it(client, world, settings, one_rate_window):
     # given a common limit of 2 calls a minute and an import key allowed 4
     settings.GUICHET_API_RATE_LIMIT = 2
     import_key = issue_key(

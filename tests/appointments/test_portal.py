@@ -132,7 +132,7 @@ def test_a_slot_taken_meanwhile_is_refused_and_no_person_is_left_behind(client, 
     assert Person.objects.count() == people
 
 
-def test_booking_posts_are_rate_limited_per_address(client, world):
+def test_booking_posts_are_rate_limited_per_address(client, world, one_rate_window):
     statuses = [
         client.post(book_url(world), {"debut": "x", **CONTACT}).status_code for _ in range(11)
     ]

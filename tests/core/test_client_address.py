@@ -3,7 +3,6 @@
 import pytest
 from django.test import Client, RequestFactory
 
-from guichet.core import ratelimit
 from guichet.core.ratelimit import client_address
 from guichet.portal.views.tracking import LOOKUP_LIMIT
 
@@ -35,11 +34,10 @@ def test_a_missing_short_or_forged_header_falls_back_safely(settings):
 
 
 @pytest.mark.django_db
-def test_behind_a_proxy_each_resident_has_their_own_lookup_budget(settings, monkeypatch):
+def test_behind_a_proxy_each_resident_has_their_own_lookup_budget(settings, one_rate_window):
     # given one reverse proxy in front: every request comes from its address
     settings.GUICHET_TRUSTED_PROXIES = 1
     # (within one rate-limit window: the clock is held still)
-    monkeypatch.setattr(ratelimit.time, "time", lambda: 1_800_000_000.0)
     proxy = {"REMOTE_ADDR": "10.0.0.2"}
 
     def look_up(resident):

@@ -141,7 +141,7 @@ def test_a_verified_address_of_another_person_signs_in_its_owner(client, world):
     assert client.session["person_id"] == owner.pk
 
 
-def test_sign_in_requests_are_rate_limited(client, world):
+def test_sign_in_requests_are_rate_limited(client, world, one_rate_window):
     for _ in range(ASK_LIMIT):
         assert ask_link(client, "inconnu@example.fr").status_code == 200
     response = ask_link(client, "inconnu@example.fr")

@@ -89,7 +89,7 @@ def test_a_request_not_looked_up_in_this_browser_stays_hidden(world):
     assert filed.summary not in page_text(response)
 
 
-def test_look_ups_beyond_the_limit_get_a_429_in_french(client, world):
+def test_look_ups_beyond_the_limit_get_a_429_in_french(client, world, one_rate_window):
     # given an IP address that already used all its tries this minute
     for _ in range(LOOKUP_LIMIT):
         assert look_up(client, "ABCD-EFGH-JK", "x@example.fr").status_code == 404

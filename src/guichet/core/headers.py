@@ -40,6 +40,9 @@ PUBLIC_VIEWS = frozenset(
     }
 )
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# What django.utils.cache.add_never_cache_headers writes, Expires dated in the past once.
+NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
+EXPIRED = "Thu, 01 Jan 1970 00:00:00 GMT"
 
 
 def is_private(request: HttpRequest) -> bool:
@@ -66,7 +69,10 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if is_private(request):
-            # max-age=0, no-cache, no-store, must-revalidate, private, and Expires in the past
-            add_never_cache_headers(response)
+            if "Cache-Control" in response.headers or "Expires" in response.headers:
+                add_never_cache_headers(response)  # merged with what the view said
+            else:  # the same headers, without parsing and dating them on every page
+                response.headers["Cache-Control"] = NEVER_CACHE
+                response.headers["Expires"] = EXPIRED
             response.headers["Pragma"] = "no-cache"  # HTTP/1.0 caches
         return response

@@ -18,10 +18,15 @@ class Verdict:
     retry_after: int  # seconds until the window resets (0 when allowed)
 
 
+def now_seconds() -> float:
+    """The clock the windows are cut from (tests hold it within one window)."""
+    return time.time()
+
+
 def hit(scope: str, identity: str, *, limit: int, window: int) -> Verdict:
     """Count one attempt of `identity` (an IP, a key…) in `scope`; refuse past `limit` per `window` s."""
     limit *= settings.GUICHET_RATE_LIMIT_SCALE
-    now = int(time.time())
+    now = int(now_seconds())
     window_start = now - now % window
     digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
     count = _count(f"ratelimit:{scope}:{digest}:{window_start}", timeout=window + 1)

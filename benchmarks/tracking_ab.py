@@ -15,7 +15,9 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import tempfile
 import time
+from pathlib import Path
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument("--database", default="guichet_bench")
@@ -27,7 +29,7 @@ os.environ.update(
     DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{args.database}", DEBUG="0",
     REDIS_URL=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
     GUICHET_RATE_LIMIT_SCALE="1000000", ALLOWED_HOSTS="testserver",
-    GUICHET_DATA_DIR=f"/tmp/{args.database}/data", DJANGO_SETTINGS_MODULE="guichet.config.settings",
+    GUICHET_DATA_DIR=str(Path(tempfile.gettempdir()) / args.database / "data"), DJANGO_SETTINGS_MODULE="guichet.config.settings",
 )  # fmt: skip
 
 import django  # noqa: E402

@@ -85,7 +85,7 @@ def test_admin_merge_action_merges_into_the_oldest_record(admin_client, suspecte
     suspicion.refresh_from_db()
     assert suspicion.status == DuplicateSuspicion.Status.MERGED
     assert Event.objects.get(kind="person.merged").resource == "admin"
-    assert "1 fusion(s) effectuée(s)." in response.content.decode()
+    assert "1 fusion effectuée." in response.content.decode()
 
 
 def test_admin_merge_action_reports_a_refusal(admin_client, suspected, actor):

@@ -51,7 +51,7 @@ ACCEPTED_VALUES = [
 ]
 QUERY_VALUES = [
     "%00", "%FF", "%C3%28", "%", "%E2%80%AE", "%01", "c" * 150, "99999999999999999999",
-    "-1", "0", "%5B%5D", "2024-02-30",
+    "-1", "0", "%5B%5D", "2024-02-30", "%C2%B2",  # "²": a digit to str.isdigit, not to int()
 ]  # fmt: skip
 # Query parameters the views read (search, paging, filters, admin's list and ordering…).
 QUERY_NAMES = [
@@ -59,7 +59,8 @@ QUERY_NAMES = [
     "commune", "channel", "person", "team", "tab", "date", "day", "week", "start", "end",
     "format", "jurisdiction_id", "service_code", "service_request_id", "lat", "long",
     "received_after", "received_before", "token", "code", "slug", "e", "all", "_popup",
-    "adresse", "lon", "periode", "authority", "kind", "sort", "filtre",
+    "adresse", "lon", "periode", "authority", "kind", "sort", "filtre", "page_size", "snapshot",
+    "n",
 ]  # fmt: skip
 HOSTILE_NAMES = ["%00", "%FF", "%01"]
 # Field names of the models the administration adds (its add forms read them as initial data).

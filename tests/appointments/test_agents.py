@@ -96,6 +96,8 @@ def test_booking_on_a_persons_behalf_by_phone(agent_client, world):
     [
         ({"personne": ""}, "Usager : recherchez puis choisissez la personne"),
         ({"personne": "999999"}, "Usager : recherchez puis choisissez la personne"),
+        ({"personne": "²"}, "Usager : recherchez puis choisissez la personne"),
+        ({"personne": "9" * 25}, "Usager : recherchez puis choisissez la personne"),
         ({"canal": "web"}, "Canal : choisissez « à l'accueil » ou « par téléphone »."),
         ({"debut": "x"}, "Ce créneau n'existe pas"),
         ({"debut": slot_param(paris(2026, 11, 24, 12, 30))}, "n'est pas ouvert de 12 h 30"),

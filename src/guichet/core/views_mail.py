@@ -23,7 +23,7 @@ def sent_mails(request: HttpRequest) -> HttpResponse:
         raise Http404("Page introuvable.")
     sent = list(enumerate(mailbox.sent_messages(), start=1))
     chosen = None
-    if (number := request.GET.get("n", "")).isdigit() and 1 <= int(number) <= len(sent):
+    if (number := request.GET.get("n", "")).isdecimal() and 1 <= int(number) <= len(sent):
         chosen = sent[int(number) - 1]
     context = {
         "title": "Courriels envoyés",

@@ -57,3 +57,13 @@ def test_an_invalid_snapshot_is_a_400(client, world):
     response = client.get(LIST + "&snapshot=abc")
     assert response.status_code == 400
     assert "snapshot" in check_json(response, ERRORS)[0]["description"]
+
+
+def test_page_numbers_that_are_not_plain_integers_are_a_400(client, world):
+    # given values a client may send for a page: a superscript digit, zero, past the maximum
+    for query in ["&page=%C2%B2", "&page=0", "&page_size=1001", "&snapshot=%C2%B2"]:
+        # when it asks for them
+        response = client.get(LIST + query)
+        # then each is a 400 in Open311's format, never a server error
+        assert response.status_code == 400, query
+        assert check_json(response, ERRORS)[0]["description"]

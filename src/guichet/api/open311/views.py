@@ -111,9 +111,8 @@ def requests(http_request, *, fmt: str) -> HttpResponse:
         return _create(http_request, fmt)
     authority = _jurisdiction(http_request)
     params = http_request.GET
-    page, page_size = _positive(params, "page", 1), _positive(params, "page_size", MAX_PAGE_SIZE)
-    if page_size > MAX_PAGE_SIZE:
-        raise Open311Error(400, f"page_size ne peut dépasser {MAX_PAGE_SIZE}.")
+    page = _counted(params, "page", default=1, most=10**6)
+    page_size = _counted(params, "page_size", default=MAX_PAGE_SIZE, most=MAX_PAGE_SIZE)
     start, end = _period(params)
     filters = selectors.RequestFilters(
         references=_list(params, "service_request_id"),
@@ -280,12 +279,14 @@ def _statuses(params) -> tuple[str, ...]:
     return statuses
 
 
-def _positive(params, name: str, default: int) -> int:
+def _counted(params, name: str, *, default: int, most: int) -> int:
     text = params.get(name, "").strip()
     if not text:
         return default
-    if not text.isdigit() or not 1 <= int(text) <= 10**6:
-        raise Open311Error(400, f"{name} doit être un entier positif.")
+    # isdecimal, not isdigit: "²" is a digit that int() refuses
+    if not text.isdecimal() or not 1 <= int(text) <= most:
+        shown = f"{most:,}".replace(",", "\u202f")
+        raise Open311Error(400, f"{name} doit être un entier de 1 à {shown}.")
     return int(text)
 
 
@@ -294,7 +295,7 @@ def _snapshot(params) -> int | None:
     text = params.get("snapshot", "").strip()
     if not text:
         return None
-    if not text.isdigit() or len(text) > 18 or int(text) < 1:
+    if not text.isdecimal() or len(text) > 18 or int(text) < 1:
         raise Open311Error(
             400, "snapshot invalide : suivez le lien « next » de la page précédente."
         )

@@ -117,7 +117,9 @@ def _book(http, place, appointment_type, data):
         raise BadInput("Motif : choisissez un type de rendez-vous.")
     chosen = str(data.get("personne", ""))
     person = (
-        Person.objects.filter(pk=chosen, merged_into=None).first() if chosen.isdigit() else None
+        Person.objects.filter(pk=chosen, merged_into=None).first()
+        if chosen.isdecimal() and len(chosen) <= 18
+        else None
     )
     if person is None:
         raise BadInput("Usager : recherchez puis choisissez la personne qui prend rendez-vous.")

@@ -102,7 +102,7 @@ class Command(BaseCommand):
         api_key = _key(prefix)
         if rate_limit == "common":
             value = None
-        elif rate_limit.isdigit():
+        elif rate_limit.isdecimal():
             value = int(rate_limit)
         else:
             raise CommandError("Indiquez un nombre de requêtes par minute, ou « common ».")

@@ -31,12 +31,18 @@ test: install browser
 test-fast: install
 	$(BIN)/pytest -n 2 -m "not browser and not fuzz" $(PYTEST_ARGS)
 
-## Debian's Chromium for the browser tests (Playwright drives it; no browser download)
-browser:
+## Debian's Chromium for the browser tests (Playwright drives it; no browser download),
+## and axe-core from npm, which checks the accessibility of every page they open
+browser: node_modules/.installed
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian's chromium for the browser tests…"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+node_modules/.installed: package.json package-lock.json
+	@echo "Installing axe-core (npm) for the accessibility checks of the browser tests…"
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 lint:
 	$(BIN)/ruff check .

@@ -40,16 +40,69 @@ def chromium_browser():
         browser.close()
 
 
-@pytest.fixture
-def page(chromium_browser, request):
-    """A fresh browser page; a screenshot of its last state is kept in test-artifacts/."""
-    context = chromium_browser.new_context(locale="fr-FR", timezone_id="Europe/Paris")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
+def _finish(request, pages: list, watched: list[list[str]]) -> None:
+    """Screenshot, audit and close the pages; fail on console errors or blocking violations."""
+    from browser_checks import auditable, violations
+
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
+    failures: list[str] = [problem for problems in watched for problem in problems]
+    for number, page in enumerate(pages):
+        suffix = f"-{number}" if number else ""
+        if auditable(page):
+            page.screenshot(
+                path=str(ARTIFACTS / f"{request.node.name}{suffix}.png"),
+                full_page=True,
+                caret="initial",
+            )
+            failures += [
+                f"axe-core [{v['impact']}] {v['id']} on {page.url}: {v['help']} — {v['nodes']}"
+                for v in violations(page)
+            ]
+        page.context.close()
+    failed = getattr(request.node, "rep_call", None)
+    if failures and not (failed and failed.failed):
+        pytest.fail("The pages the test opened had problems:\n" + "\n".join(failures))
+
+
+@pytest.fixture
+def new_page(chromium_browser, request):
+    """Opens fresh browser pages (each in its own context, French locale and time zone).
+
+    Every page opened fails the test on a console error or an uncaught script error, and its
+    last state is audited by axe-core (0 serious or critical violations) and kept as a
+    screenshot in test-artifacts/. Call `browser_checks.audit(page)` for the states between.
+    """
+    from browser_checks import watch
+
+    pages: list = []
+    watched: list[list[str]] = []
+
+    def open_page(**options):
+        context = chromium_browser.new_context(
+            locale="fr-FR", timezone_id="Europe/Paris", **options
+        )
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        watched.append(watch(page))
+        pages.append(page)
+        return page
+
+    yield open_page
+    _finish(request, pages, watched)
+
+
+@pytest.fixture
+def page(new_page):
+    """A fresh browser page, checked as `new_page` checks every page."""
+    return new_page()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test, so a fixture knows whether the test failed."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
 
 
 @pytest.fixture(autouse=True)

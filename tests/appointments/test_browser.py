@@ -14,14 +14,14 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 @pytest.mark.browser
 def test_a_resident_books_online_and_the_agent_sees_it_in_the_agenda(
-    live_server, page, transactional_db
+    live_server, page, new_page, transactional_db
 ):
     # given the town hall of Tours with its agenda, and an agent of the town
     world = build_world()
     ARTIFACTS.mkdir(exist_ok=True)
 
     def shot(name, where=page):
-        where.screenshot(path=str(ARTIFACTS / f"appointments-{name}.png"), full_page=True)
+        where.screenshot(path=str(ARTIFACTS / f"appointments-{name}.png"), full_page=True, caret="initial")
 
     # when a resident opens "Prendre rendez-vous" and chooses an identity card appointment
     page.goto(live_server.url + "/")
@@ -51,7 +51,7 @@ def test_a_resident_books_online_and_the_agent_sees_it_in_the_agenda(
     # when the agent signs in and opens the agenda of that day
     appointment = Appointment.objects.get(reference=reference)
     day = appointment.start.astimezone(PARIS).date().isoformat()
-    agent_page = page.context.browser.new_context(locale="fr-FR").new_page()
+    agent_page = new_page()
     agent_page.goto(f"{live_server.url}/agents/agendas/")
     agent_page.fill("#id_username", world.agent_tours.username)
     agent_page.fill("#id_password", PASSWORD)

@@ -14,19 +14,19 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 @pytest.mark.browser
 def test_a_resident_reports_a_pothole_answers_the_agent_and_sees_it_resolved(
-    live_server, page, tmp_path, django_user_model, transactional_db
+    live_server, page, new_page, tmp_path, django_user_model, transactional_db
 ):
     # given Sceaux, its authorities, the catalogue, and an agent of the town
     world = build_world()
     user = django_user_model.objects.create_user(username="agent-voirie", password="Voirie-2026!")
     authority_actions.add_agent(actor=SYSTEM, user=user, authority=world.ville, role="case_handler")
-    agent_page = page.context.browser.new_context(locale="fr-FR").new_page()
+    agent_page = new_page()
     photo = tmp_path / "trou.png"
     photo.write_bytes(PNG_BYTES)
     ARTIFACTS.mkdir(exist_ok=True)
 
     def shot(name, where=page):
-        where.screenshot(path=str(ARTIFACTS / f"portal-journey-{name}.png"), full_page=True)
+        where.screenshot(path=str(ARTIFACTS / f"portal-journey-{name}.png"), full_page=True, caret="initial")
 
     def agent_moves(filed, to, note=""):
         """The agent takes a transition from the back office's request page."""

@@ -1,40 +1,17 @@
-"""French wording of journal events for agents: every kind, with what happened in detail."""
+"""French wording of journal events for agents: every kind (core.event_labels), with what
+happened in detail."""
 
 from __future__ import annotations
 
 from guichet.cases import events as case_events
 from guichet.cases.workflow import IllegalTransition, Workflow
 from guichet.catalogue.models import Channel
+from guichet.core.event_labels import event_label
 from guichet.core.models import Event
 
-EVENT_LABELS = {
-    case_events.RECEIVED: "Demande reçue",
-    case_events.STATUS_CHANGED: "Changement d'état",
-    case_events.ASSIGNED: "Attribution",
-    case_events.HANDED_OFF: "Transfert à une autre collectivité",
-    case_events.MESSAGE_SENT: "Message envoyé à l'usager",
-    case_events.PERSON_REPLIED: "Réponse de l'usager",
-    case_events.NOTE_ADDED: "Note interne",
-    case_events.CONTACT_RECORDED: "Relance de l'usager",
-    case_events.LINKED: "Demandes liées",
-    "person.created": "Fiche usager créée",
-    "person.identity_added": "Identifiant ajouté",
-    "person.identity_verified": "Identifiant vérifié",
-    "person.duplicate_suspected": "Doublon présumé signalé",
-    "person.duplicate_dismissed": "Doublon présumé écarté",
-    "person.merged": "Fiches fusionnées",
-    "person.consent_recorded": "Consentement enregistré",
-    "person.preferences_changed": "Préférences de notification modifiées",
-    "organisation.created": "Organisation créée",
-    "notification.sent": "Notification envoyée à l'usager",
-    "notification.failed": "Notification non remise",
-}
+__all__ = ["channel_label", "event_detail", "event_label"]
 
 CHANNEL_LABELS = dict(Channel.choices)
-
-
-def event_label(kind: str) -> str:
-    return EVENT_LABELS.get(kind, kind.replace("_", " ").replace(".", " : "))
 
 
 def channel_label(channel: str) -> str:

@@ -1,0 +1,118 @@
+"""The French name of every journal event kind, in one place.
+
+Every screen that shows an event kind (the agents' request history, the person's 360° journal,
+the process map, one request's or person's journey) reads it here, so no kind ever reaches a
+French screen as its English code. A new kind gets its label here in the same change:
+tests/core/test_event_labels.py finds every kind written in the code and fails on one missing.
+
+Only string literals: the kinds are declared in each app's `events.py` (or beside its
+actions), and the core layer imports no app above it.
+"""
+
+from __future__ import annotations
+
+EVENT_LABELS: dict[str, str] = {
+    # Requests (cases/events.py): the activities of the process map.
+    "request.received": "Demande reçue",
+    "request.status_changed": "Changement d'état",
+    "request.assigned": "Attribution",
+    "request.handed_off": "Transfert à une autre collectivité",
+    "request.message_sent": "Message envoyé à l'usager",
+    "request.person_replied": "Réponse de l'usager",
+    "request.note_added": "Note interne",
+    "request.contact_recorded": "Relance de l'usager",
+    "request.linked": "Demandes liées",
+    "request.attachments_added": "Pièces ajoutées au dossier",
+    # Request configuration (cases/actions/configuration.py).
+    "cases.workflow_definition_saved": "Circuit de traitement enregistré",
+    "cases.routing_rule_saved": "Règle d'orientation enregistrée",
+    "cases.routing_rule_deleted": "Règle d'orientation supprimée",
+    # Satisfaction (satisfaction/events.py).
+    "satisfaction.survey_opened": "Enquête de satisfaction proposée",
+    "satisfaction.answered": "Enquête de satisfaction remplie",
+    "satisfaction.settings_changed": "Réglages de l'enquête de satisfaction modifiés",
+    # Notifications (notifications/actions.py).
+    "notification.sent": "Notification envoyée à l'usager",
+    "notification.failed": "Notification non remise",
+    "notification.broadcast_requested": "Diffusion demandée",
+    "notification.broadcast_queued": "Diffusion mise en file d'envoi",
+    "notification.template_changed": "Modèle de message modifié",
+    # Appointments (appointments/actions.py).
+    "appointment.booked": "Rendez-vous pris",
+    "appointment.cancelled": "Rendez-vous annulé",
+    "appointment.moved": "Rendez-vous déplacé",
+    "appointment.attended": "Rendez-vous honoré",
+    "appointment.no_show": "Absence au rendez-vous",
+    "appointment.reminder_queued": "Rappel de rendez-vous programmé",
+    "appointment.place_saved": "Lieu d'accueil enregistré",
+    "appointment.closure_saved": "Fermeture exceptionnelle enregistrée",
+    "appointment.closure_deleted": "Fermeture exceptionnelle supprimée",
+    # Persons, households and organisations (people/actions/).
+    "person.created": "Fiche usager créée",
+    "person.changed": "Fiche usager modifiée",
+    "person.identity_added": "Identifiant ajouté",
+    "person.identity_verified": "Identifiant vérifié",
+    "person.duplicate_suspected": "Doublon présumé signalé",
+    "person.duplicate_dismissed": "Doublon présumé écarté",
+    "person.merged": "Fiches fusionnées",
+    "person.counter_access": "Fiche usager consultée au guichet",
+    "person.consent_recorded": "Consentement enregistré",
+    "person.preferences_changed": "Préférences de notification modifiées",
+    "household.created": "Foyer créé",
+    "household.changed": "Foyer modifié",
+    "organisation.created": "Organisation créée",
+    "organisation.changed": "Organisation modifiée",
+    # Inbound e-mail (channels/events.py).
+    "inbound_mail.accepted": "Courriel entrant accepté",
+    "inbound_mail.quarantined": "Courriel entrant mis en quarantaine",
+    "inbound_mail.rejected": "Courriel entrant refusé",
+    # Authorities, teams, agents and competences (authorities/events.py).
+    "authority.created": "Collectivité ajoutée",
+    "authority.changed": "Collectivité modifiée",
+    "authority.team_created": "Équipe créée",
+    "authority.team_changed": "Équipe modifiée",
+    "authority.agent_added": "Agent ajouté",
+    "authority.agent_changed": "Agent modifié",
+    "authority.agent_removed": "Agent retiré",
+    "competence.transferred": "Compétence transférée",
+    "competence.delegated": "Compétence déléguée",
+    "competence.assignment_ended": "Transfert ou délégation de compétence terminé",
+    # Catalogue and territory.
+    "catalogue.loaded": "Catalogue des services chargé",
+    "catalogue.service_changed": "Service modifié",
+    "catalogue.category_changed": "Catégorie de services modifiée",
+    "territory.imported": "Territoire importé",
+    # Accounts and API keys.
+    "account.created": "Compte créé",
+    "account.changed": "Compte modifié",
+    "account.password_changed": "Mot de passe changé",
+    "account.locked_out": "Compte bloqué après des échecs de connexion",
+    "account.unlocked": "Compte débloqué",
+    "api.key_issued": "Clé d'API délivrée",
+    "api.key_rate_limit_changed": "Limite de débit d'une clé d'API modifiée",
+    "api.key_revoked": "Clé d'API révoquée",
+}
+
+# What the platform does on its own around a request, not a step of its handling: the process
+# map hides them unless asked (as process-mining tools hide system activities).
+SYSTEM_KINDS: frozenset[str] = frozenset(
+    {
+        "notification.sent",
+        "notification.failed",
+        "notification.broadcast_queued",
+        "satisfaction.survey_opened",
+        "appointment.reminder_queued",
+        "inbound_mail.accepted",
+        "inbound_mail.quarantined",
+        "inbound_mail.rejected",
+    }
+)
+
+
+def event_label(kind: str) -> str:
+    """The French name of a journal kind; any other activity (an external log's) as it is."""
+    return EVENT_LABELS.get(kind, kind)
+
+
+def is_system_kind(kind: str) -> bool:
+    return kind in SYSTEM_KINDS

@@ -29,7 +29,7 @@ class CommuneMap:
     measure: str
 
 
-def _breaks(values: list[float], classes: int = len(COLOURS)) -> list[float]:
+def breaks(values: list[float], classes: int = len(COLOURS)) -> list[float]:
     """Upper bounds of equal-count classes (quantiles), without repeats."""
     ordered = sorted(values)
     if not ordered:
@@ -40,7 +40,7 @@ def _breaks(values: list[float], classes: int = len(COLOURS)) -> list[float]:
     return sorted(set(bounds))
 
 
-def _class_of(value: float, bounds: list[float]) -> int:
+def class_of(value: float, bounds: list[float]) -> int:
     for i, bound in enumerate(bounds):
         if value <= bound:
             return i
@@ -62,7 +62,7 @@ def commune_map(figures: pl.DataFrame, names: Names, *, measure: str) -> Commune
     )
     rows = per_commune.to_dicts()
     key = "cases" if measure == "volume" else "median"
-    bounds = _breaks([r[key] for r in rows if r[key] is not None])
+    bounds = breaks([r[key] for r in rows if r[key] is not None])
     colours = COLOURS[-len(bounds):] if bounds else ()  # fmt: skip
     boundaries = dict(
         Commune.objects.filter(code__in=[r["commune"] for r in rows], kind=Commune.Kind.CURRENT)
@@ -76,7 +76,7 @@ def commune_map(figures: pl.DataFrame, names: Names, *, measure: str) -> Commune
         table_rows.append([r["commune"], name, r["cases"], r["open"], median,
                            fmt(100 * r["breached"])])  # fmt: skip
         value = r[key]
-        colour = "#cccccc" if value is None else colours[_class_of(value, bounds)]
+        colour = "#cccccc" if value is None else colours[class_of(value, bounds)]
         if r["commune"] in boundaries:
             features.append({
                 "type": "Feature",

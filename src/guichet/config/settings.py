@@ -15,6 +15,7 @@ Environment variables (all optional in the embedded mode):
   SECURE_HSTS_SECONDS (31536000), SECURE_HSTS_INCLUDE_SUBDOMAINS (1), SECURE_HSTS_PRELOAD (0;
   1 once every site of the domain is HTTPS, as `check --deploy` asks)
   GUICHET_CSP_EXTRA_IMG_SRC  origins added to the Content-Security-Policy's img-src (map tiles)
+  GUICHET_MAP_TILES_URL, GUICHET_MAP_TILES_ATTRIBUTION  the maps' background tiles (see below)
 """
 
 from datetime import timedelta
@@ -122,6 +123,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "guichet.core.context_processors.platform",
             ],
+            # `pluralize` in French (0 and 1 singular) instead of Django's English rule.
+            "builtins": ["guichet.core.templatetags.plurals"],
         },
     },
 ]
@@ -266,6 +269,12 @@ if IS_PRODUCTION:
 #   GUICHET_CSP_EXTRA_IMG_SRC  space- or comma-separated origins added to img-src, e.g. a map
 #                              tile server (https://tiles.example.fr); empty by default
 GUICHET_CSP_EXTRA_IMG_SRC = env("GUICHET_CSP_EXTRA_IMG_SRC", "").replace(",", " ").split()
+# The maps' background: a Leaflet tile URL ({z}/{x}/{y}) and its attribution, e.g. IGN's
+# "Plan IGN" or OpenStreetMap (README, "Maps"). Empty (the default, and offline tests): the
+# commune outlines on a plain background. The tile server's origin is added to img-src on
+# every response (guichet.core.headers), with no need to list it above.
+GUICHET_MAP_TILES_URL = env("GUICHET_MAP_TILES_URL", "").strip()
+GUICHET_MAP_TILES_ATTRIBUTION = env("GUICHET_MAP_TILES_ATTRIBUTION", "").strip()
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -384,3 +393,29 @@ GUICHET_SMS_OPTIONS = {
 GUICHET_INBOUND_MAIL_DOMAIN = env("GUICHET_INBOUND_MAIL_DOMAIN", "").strip().lower()
 GUICHET_INBOUND_MAIL_MAX_BYTES = env_int("GUICHET_INBOUND_MAIL_MAX_BYTES", 25 * 1024 * 1024)
 GUICHET_INBOUND_MAIL_DEFAULT_AUTHORITY = env("GUICHET_INBOUND_MAIL_DEFAULT_AUTHORITY", "")
+
+# The platform's own look and its legal pages (guichet/core/theme.py; README, "Look and legal
+# pages"). The DSFR's identity (bloc-marque « République Française », Marianne, the State's
+# colours) is reserved to State services: it shows only when GUICHET_STATE_OPERATOR is true.
+#   GUICHET_OPERATOR_NAME      the deploying body, shown in the header, footer and legal pages
+#   GUICHET_OPERATOR_LOGO      its logo: a static file's path (guichet/…svg), /a/path or a URL
+#                              (another origin must also be in GUICHET_CSP_EXTRA_IMG_SRC)
+#   GUICHET_ACCENT_COLOUR      #rrggbb in place of the DSFR's bleu France (darkened if it does
+#                              not reach 4.5:1 on white; `guichet check` warns)
+#   GUICHET_STATE_OPERATOR     1 for a State entity (a préfecture): the bloc-marque is shown
+#   GUICHET_OPERATOR_ADDRESS, GUICHET_OPERATOR_CONTACT_EMAIL, GUICHET_PUBLICATION_DIRECTOR,
+#   GUICHET_HOST_NAME, GUICHET_HOST_ADDRESS, GUICHET_DPO_CONTACT  for the legal notice
+#   GUICHET_ACCESSIBILITY_LEVEL  non (default, until an audit says otherwise), partiellement
+#                              or totalement conforme; GUICHET_ACCESSIBILITY_AUDIT (date, body)
+GUICHET_OPERATOR_NAME = env("GUICHET_OPERATOR_NAME", "Guichet").strip() or "Guichet"
+GUICHET_OPERATOR_LOGO = env("GUICHET_OPERATOR_LOGO", "").strip()
+GUICHET_ACCENT_COLOUR = env("GUICHET_ACCENT_COLOUR", "#2d4a66").strip()
+GUICHET_STATE_OPERATOR = env_bool("GUICHET_STATE_OPERATOR", default=False)
+GUICHET_OPERATOR_ADDRESS = env("GUICHET_OPERATOR_ADDRESS", "").strip()
+GUICHET_OPERATOR_CONTACT_EMAIL = env("GUICHET_OPERATOR_CONTACT_EMAIL", "").strip()
+GUICHET_PUBLICATION_DIRECTOR = env("GUICHET_PUBLICATION_DIRECTOR", "").strip()
+GUICHET_HOST_NAME = env("GUICHET_HOST_NAME", "").strip()
+GUICHET_HOST_ADDRESS = env("GUICHET_HOST_ADDRESS", "").strip()
+GUICHET_DPO_CONTACT = env("GUICHET_DPO_CONTACT", "").strip()
+GUICHET_ACCESSIBILITY_LEVEL = env("GUICHET_ACCESSIBILITY_LEVEL", "non").strip().lower()
+GUICHET_ACCESSIBILITY_AUDIT = env("GUICHET_ACCESSIBILITY_AUDIT", "").strip()

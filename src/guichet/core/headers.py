@@ -2,7 +2,8 @@
 `Cache-Control: no-store` on the pages that show an agent's work or a person's own data.
 
 The Content-Security-Policy itself comes from django-csp (`csp.middleware.CSPMiddleware`,
-configured by `CONTENT_SECURITY_POLICY` in settings).
+configured by `CONTENT_SECURITY_POLICY` in settings); the maps' tile server, when one is set
+(`GUICHET_MAP_TILES_URL`), is added here to its img-src.
 
 Which pages are private is read from the URL that answered (`request.resolver_match`), not
 from path prefixes: a page moved to another address keeps its rule. Public pages (the portal's
@@ -15,6 +16,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import add_never_cache_headers
+
+from guichet.core.maps import tiles
 
 # The features a page of Guichet may use: the resident may locate herself on a request's map;
 # nothing else (camera, microphone, payment, USB…) is ever asked for, nor by an embedded frame.
@@ -60,7 +63,8 @@ def is_private(request: HttpRequest) -> bool:
 
 
 class SecurityHeadersMiddleware:
-    """Adds `Permissions-Policy` to every response, and forbids storing private pages."""
+    """Adds `Permissions-Policy` to every response, lets the maps' tiles through the
+    Content-Security-Policy, and forbids storing private pages."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
@@ -68,6 +72,13 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        layer = tiles()
+        if layer is not None:  # read by CSPMiddleware, which runs after this on the way out
+            update = dict(getattr(response, "_csp_update", None) or {})
+            earlier = update.get("img-src") or ()
+            earlier = [earlier] if isinstance(earlier, str) else list(earlier)
+            update["img-src"] = [*earlier, layer.origin]
+            response._csp_update = update  # type: ignore[attr-defined]
         if is_private(request):
             if "Cache-Control" in response.headers or "Expires" in response.headers:
                 add_never_cache_headers(response)  # merged with what the view said

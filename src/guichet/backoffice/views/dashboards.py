@@ -11,15 +11,15 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from guichet.backoffice import analytics, dashboard_figures, process_graph
+from guichet.backoffice import analytics, dashboard_figures, process_page
 from guichet.backoffice.analytics import DIMENSION_LABELS, PERIOD_LABELS, Table
 from guichet.backoffice.commune_map import MEASURES, commune_map
+from guichet.backoffice.commune_points import located_requests, single_commune
 from guichet.backoffice.dashboard_figures import IRRITANT_LABELS
 from guichet.backoffice.journey import journey_of
-from guichet.backoffice.process_graph import activity_label, duration_label
 from guichet.backoffice.selectors import person_or_none, person_requests_for, request_by_reference
 from guichet.backoffice.views._common import agent_required, forbidden
-from guichet.journeys.engine import IRRITANTS, case_figures, process_map
+from guichet.journeys.engine import IRRITANTS, case_figures
 
 MANAGERS_ONLY = (
     "Les tableaux de bord sont réservés aux responsables et administrateurs de la collectivité."
@@ -109,13 +109,19 @@ def commune_map_view(request):
     measure = _choice(request.GET, "mesure", MEASURES, "volume")
     figures = case_figures(scope.log, as_of=timezone.now())
     result = commune_map(figures, names, measure=measure)
+    # One commune (chosen, or the only one): its requests where they were placed.
+    code = single_commune(figures)
+    located = located_requests(figures, names, code) if code else None
     context = _common(scope, fields, "map", "Carte des demandes par commune") | {
         "map": result,
+        "located": located,
         "measure": measure,
         "measures": MEASURES.items(),
         "measure_label": MEASURES[measure],
     }
     tables = {result.table.key: result.table}
+    if located is not None:
+        tables[located.table.key] = located.table
     return _csv_or_page(request, tables, "backoffice/dashboards/map.html", context)
 
 
@@ -124,29 +130,12 @@ def process_map_view(request):
     scope, _names, fields = _scope(request)
     if scope is None:
         return forbidden(request, MANAGERS_ONLY)
-    pmap = process_map(scope.log)
-    table = Table(
-        "enchainements", "Enchaînements d'activités (graphe des successions directes)",
-        ["De", "Vers", "Nombre", "Moyenne", "Médiane", "90e centile", "Moyenne (s)",
-         "Médiane (s)", "90e centile (s)"],
-        [[activity_label(e["source"]), activity_label(e["target"]), e["count"],
-          duration_label(e["mean_seconds"]), duration_label(e["median_seconds"]),
-          duration_label(e["p90_seconds"]), round(e["mean_seconds"]), round(e["median_seconds"]),
-          round(e["p90_seconds"])]
-         for e in pmap.edges.iter_rows(named=True)],
-    )  # fmt: skip
-    ends = Table(
-        "debuts-fins", "Activités de début et de fin",
-        ["Activité", "Demandes qui commencent par elle", "Demandes qui finissent par elle"],
-        [[activity_label(a), pmap.start_activities.get(a, 0), pmap.end_activities.get(a, 0)]
-         for a in dict.fromkeys([*pmap.start_activities, *pmap.end_activities])],
-    )  # fmt: skip
+    page = process_page.build(scope.log, request.GET)
     context = _common(scope, fields, "process", "Carte du processus") | {
-        "svg": process_graph.render(scope.log, pmap),
-        "tables": [table, ends],
+        "page": page,
         "cases": scope.log.case_count,
     }
-    tables = {table.key: table, ends.key: ends}
+    tables = {table.key: table for table in page.tables}
     return _csv_or_page(request, tables, "backoffice/dashboards/process.html", context)
 
 

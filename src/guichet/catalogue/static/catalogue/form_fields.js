@@ -72,37 +72,84 @@
     return isNaN(value) ? null : value;
   }
 
+  function french(value) { return value.toFixed(6).replace(".", ","); }
+
+  // The map is the control: a click, or Enter at the map's centre, places the point; arrows
+  // on the point move it. The coordinates fields (in « Saisir les coordonnées ») follow it.
   document.querySelectorAll(".portal-map").forEach(function (element) {
     var latInput = document.getElementById(element.getAttribute("data-lat"));
     var lonInput = document.getElementById(element.getAttribute("data-lon"));
-    // No tile server is reachable offline: the commune's outline on a plain background.
-    var map = L.map(element, { attributionControl: false, zoomSnap: 0.25 });
+    var status = document.getElementById(element.getAttribute("data-status"));
+    var tiles = element.getAttribute("data-tiles");
+    var map = L.map(element, { zoomControl: false, attributionControl: Boolean(tiles), zoomSnap: 0.25 });
+    L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
     var marker = null;
-    if (boundary) {
-      var outline = L.geoJSON(boundary, {
-        style: { color: "#000091", weight: 2, fillColor: "#6a6af4", fillOpacity: 0.12 }
-      }).addTo(map);
-      map.fitBounds(outline.getBounds(), { padding: [12, 12] });
-    } else {
-      map.setView([46.6, 2.4], 5);
+    var outline = boundary ? L.geoJSON(boundary, {
+      interactive: false,
+      style: { color: "#000091", weight: 2, fillColor: "#6a6af4", fillOpacity: tiles ? 0.04 : 0.12 }
+    }) : null;
+    // The view first: layers added to a map without a view throw.
+    if (outline && outline.getBounds().isValid()) { map.fitBounds(outline.getBounds(), { padding: [12, 12] }); }
+    else { map.setView([46.6, 2.4], 5); }
+    if (tiles) {
+      map.attributionControl.setPrefix(false);
+      L.tileLayer(tiles, { attribution: element.getAttribute("data-tiles-attribution") || "", maxZoom: 19 })
+        .addTo(map);
+    }
+    if (outline) { outline.addTo(map); }
+
+    function say(lat, lon) {
+      if (status) { status.textContent = "Point placé : " + french(lat) + ", " + french(lon) + "."; }
+    }
+
+    function write(latlng) {
+      latInput.value = latlng.lat.toFixed(6);
+      lonInput.value = latlng.lng.toFixed(6);
+      say(latlng.lat, latlng.lng);
+      latInput.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+
+    function moveWithKeys(event) {
+      var steps = { ArrowUp: [0, -10], ArrowDown: [0, 10], ArrowLeft: [-10, 0], ArrowRight: [10, 0] };
+      var step = steps[event.key];
+      if (!step) { return; }
+      event.preventDefault();
+      var at = map.latLngToContainerPoint(marker.getLatLng()).add(step);
+      marker.setLatLng(map.containerPointToLatLng(at));
+      write(marker.getLatLng());
     }
 
     function place(lat, lon, pan) {
-      if (marker) { marker.setLatLng([lat, lon]); } else { marker = L.marker([lat, lon]).addTo(map); }
+      if (marker) { marker.setLatLng([lat, lon]); }
+      else {
+        marker = L.marker([lat, lon], {
+          draggable: true, keyboard: true, title: "Point placé (flèches pour le déplacer)",
+          alt: "Point placé"
+        }).addTo(map);
+        marker.on("dragend", function () { write(marker.getLatLng()); });
+        marker.getElement().addEventListener("keydown", moveWithKeys);
+      }
       if (pan) { map.panTo([lat, lon]); }
     }
 
     map.on("click", function (event) {
-      latInput.value = event.latlng.lat.toFixed(6);
-      lonInput.value = event.latlng.lng.toFixed(6);
       place(event.latlng.lat, event.latlng.lng, false);
-      latInput.dispatchEvent(new Event("change", { bubbles: true }));
+      write(event.latlng);
+    });
+    element.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" || event.target !== element) { return; }
+      event.preventDefault();
+      var centre = map.getCenter();
+      place(centre.lat, centre.lng, false);
+      write(centre);
+      marker.getElement().focus();
     });
 
     function fromInputs() {
       var lat = number(latInput.value), lon = number(lonInput.value);
       if (lat !== null && lon !== null && Math.abs(lat) <= 90 && Math.abs(lon) <= 180) {
         place(lat, lon, true);
+        say(lat, lon);
       }
     }
     latInput.addEventListener("input", fromInputs);

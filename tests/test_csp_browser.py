@@ -14,6 +14,7 @@ from datetime import time
 from pathlib import Path
 
 import pytest
+from browser_checks import violations
 from django.contrib.auth import get_user_model
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from portal.conftest import SYSTEM, build_world
@@ -84,6 +85,10 @@ class Watched:
                 self._note(f"never showed {ready}")
         for violation in self.page.evaluate(VIOLATIONS):
             self._note(f"violation: {violation}")
+        for found in violations(self.page):  # axe-core: serious and critical only
+            self._note(
+                f"axe-core [{found['impact']}] {found['id']}: {found['help']} {found['nodes']}"
+            )
         ARTIFACTS.mkdir(exist_ok=True)
         slug = self.current.strip("/").replace("/", "-").replace("?", "-") or "accueil"
         # caret="initial": Playwright's caret hiding writes style="" attributes into the page,

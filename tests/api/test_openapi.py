@@ -46,5 +46,6 @@ def test_the_interactive_docs_page_is_served(client):
     # given the API
     # when the docs page is opened
     response = client.get("/api/v1/docs")
-    # then it answers
+    # then it answers, a page declared in French (screen readers pick their voice from it)
     assert response.status_code == 200
+    assert '<html lang="fr">' in response.content.decode()

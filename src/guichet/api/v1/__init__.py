@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 
 from guichet.api import errors
 from guichet.api.caller import AUTH
@@ -19,12 +19,20 @@ tentative avec la même clé et le même corps renvoie la première réponse, sa
 Les erreurs ont toujours la forme `{"detail", "code", "errors": [{"field", "code", "message"}]}`.
 """
 
+
+class FrenchSwagger(Swagger):
+    """Swagger UI served locally, its page declared in French (axe-core: html-has-lang)."""
+
+    template = "api/swagger.html"
+
+
 api = NinjaAPI(
     title="Guichet",
     version="1.0.0",
     description=DESCRIPTION,
     urls_namespace="api-v1",
     auth=AUTH,
+    docs=FrenchSwagger(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )

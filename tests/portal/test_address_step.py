@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 
@@ -95,11 +96,11 @@ def test_the_service_page_shows_the_promise_and_who_handles_it_here(client, worl
     response = client.get("/communes/92071/services/signalement-voirie/")
     # then they read the promise, who handles it and the button to file a request
     text = page_text(response)
-    assert "traitée en 10 jours ouvrés" in text
+    assert "Notre engagement : réponse sous 10 jours ouvrés." in text
     assert "Ce service est assuré par Ville de Sceaux (commune)." in text
     assert "/communes/92071/services/signalement-voirie/demande/" in response.content.decode()
-    # and no made-up estimate when there is no history yet
-    assert "Estimation" not in text
+    # and no made-up figure when there is no history yet
+    assert "Ces derniers mois" not in text
 
 
 def test_the_service_page_shows_an_honest_estimate_from_recent_requests(client, world, agent):
@@ -120,11 +121,19 @@ def test_the_service_page_shows_an_honest_estimate_from_recent_requests(client, 
         )  # fmt: skip
     # when a resident opens the service page
     text = page_text(client.get("/communes/92071/services/signalement-voirie/"))
-    # then a range is given, labelled as an estimate and not a promise
-    assert (
-        "Estimation à partir des demandes récentes : le traitement prend en général entre" in text
+    # then the promise and the recent facts are two separate sentences, in working days like
+    # the promise, and the facts never read as a second promise
+    assert "Notre engagement : réponse sous 10 jours ouvrés." in text
+    facts = re.search(
+        r"Ces derniers mois, la moitié des demandes ont reçu une réponse "
+        r"(?:le jour même|en (\d+) jours? ouvrés? ou moins)"
+        r"(?:, et 9 sur 10 aussi| ; 9 sur 10 en (\d+) jours? ouvrés? ou moins)\.",
+        text,
     )
-    assert "Ce n'est pas un engagement." in text
+    assert facts is not None, text
+    half, nine_in_ten = int(facts[1] or 0), int(facts[2] or facts[1] or 0)
+    assert half <= nine_in_ten <= 10  # at most 10 calendar days, so at most 10 working days
+    assert "en général" not in text and "Estimation" not in text
 
 
 def test_an_informational_service_shows_its_page_only(client, world):

@@ -9,9 +9,10 @@ from django.db.models import Case, IntegerField, Value, When
 
 from guichet.authorities.competence import Competence, services_at, who_handles
 from guichet.authorities.models import Authority
-from guichet.cases import events
-from guichet.cases.models import PublicStatus, Request
-from guichet.cases.selectors import delay_estimate, person_timeline
+from guichet.cases import events, phases
+from guichet.cases.models import Request
+from guichet.cases.promises import Promise, promise_of
+from guichet.cases.selectors import person_timeline
 from guichet.cases.workflow import IllegalTransition, workflow_for
 from guichet.catalogue.models import Category, Service
 from guichet.people.identifiers import IdentifierError, normalise_email
@@ -63,10 +64,9 @@ def offer_of(service: Service, commune: Commune) -> Offer:
     return Offer(service, who_handles(service, commune))
 
 
-def estimated_delay(service_id: int, authority_id: int) -> str | None:
-    """ "entre 3 et 9 jours" from recent comparable requests, or None without enough of them."""
-    estimate = delay_estimate(service_id, authority_id)
-    return estimate.as_range() if estimate is not None else None
+def promise_for(service: Service, authority_id: int) -> Promise:
+    """The service's commitment and what recent requests of that authority show."""
+    return promise_of(service, authority_id)
 
 
 def sign_in_identity(email: str) -> Identity | None:
@@ -102,10 +102,18 @@ class TimelineEntry:
     label: str
     detail: str = ""
     note: str = ""
+    kind: str = ""
+    public_status: str = ""  # a status change: the generic status it moved the request into
+    message_id: int | None = None  # the message the event wrote (a question to the person)
 
 
 def public_timeline(request: Request) -> list[TimelineEntry]:
-    """What the person may see of the request's history, in their words."""
+    """What the person may see of the request's history, in their words.
+
+    A status change says its phase and step (« en cours — en cours de traitement »); its
+    comment is shown with it, except when it was written as a message (a question to the
+    person): the conversation shows that one, above the reply form.
+    """
     workflow = workflow_for(request.service)
     entries = []
     for event in person_timeline(request):
@@ -113,18 +121,27 @@ def public_timeline(request: Request) -> list[TimelineEntry]:
         if label is None:
             continue
         payload = event.payload or {}
-        detail = note = ""
+        detail = note = status = ""
+        message_id = payload.get("message") if event.kind == events.STATUS_CHANGED else None
         if event.kind == events.STATUS_CHANGED:
-            detail = _public_status_label(workflow, payload.get("target", ""))
-            note = payload.get("note", "")
+            status = _public_status(workflow, payload.get("target", ""))
+            detail = phases.person_label(status) if status else ""
+            step = phases.state_detail(workflow, payload.get("target", ""), for_person=True)
+            detail = f"{detail} — {step}" if detail and step else detail
+            note = "" if message_id else payload.get("note", "")
         elif event.kind == events.HANDED_OFF:
             detail = f"à {payload['to_authority']}" if payload.get("to_authority") else ""
-        entries.append(TimelineEntry(event.occurred_at, label, detail, note))
+        entries.append(
+            TimelineEntry(
+                event.occurred_at, label, detail, note, event.kind, status,
+                message_id if isinstance(message_id, int) else None,
+            )
+        )  # fmt: skip
     return entries
 
 
-def _public_status_label(workflow, state_name: str) -> str:
+def _public_status(workflow, state_name: str) -> str:
     try:
-        return PublicStatus(workflow.state(state_name).public_status).label
-    except (IllegalTransition, ValueError):
+        return workflow.state(state_name).public_status
+    except IllegalTransition:
         return ""

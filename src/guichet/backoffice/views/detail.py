@@ -16,6 +16,7 @@ from guichet.backoffice.forms import (
     TransitionForm,
 )
 from guichet.backoffice.views._common import Agent, agent_required
+from guichet.cases import phases
 from guichet.cases.access import access_request
 from guichet.cases.models import Request
 from guichet.cases.selectors import conversation, repeat_contacts, timeline
@@ -98,6 +99,7 @@ def detail_context(http, case: Request, *, bound: dict | None = None, error: str
         "nav": "queue",
         "case": case,
         "state_label": workflow.state(case.state).label,
+        "phase_label": phases.agent_label(case.public_status),
         "workflow": workflow,
         "role": agent.role,
         "transitions": transitions,
@@ -107,6 +109,7 @@ def detail_context(http, case: Request, *, bound: dict | None = None, error: str
         "timeline": events,
         "notifications": list(notifications.messages_about(case)),
         "conversation": list(conversation(case)),
+        "questions": phases.question_ids(events),
         "repeat_contacts": repeat_contacts(case),
         "linked": selectors.linked_requests(http.user, case),
         "map_data": _map_data(case),

@@ -7,9 +7,15 @@ from django.db import transaction
 from guichet.authorities.models import Authority, Team
 from guichet.cases import events
 from guichet.cases.actions._common import append, apply_state, lock
-from guichet.cases.models import Request
+from guichet.cases.models import Message, Request
 from guichet.cases.routing import route
-from guichet.cases.workflow import STOPPED, IllegalTransition, Workflow, workflow_for
+from guichet.cases.workflow import (
+    ACTION_NEEDED,
+    STOPPED,
+    IllegalTransition,
+    Workflow,
+    workflow_for,
+)
 from guichet.catalogue.models import Channel
 from guichet.core.journal import Actor
 from guichet.core.models import User
@@ -43,6 +49,10 @@ def change_status(
     `expected_state` is the state the agent saw: if another agent moved the request first,
     StaleRequest tells this one. Pauses the deadline clock while waiting for the user and
     recomputes the due date when it resumes. Raises IllegalTransition (French message).
+
+    Asking the person for something (a move into a state where the request waits for them)
+    is a message: its comment is written to the conversation both sides read, and the event
+    names that message (`message`), so the question shows above the person's reply form.
     """
     request = lock(request)
     workflow = workflow_for(request.service)
@@ -50,9 +60,16 @@ def change_status(
     transition = workflow.ensure_allowed(request.state, to, role, comment=note)
     source, target = workflow.state(request.state), workflow.state(to)
     apply_state(request, workflow, to)
+    question = None
+    if target.public_status == ACTION_NEEDED and note.strip():
+        question = Message.objects.create(
+            request=request, author_type=Message.Author.AGENT, author_user=actor.user,
+            body=note.strip(), channel=channel,
+        )  # fmt: skip
     append(
         events.STATUS_CHANGED, request, actor, visible=target.visible, channel=channel,
         source=source.name, target=target.name, action=transition.action, note=note.strip(),
+        **({"message": question.pk} if question is not None else {}),
     )  # fmt: skip
     return request
 

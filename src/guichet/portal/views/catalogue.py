@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from guichet.cases.promises import Promise
 from guichet.catalogue.selectors import (
     categories_with_services,
     published_services,
@@ -78,7 +79,10 @@ def service_detail(request, slug, code=None):
     service = service_by_slug(slug)
     if service is None:
         return not_found(request, "Ce service n'existe pas ou n'est plus proposé.")
-    context = {"title": service.name, "service": service, "commune": None, "offer": None}
+    context = {
+        "title": service.name, "service": service, "commune": None, "offer": None,
+        "promise": Promise(promised_days=service.sla_working_days, estimate=None),
+    }  # fmt: skip
     if code is not None:
         commune = commune_by_code(code)
         if commune is None:
@@ -86,7 +90,7 @@ def service_detail(request, slug, code=None):
         offer = selectors.offer_of(service, commune)
         context.update(commune=commune, offer=offer)
         if offer.competence.available:
-            context["delay"] = selectors.estimated_delay(service.pk, offer.authority.pk)
+            context["promise"] = selectors.promise_for(service, offer.authority.pk)
     context["address_form"] = AddressForm()
     return page(request, "portal/service.html", context)
 

@@ -148,6 +148,6 @@ def receipt(request, reference):
             "title": f"Demande {filed.reference} envoyée",
             "filed": filed,
             "tracking_link": f"{link}?cle={filed.tracking_secret}",
-            "delay": selectors.estimated_delay(filed.service_id, filed.authority_id),
+            "promise": selectors.promise_for(filed.service, filed.authority_id),
         },
     )

@@ -16,7 +16,7 @@ from guichet.cases.models import PublicStatus
 from guichet.cases.selectors import person_conversation
 from guichet.cases.workflow import IllegalTransition
 from guichet.core.journal import Actor
-from guichet.portal import selectors
+from guichet.portal import follow_up, selectors
 from guichet.portal.forms import ReplyForm, TrackingForm
 from guichet.portal.session import remember_tracked, tracked_request
 from guichet.portal.views._common import leave_secret_url, limited, page, too_many_tries
@@ -170,17 +170,21 @@ def _lookup_page(
 def _tracking_page(request, found, *, reply_form=None, file_errors=(), status: int = 200):
     waiting = found.public_status == PublicStatus.ACTION_NEEDED
     entries = selectors.public_timeline(found)
+    conversation = follow_up.mark_questions(found, person_conversation(found), entries)
     return page(
         request,
         "portal/tracking.html",
         {
             "title": f"Demande {found.reference}",
             "found": found,
+            "phase": follow_up.phase_of(found),
             "entries": entries,
             # Read from the timeline already fetched, not with a second query.
             "handed_off": any(entry.label == HANDED_OFF_LABEL for entry in entries),
-            "conversation": person_conversation(found),
-            "delay": selectors.estimated_delay(found.service_id, found.authority_id),
+            "conversation": conversation,
+            "open_question": next((m for m in conversation if m.is_open_question), None),
+            "outcome": follow_up.outcome_of(found, entries),
+            "promise": selectors.promise_for(found.service, found.authority_id),
             "waiting": waiting,
             "reply_form": reply_form or (ReplyForm() if waiting else None),
             "file_errors": list(file_errors),

@@ -1,0 +1,76 @@
+"""The generic phases of a request, in the person's words and in the agents': one table.
+
+Every workflow state maps to one of four generic statuses (`workflow.State.public_status`).
+Both sides name that phase from this table, then add the state's own label as the detail
+(« En cours — reçue »), so the resident and the agent read the same word for the same moment.
+Only the phase where the request waits for the person is worded for each side: the person
+is asked to act, the agent is told the request waits for them. No database here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from guichet.cases.events import STATUS_CHANGED
+from guichet.cases.workflow import (
+    ACTION_NEEDED,
+    CANCELLED,
+    DONE,
+    ONGOING,
+    IllegalTransition,
+    Workflow,
+)
+
+
+@dataclass(frozen=True)
+class Phase:
+    person: str  # the tracking page, "my requests", e-mails
+    agent: str  # the queue, the request page, the person's record
+
+
+# fmt: off
+PHASES = {
+    #  generic status   the person reads                    the agent reads
+    ONGOING:        Phase("en cours",                       "en cours"),
+    ACTION_NEEDED:  Phase("action attendue de votre part",  "en attente de l'usager"),
+    DONE:           Phase("traitée",                        "traitée"),
+    CANCELLED:      Phase("annulée",                        "annulée"),
+}
+# fmt: on
+
+
+def person_label(public_status: str) -> str:
+    phase = PHASES.get(public_status)
+    return phase.person if phase else public_status
+
+
+def agent_label(public_status: str) -> str:
+    phase = PHASES.get(public_status)
+    return phase.agent if phase else public_status
+
+
+def state_detail(workflow: Workflow, state_name: str, *, for_person: bool) -> str:
+    """The state's label as the detail of its phase ("reçue", "en cours de traitement").
+
+    Empty when it would only repeat the phase, and, for the person, when the state is one the
+    workflow keeps off their timeline (an internal step such as « qualifiée »).
+    """
+    try:
+        state = workflow.state(state_name)
+    except IllegalTransition:
+        return ""
+    if for_person and not state.visible:
+        return ""
+    phase = person_label(state.public_status) if for_person else agent_label(state.public_status)
+    return "" if state.label.casefold() == phase.casefold() else state.label
+
+
+def question_ids(events) -> set[int]:
+    """The messages that asked the person for something, from the request's journal events
+    (`actions.change_status` names the message it wrote in the event's payload)."""
+    found = set()
+    for event in events:
+        message = (event.payload or {}).get("message") if event.kind == STATUS_CHANGED else None
+        if isinstance(message, int):
+            found.add(message)
+    return found

@@ -77,7 +77,7 @@ def test_the_receipt_carries_reference_tracking_link_branding_and_opt_out(
     world, smtp_server, settings
 ):
     # given the authority's colour
-    world.sceaux.brand_color = "#1f8d49"
+    world.sceaux.brand_color = "#18753c"  # a green that reads on white (4.5:1)
     world.sceaux.save()
     # when a request is filed and delivered
     request = file_request(world)
@@ -89,7 +89,7 @@ def test_the_receipt_carries_reference_tracking_link_branding_and_opt_out(
     link = f"{settings.GUICHET_BASE_URL}/suivi/{request.reference}?cle={request.tracking_secret}"
     assert link in text and request.reference in text
     assert "/notifications/desabonnement/" in text and "/notifications/desabonnement/" in html
-    assert "#1f8d49" in html and "Ville de Sceaux" in html
+    assert "#18753c" in html and "Ville de Sceaux" in html
     # and its Message-ID is derived from the idempotency key (the same on every retry)
     notification = Notification.objects.get(request=request)
     assert email["Message-ID"] == message_id(notification)

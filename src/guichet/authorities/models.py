@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from guichet.catalogue.models import Service
+from guichet.core import theme
 from guichet.territory.models import Commune, Departement, Intercommunality
 
 
@@ -32,9 +33,25 @@ class Authority(models.Model):
     operator_sector = models.CharField(
         "secteur délégué", max_length=40, blank=True, help_text="eau, déchets, transport…"
     )
-    # Branding shown on the portal and in messages sent on the authority's behalf.
-    brand_color = models.CharField("couleur", max_length=7, default="#000091")
-    logo_url = models.URLField("logo", blank=True)
+    # Branding shown on the authority's pages of the portal (its services, its requests'
+    # tracking) and in messages sent on its behalf (guichet/core/theme.py). Empty: the
+    # platform's. Never the State's bleu France by default: it is the State's identity.
+    brand_color = models.CharField(
+        "couleur d'accent",
+        max_length=7,
+        blank=True,
+        validators=[theme.validate_accent],
+        help_text="#rrvvbb ; assez foncée pour un texte sur fond blanc (contraste 4,5:1). "
+        "Vide : la couleur de la plateforme.",
+    )
+    logo_url = models.CharField(
+        "logo",
+        max_length=500,
+        blank=True,
+        validators=[theme.validate_logo],
+        help_text="adresse https://… (son site doit figurer dans GUICHET_CSP_EXTRA_IMG_SRC), "
+        "chemin /… sur ce site, ou fichier statique (demo/sceaux.svg)",
+    )
     contact_email = models.EmailField("courriel de contact", blank=True)
     contact_phone = models.CharField("téléphone", max_length=20, blank=True)
     website = models.URLField("site web", blank=True)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from guichet.core import views_mail
+from guichet.core import views_mail, views_theme
 
 admin.site.site_header = "Guichet — administration"
 admin.site.site_title = "Guichet"
@@ -11,6 +11,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Development only (404 otherwise): the e-mails the file backend kept.
     path("agents/courriels/", views_mail.sent_mails, name="sent_mails"),
+    # The accent colour's stylesheet (guichet/core/theme.py), e.g. /theme/2d4a66.css.
+    path("theme/<str:colour>.css", views_theme.theme_css, name="theme_css"),
     path("agents/agendas/", include("guichet.backoffice.agenda_urls")),
     path("agents/", include("guichet.backoffice.urls")),
     path("api/", include("guichet.api.urls")),

@@ -38,6 +38,9 @@ PUBLIC_VIEWS = frozenset(
         ("portal", "service"),
         ("portal", "commune"),
         ("portal", "service_at"),
+        ("portal", "accessibility"),
+        ("portal", "legal_notice"),
+        ("portal", "privacy"),
         ("appointments", "home"),
         ("appointments", "week"),
     }

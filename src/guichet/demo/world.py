@@ -34,6 +34,9 @@ DEMO_COMMUNES = {
     "37261": ("tours", "Ville de Tours", "tours-metropole"),
     "45155": ("gien", "Ville de Gien", "giennoises"),
 }
+# One commune shows its own branding on its pages (guichet/core/theme.py): a made-up logo
+# (demo/static/demo/sceaux.svg, not the town's arms) and an accent that reads on white.
+DEMO_BRANDING = {"sceaux": {"brand_color": "#7a2e3b", "logo_url": "demo/sceaux.svg"}}
 DEMO_DEPARTEMENTS = {
     "92": ("hauts-de-seine", "Département des Hauts-de-Seine"),
     "37": ("indre-et-loire", "Département d'Indre-et-Loire"),
@@ -110,7 +113,11 @@ def build_world(*, population: int = 3000, seed: int = 2026, progress=None) -> W
 
 def _authority(actor: Actor, *, slug: str, **fields) -> Authority:
     existing = Authority.objects.filter(slug=slug).first()
-    return existing or authority_actions.create_authority(actor=actor, slug=slug, **fields)
+    authority = existing or authority_actions.create_authority(actor=actor, slug=slug, **fields)
+    branding = DEMO_BRANDING.get(slug, {})
+    if any(getattr(authority, name) != value for name, value in branding.items()):
+        authority = authority_actions.change_authority(actor=actor, authority=authority, **branding)
+    return authority
 
 
 @transaction.atomic

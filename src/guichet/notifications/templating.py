@@ -14,7 +14,7 @@ from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from guichet.core import refcache
+from guichet.core import refcache, theme
 from guichet.notifications.models import Channel, MessageTemplate
 from guichet.notifications.sms import fit
 
@@ -109,12 +109,15 @@ class Branding:
 
 
 def branding_of(authority) -> Branding:
+    """The authority's name, accent and logo (the platform's where it set none: never the
+    State's bleu France, guichet/core/theme.py)."""
     if authority is None:
-        return Branding()
+        return Branding(color=theme.platform_accent())
+    brand = theme.of_authority(authority)
     return Branding(
         name=authority.name,
-        color=authority.brand_color or "#000091",
-        logo_url=authority.logo_url,
+        color=brand.accent,
+        logo_url=theme.absolute_logo_address(authority.logo_url),
         contact_email=authority.contact_email,
     )
 

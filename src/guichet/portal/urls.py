@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guichet.portal.views import account, catalogue, intake, preferences, tracking
+from guichet.portal.views import account, catalogue, intake, legal, preferences, tracking
 
 app_name = "portal"
 urlpatterns = [
@@ -24,6 +24,9 @@ urlpatterns = [
     path("deconnexion/", account.sign_out, name="sign_out"),
     path("mes-demandes/", account.my_requests, name="my_requests"),
     path("mon-compte/notifications/", preferences.signed_in, name="preferences"),
+    path("accessibilite/", legal.accessibility, name="accessibility"),
+    path("mentions-legales/", legal.legal_notice, name="legal_notice"),
+    path("donnees-personnelles/", legal.privacy, name="privacy"),
     path(
         "mon-compte/notifications/lien/<str:token>/",
         preferences.from_link,

@@ -64,12 +64,21 @@ def test_a_bad_day_is_a_french_error(agent_client, world):
     assert "Cette date n'est pas valide" in text(response)
 
 
-def test_booking_on_a_persons_behalf_by_phone(agent_client, world):
-    # given the agent looks Alice up and picks Tuesday's slots
-    form = text(agent_client.get(
-        f"/agents/agendas/{world.mairie.pk}/reserver/?type={world.cni.pk}&jour=2026-11-24&q=alice"
+def looked_up(agent_client, world, query="alice@exemple.fr"):
+    """The booking form after searching for `query` on Tuesday's slots. Alice has nothing to
+    do with Tours yet: only her exact e-mail finds her, to recognise (ADR 0017)."""
+    return text(agent_client.get(
+        f"/agents/agendas/{world.mairie.pk}/reserver/",
+        {"type": world.cni.pk, "jour": "2026-11-24", "q": query},
     ))  # fmt: skip
-    assert "Alice Martin" in form and f'value="{slot_param(SLOT)}"' in form
+
+
+def test_booking_on_a_persons_behalf_by_phone(agent_client, world):
+    # given the agent looks Alice up by her e-mail and picks Tuesday's slots
+    assert "Alice Martin" not in looked_up(agent_client, world, "alice")
+    form = looked_up(agent_client, world)
+    assert "Alice M. — a•••@exemple.fr — 06 •• •• •• 78" in form
+    assert "Martin" not in form and f'value="{slot_param(SLOT)}"' in form
     # when they book Tuesday 9:00 by phone
     response = agent_client.post(
         f"/agents/agendas/{world.mairie.pk}/reserver/",
@@ -107,6 +116,7 @@ def test_booking_on_a_persons_behalf_by_phone(agent_client, world):
 def test_bad_bookings_on_behalf_are_refused_in_french_and_write_nothing(
     agent_client, world, data, message
 ):
+    looked_up(agent_client, world)  # Alice found by her e-mail at the counter
     events = Event.objects.count()
     response = agent_client.post(
         f"/agents/agendas/{world.mairie.pk}/reserver/",

@@ -2,9 +2,12 @@ import pytest
 
 from guichet.core.journal import append
 from guichet.people import actions, selectors
-from guichet.people.models import Verification
+from guichet.people.models import Person, Verification
 
 from .factories import OrganisationFactory, PersonFactory
+
+# The platform's administration searches everyone; agents search `people.access.visible_persons`
+EVERYONE = Person.objects.all()
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +43,7 @@ def test_search_finds_a_person_by_name_email_or_phone_in_any_form(eloise, query)
     PersonFactory(first_name="Paul", last_name="Martin")
     # when searching with the name without accents, the e-mail or the phone in any format
     # then the person is found, alone
-    assert selectors.search_persons(query) == [eloise]
+    assert selectors.search_persons(query, among=EVERYONE) == [eloise]
 
 
 @pytest.mark.parametrize("query", ["", "   ", "zzz", "06 99 99 99 99", "nobody@example.fr"])
@@ -48,7 +51,7 @@ def test_search_finds_nobody_for_unknown_text(eloise, query):
     # given a known person
     # when searching for blank or unknown text
     # then nobody is found
-    assert selectors.search_persons(query) == []
+    assert selectors.search_persons(query, among=EVERYONE) == []
 
 
 def test_search_is_limited(actor):
@@ -57,7 +60,7 @@ def test_search_is_limited(actor):
         PersonFactory(first_name="Paul", last_name="Martin")
     # when searching with a limit
     # then no more than the limit comes back
-    assert len(selectors.search_persons("martin", limit=3)) == 3
+    assert len(selectors.search_persons("martin", among=EVERYONE, limit=3)) == 3
 
 
 def test_person_360_gathers_the_record(actor, eloise):

@@ -13,6 +13,7 @@ from guichet.cases.access import NOT_FOUND
 from guichet.cases.models import Request
 from guichet.cases.references import normalise_reference
 from guichet.core.models import Event
+from guichet.people.access import visible_persons
 from guichet.people.models import Person
 
 PERSON_NOT_FOUND = "Usager introuvable."
@@ -40,15 +41,16 @@ def request_for(caller: Caller, reference: str, *, for_update: bool = False) -> 
 
 
 def persons_for(caller: Caller) -> QuerySet[Person]:
-    """People with at least one request handled by the caller's authorities.
+    """People with a relationship with the caller's authorities (a request they handle or once
+    held, an appointment at their places: `people.access`, the back office's rule).
 
     A person is platform-wide, but an authority knows only those who asked it something.
     """
-    known = Request.objects.filter(authority_id__in=caller.authority_ids).values("person_id")
-    return Person.objects.filter(pk__in=known, merged_into__isnull=True).select_related("commune")
+    return visible_persons(caller.authority_ids).select_related("commune")
 
 
 def person_for(caller: Caller, pk: int) -> Person:
+    """One person the caller may see; the same "not found" for a missing and a forbidden one."""
     found = persons_for(caller).prefetch_related("identities").filter(pk=pk).first()
     if found is None:
         raise Http404(PERSON_NOT_FOUND)

@@ -155,7 +155,7 @@ class LinkForm(DsfrBaseForm):
 class PersonSearchForm(DsfrBaseForm):
     q = forms.CharField(
         label="Rechercher un usager", max_length=120, error_messages=REQUIRED,
-        help_text="Nom, courriel, téléphone ou référence d'une demande.",
+        help_text="Nom, courriel ou téléphone complet, ou référence d'une demande.",
     )  # fmt: skip
 
 

@@ -12,10 +12,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
-from django.utils.translation import ngettext
 
 from guichet.core.admin import Formsets, ReadOnlyInline, ThroughActionAdmin, changes_of
 from guichet.core.journal import Actor
+from guichet.core.plurals import ngettext
 from guichet.people import actions, selectors
 from guichet.people.actions.records import ORGANISATION_FIELDS, PERSON_FIELDS
 from guichet.people.identifiers import IdentifierError, validate_rna, validate_siret
@@ -93,7 +93,8 @@ class PersonAdmin(ThroughActionAdmin[Person]):
         # The admin's search box understands what agents type: any phone format, any accents.
         if not search_term.strip():
             return queryset, False
-        found = selectors.search_persons(search_term, limit=200)
+        # (the administration sees every person: `queryset` is not scoped to an authority)
+        found = selectors.search_persons(search_term, among=queryset, limit=200)
         return queryset.filter(pk__in=[person.pk for person in found]), False
 
 

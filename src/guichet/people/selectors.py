@@ -42,8 +42,11 @@ def resolve(person: Person) -> Person:
     return person
 
 
-def search_persons(query: str, limit: int = 20) -> list[Person]:
-    """Active persons whose name, e-mail or phone (in any format) matches `query`."""
+def search_persons(query: str, *, among: QuerySet[Person], limit: int = 20) -> list[Person]:
+    """Active persons of `among` whose name, e-mail or phone (in any format) matches `query`.
+
+    `among` is who the reader may see: `people.access.visible_persons(...)` for an agent, every
+    person only for the platform's administration."""
     text = (query or "").strip()
     if not text:
         return []
@@ -66,7 +69,7 @@ def search_persons(query: str, limit: int = 20) -> list[Person]:
         condition = Q()
         for word in words:
             condition &= Q(search_name__contains=word)
-    persons = Person.objects.filter(condition, merged_into__isnull=True).distinct()
+    persons = among.filter(condition, merged_into__isnull=True).distinct()
     return list(persons[:limit])
 
 

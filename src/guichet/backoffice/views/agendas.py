@@ -24,11 +24,12 @@ from guichet.appointments.forms import (
 )
 from guichet.appointments.models import AppointmentType
 from guichet.appointments.text import fr_day, fr_moment, fr_time
+from guichet.backoffice import counter
 from guichet.backoffice.views._common import agent_required
 from guichet.core import calendar, clock
 from guichet.core.journal import Actor
+from guichet.people import events as person_events
 from guichet.people.models import Person
-from guichet.people.selectors import search_persons
 
 
 def _render(http, template, context, status=200):
@@ -83,7 +84,11 @@ def _book_context(http, place, data):
         "title": f"Prendre un rendez-vous — {place.name}", "place": place, "types": types,
         "chosen": chosen, "day": day, "day_label": fr_day(day),
         "slots": [(slot_param(s.start), fr_time(s.start), len(s.desk_ids)) for s in found],
-        "q": query, "found": search_persons(query) if query else [],
+        # beyond the authority's people, only an exact e-mail or phone, to recognise (ADR 0017)
+        "q": query,
+        "found": counter.look_up(
+            http.user, query, reason=person_events.BOOKING_AT_COUNTER
+        ).all if query else [],
         "channels": AGENT_CHANNELS, "selected_person": str(data.get("personne", "")),
         "selected_slot": str(data.get("debut", "")), "selected_channel": data.get("canal", "counter"),
         "previous_day": (day - timedelta(days=1)).isoformat(),
@@ -121,7 +126,7 @@ def _book(http, place, appointment_type, data):
         if chosen.isdecimal() and len(chosen) <= 18
         else None
     )
-    if person is None:
+    if person is None or not counter.may_act_for(http.user, person):
         raise BadInput("Usager : recherchez puis choisissez la personne qui prend rendez-vous.")
     start = parse_slot(data.get("debut"))
     channel = parse_channel(data.get("canal"))

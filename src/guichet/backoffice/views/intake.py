@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from guichet.authorities.access import authority_ids_for
 from guichet.authorities.competence import who_handles
-from guichet.backoffice import selectors
+from guichet.backoffice import counter, selectors
 from guichet.backoffice.forms import INTAKE_CHANNELS, IntakeChoiceForm, PersonForm, PersonSearchForm
 from guichet.backoffice.views._common import agent_required
 from guichet.cases.actions import IntakeError, file_request
@@ -20,8 +20,8 @@ from guichet.catalogue import presentation
 from guichet.catalogue.formdef import InvalidFormDefinition
 from guichet.catalogue.selectors import published_services, service_by_slug
 from guichet.core.journal import Actor
+from guichet.people import access, events
 from guichet.people.actions import Applicant, PeopleError, find_or_create_person
-from guichet.people.selectors import search_persons
 from guichet.territory.models import Commune
 from guichet.territory.selectors import commune_by_code, search_communes
 
@@ -43,12 +43,20 @@ def _context(http, **extra) -> dict:
 
 @agent_required
 def intake(http):
-    """Step 1: find the person (name, e-mail, phone, request reference) or create them."""
+    """Step 1: find the person (name, e-mail, phone, request reference) or create them.
+
+    Beyond the people of the agent's authorities, only an exact e-mail or phone finds someone,
+    shown just enough to be recognised, and the access is journaled (ADR 0017)."""
     search = PersonSearchForm(http.GET if "q" in http.GET else None)
     found = None
     if search.is_bound and search.is_valid():
         query = search.cleaned_data["q"]
-        found = selectors.persons_by_reference(http.user, query) or search_persons(query)
+        by_reference = selectors.persons_by_reference(http.user, query)
+        found = (
+            access.CounterSearch(visible=by_reference, recognised=[])
+            if by_reference
+            else counter.look_up(http.user, query, reason=events.FILING_AT_COUNTER)
+        )
     return render(
         http, "backoffice/intake_person.html",
         _context(http, search=search, found=found, person_form=PersonForm(auto_id="id_p_%s")),
@@ -127,18 +135,24 @@ def _services(channel: str) -> list:
 
 @agent_required
 def intake_request(http):
-    """Step 2: the service and the commune (who handles it there?), then the service's form."""
+    """Step 2: the service and the commune (who handles it there?), then the service's form.
+
+    For a person the agent may see, or reached at the counter by an exact e-mail or phone (or
+    whose record they created) in the last hours; the latter shown just enough to recognise."""
     person = selectors.person_or_none(http.GET.get("personne"))
-    if person is None:
-        raise Http404("Usager introuvable.")
+    authority_ids = authority_ids_for(http.user)
+    visible = person is not None and access.is_visible(authority_ids, person)
+    if person is None or not (visible or access.counter_access_open(http.user.pk, person)):
+        raise Http404(access.NOT_FOUND)
     channel = _channel(http)
     services = _services(channel)
     choice = IntakeChoiceForm(
         http.GET if "service" in http.GET else None,
         services=[(s.slug, s.name) for s in services],
-        initial={"commune": person.commune.code if person.commune else ""},
+        initial={"commune": person.commune.code if visible and person.commune else ""},
     )
-    context = _context(http, person=person, choice=choice)
+    shown = person if visible else access.recognition(person)
+    context = _context(http, person=shown, choice=choice, person_visible=visible)
     if not choice.is_bound or not choice.is_valid():
         return render(http, "backoffice/intake_request.html", context)
     service = service_by_slug(choice.cleaned_data["service"])
@@ -170,7 +184,7 @@ def intake_request(http):
             messages.success(
                 http, f"Demande {case.reference} enregistrée et transmise à {case.authority.name}."
             )
-            if case.authority_id in authority_ids_for(http.user):
+            if case.authority_id in authority_ids:
                 return redirect("backoffice:request", pk=case.pk)
             return redirect("backoffice:home")
     try:

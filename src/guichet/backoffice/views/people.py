@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.shortcuts import render
 
+from guichet.authorities.access import authority_ids_for
 from guichet.backoffice import selectors
 from guichet.backoffice.views._common import agent_required
-from guichet.people.models import Person
+from guichet.people import access
 from guichet.people.selectors import person_360
 
 
@@ -15,15 +15,16 @@ from guichet.people.selectors import person_360
 def person_detail(request, pk: int):
     """Identities, organisations, choices, duplicates, requests and journal of one person.
 
-    People are platform-wide; their requests and events are shown only for the agent's
-    authorities (the others are counted).
+    Only a person with a relationship with the agent's authorities (a request, an appointment:
+    `people.access`) is shown; any other is "not found", as one that does not exist. Their
+    requests and events are shown only for the agent's authorities (the others are counted).
     """
-    person = Person.objects.filter(pk=pk).select_related("commune", "merged_into").first()
-    if person is None:
-        raise Http404("Usager introuvable.")
+    authority_ids = authority_ids_for(request.user)
+    person = access.access_person(authority_ids, pk)
     view = person_360(person)
     requests = selectors.person_requests_for(request.user, person)
     events, hidden_events = selectors.person_events_for(request.user, view.events)
+    others = {s.person_id for s in view.suspicions} | {s.candidate_id for s in view.suspicions}
     return render(
         request,
         "backoffice/person.html",
@@ -35,5 +36,7 @@ def person_detail(request, pk: int):
             "requests": requests,
             "events": events,
             "hidden_events": hidden_events,
+            # a suspected duplicate is named only if the agent may see it too
+            "visible_others": access.visible_ids_among(authority_ids, others - {person.pk}),
         },
     )

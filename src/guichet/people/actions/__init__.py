@@ -2,6 +2,7 @@
 
 from guichet.people.actions.applicants import Applicant, person_for
 from guichet.people.actions.choices import record_consent, set_preferences
+from guichet.people.actions.lookups import record_counter_access
 from guichet.people.actions.merge import merge_persons, person_relations
 from guichet.people.actions.organisations import create_organisation
 from guichet.people.actions.persons import (
@@ -39,6 +40,7 @@ __all__ = [
     "person_for",
     "person_relations",
     "record_consent",
+    "record_counter_access",
     "save_household",
     "set_preferences",
     "suspect_duplicate",

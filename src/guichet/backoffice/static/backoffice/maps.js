@@ -41,7 +41,7 @@
   if (request && requestElement) {
     var tiled = requestElement.hasAttribute("data-tiles");
     var outline = request.boundary ? L.geoJSON(request.boundary, {
-      interactive: false, style: { color: "#000091", weight: 2, fillOpacity: tiled ? 0.02 : 0.05 }
+      style: { color: "#000091", weight: 2, fillOpacity: tiled ? 0.02 : 0.05 }
     }) : null;
     var point = request.point ? L.circleMarker([request.point.lat, request.point.lon], {
       radius: 8, color: "#e1000f", fillOpacity: 0.8

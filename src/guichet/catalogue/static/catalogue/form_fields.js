@@ -85,7 +85,6 @@
     L.control.zoom({ zoomInTitle: "Zoomer", zoomOutTitle: "Dézoomer" }).addTo(map);
     var marker = null;
     var outline = boundary ? L.geoJSON(boundary, {
-      interactive: false,
       style: { color: "#000091", weight: 2, fillColor: "#6a6af4", fillOpacity: tiles ? 0.04 : 0.12 }
     }) : null;
     // The view first: layers added to a map without a view throw.

@@ -35,6 +35,11 @@ def agent(username: str, authority, role: str, **extra) -> User:
 
 @pytest.fixture
 def world(db):
+    return build_world()
+
+
+def build_world() -> SimpleNamespace:
+    """The world of this folder's tests (a module may build it once: support.built_for_the_module)."""
     call_command("import_territory", verbosity=0, quiet=True)
     load_catalogue(actor=SYSTEM)
     sceaux_commune, issy_commune = commune_by_code("92071"), commune_by_code("92040")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.core.cache import cache
@@ -17,7 +17,7 @@ from guichet.authorities.selectors import authority_by_id, team_by_id
 from guichet.cases import events
 from guichet.cases.models import Message, PublicStatus, Request
 from guichet.catalogue.selectors import service_by_id
-from guichet.core import refcache, rows
+from guichet.core import calendar, refcache, rows
 from guichet.core.models import Event
 from guichet.territory.selectors import commune_by_id
 
@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from guichet.people.models import Person
 
 OPEN_STATUSES = (PublicStatus.ONGOING, PublicStatus.ACTION_NEEDED)
-AT_RISK_WINDOW = timedelta(days=2)
+# A deadline not yet passed is at risk with this many working days left or fewer.
+AT_RISK_WORKING_DAYS = 2
 
 
 @dataclass(frozen=True)
@@ -49,10 +50,12 @@ def queue_for_agent(
     filters: QueueFilters = QueueFilters(),  # noqa: B008
     *,
     authority_ids: set[int] | None = None,
+    now: datetime | None = None,
 ) -> QuerySet[Request]:
     """The requests of the agent's authorities, filtered, most urgent first.
 
-    `authority_ids` is `authority_ids_for(user)` when the caller already has it. Each row
+    `authority_ids` is `authority_ids_for(user)` when the caller already has it; `now` the
+    moment the page counts from (`queue_counts` must get the same one). Each row
     comes with its person and assignee; give the page's rows their service, team and commune
     with `with_reference_objects` (from the reference cache: joining those tables made
     PostgreSQL spend 10–20 ms planning every page, more than running it).
@@ -78,7 +81,7 @@ def queue_for_agent(
     if filters.channel:
         requests = requests.filter(channel=filters.channel)
     if filters.overdue:
-        requests = requests.filter(due_at__lt=timezone.now())
+        requests = requests.filter(deadline_conditions(now or timezone.now()).overdue)
     if filters.assigned_to_me:
         requests = requests.filter(assignee=user) if user.is_authenticated else requests.none()
     if filters.search:
@@ -107,19 +110,59 @@ def with_reference_objects(requests: Iterable[Request]) -> list[Request]:
     return found
 
 
+@dataclass(frozen=True)
+class DeadlineConditions:
+    overdue: Q
+    at_risk: Q
+
+
+def deadline_conditions(now: datetime) -> DeadlineConditions:
+    """Overdue and at risk as conditions on request rows: the definition the deadline badge
+    (`core.calendar.deadline_state`) applies to one row, so that counts and rows agree.
+
+    Overdue once `now` is after the due moment; at risk when not overdue and at most
+    AT_RISK_WORKING_DAYS working days are left, in the holidays of the commune's département
+    (`calendar.at_risk_before`: one bound per calendar, the département only looked at when
+    a local holiday moves the bound).
+    """
+    national = calendar.at_risk_before(now, working_days=AT_RISK_WORKING_DAYS)
+    local: dict[datetime, list[str]] = {}
+    for code in calendar.departements_with_local_holidays():
+        bound = calendar.at_risk_before(now, working_days=AT_RISK_WORKING_DAYS, departement=code)
+        if bound != national:
+            local.setdefault(bound, []).append(code)
+    near = Q(due_at__lt=national)
+    if local:
+        codes = [code for group in local.values() for code in group]
+        near &= ~Q(commune__departement__code__in=codes)
+        for bound, group in local.items():
+            near |= Q(due_at__lt=bound, commune__departement__code__in=group)
+    return DeadlineConditions(overdue=Q(due_at__lt=now), at_risk=Q(due_at__gte=now) & near)
+
+
 def queue_counts(
-    user: User | AnonymousUser, *, authority_ids: set[int] | None = None
+    user: User | AnonymousUser,
+    *,
+    authority_ids: set[int] | None = None,
+    now: datetime | None = None,
 ) -> dict[str, int]:
-    """Open requests of the agent's authorities: total, waiting for the user, overdue, at risk."""
-    now = timezone.now()
-    if authority_ids is None:
-        authority_ids = authority_ids_for(user)
-    # Read from the open-queue index alone (it carries public_status), not from the table.
-    return Request.objects.filter(authority_id__in=authority_ids, in_queue=True).aggregate(
-        open=Count("id"),
-        waiting_user=Count("id", filter=Q(public_status=PublicStatus.ACTION_NEEDED)),
-        overdue=Count("id", filter=Q(due_at__lt=now)),
-        at_risk=Count("id", filter=Q(due_at__gte=now, due_at__lt=now + AT_RISK_WINDOW)),
+    """Open requests of the agent's authorities: total, waiting for the user, overdue, at risk.
+
+    Counted on the rows `queue_for_agent` lists by default, with the badges' definitions
+    (`deadline_conditions`) at the same `now`: never cache one without the other.
+    """
+    conditions = deadline_conditions(now or timezone.now())
+    # Read from the open-queue index (it carries public_status), not from the table, unless
+    # a local holiday makes the département matter.
+    return (
+        queue_for_agent(user, authority_ids=authority_ids)
+        .order_by()
+        .aggregate(
+            open=Count("id"),
+            waiting_user=Count("id", filter=Q(public_status=PublicStatus.ACTION_NEEDED)),
+            overdue=Count("id", filter=conditions.overdue),
+            at_risk=Count("id", filter=conditions.at_risk),
+        )
     )
 
 

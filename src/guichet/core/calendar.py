@@ -282,6 +282,28 @@ def overdue_factor(received_at: datetime, due: datetime, now: datetime) -> float
     return elapsed / promised
 
 
+def at_risk_before(now: datetime, *, working_days: int, departement: str | None = None) -> datetime:
+    """The first due moment that is *not* at risk at ``now``: the start (midnight Europe/Paris)
+    of the ``working_days + 1``-th working day after ``now``'s local day.
+
+    A deadline ``due`` not yet passed has at most ``working_days`` working days left
+    (``working_days_between(now, due) <= working_days``) exactly when ``due`` is before it, so
+    a list can count its at-risk rows with one range, ``now <= due < at_risk_before(now)``,
+    and agree with :func:`deadline_state` row by row.
+    """
+    _ensure_aware(now, "now")
+    if working_days < 0:
+        raise ValueError(f"working_days must be >= 0, got {working_days}")
+    day = _add(local_date(now), working_days + 1, _subdivision(departement))
+    return datetime.combine(day, time.min, tzinfo=PARIS)
+
+
+def departements_with_local_holidays() -> tuple[str, ...]:
+    """The INSEE codes of the départements whose public holidays differ from the national ones
+    (the only ones where a working-day count may differ)."""
+    return tuple(_SUBDIVISION_BY_DEPARTEMENT)
+
+
 def deadline_state(
     due: datetime,
     now: datetime,
@@ -303,8 +325,9 @@ def deadline_state(
     if _utc(now) > _utc(due):
         return DeadlineState.OVERDUE
     if at_risk_working_days is not None:
-        left = working_days_between(now, due, departement=departement)
-        near = left <= at_risk_working_days
+        near = _utc(due) < _utc(
+            at_risk_before(now, working_days=at_risk_working_days, departement=departement)
+        )
     elif received_at is None:
         raise ValueError("received_at is required to measure at_risk_ratio")
     else:

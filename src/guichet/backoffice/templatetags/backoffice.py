@@ -9,6 +9,7 @@ from django.utils import formats, timezone
 from django.utils.translation import override
 
 from guichet.backoffice import labels
+from guichet.cases.selectors import AT_RISK_WORKING_DAYS
 from guichet.core.calendar import PARIS, DeadlineState, deadline_state
 
 register = template.Library()
@@ -18,7 +19,6 @@ DEADLINE_BADGES = {
     DeadlineState.AT_RISK: ("warning", "à risque"),
     DeadlineState.OVERDUE: ("error", "en retard"),
 }
-AT_RISK_WORKING_DAYS = 2
 
 
 @register.filter
@@ -47,7 +47,8 @@ def departement_code(request) -> str | None:
 
 @register.inclusion_tag("backoffice/includes/deadline_badge.html")
 def deadline_badge(request, now=None):
-    """A DSFR badge: on time / at risk (two working days left or fewer) / overdue."""
+    """A DSFR badge: on time / at risk (AT_RISK_WORKING_DAYS working days left or fewer) /
+    overdue; the queue's counters count the same (`cases.selectors.deadline_conditions`)."""
     if request.due_at is None:
         return {"label": "sans échéance" if request.paused_since is None else "délai suspendu"}
     now = now or timezone.now()

@@ -27,11 +27,13 @@ from guichet.cases.selectors import (
 )
 from guichet.cases.workflow import IllegalTransition, InvalidWorkflowDefinition, workflow_for
 from guichet.catalogue.models import Service
+from guichet.core import clock
 from guichet.core.calendar import PARIS
 
 PAGE_SIZE = 50
-# The counters and the filter form's lists are shared by every agent of the same authorities
-# and may lag this long behind (the rows themselves are always read fresh).
+# The filter form's lists are shared by every agent of the same authorities and may lag this
+# long behind. The counters are not: they are counted with the rows, at the same moment and
+# by the same definitions (`cases.selectors.queue_counts`), or they would contradict them.
 SHARED_SECONDS = 30
 
 
@@ -51,17 +53,17 @@ def home(request):
                 .order_by("authority__name", "name")
                 .values_list("pk", "name", "authority__name")
             ],
-            "counts": queue_counts(request.user, authority_ids=authority_ids),
         }
         cache.set(shared_key, shared, SHARED_SECONDS)
     form = QueueFilterForm(request.GET or None, services=shared["services"], teams=shared["teams"])
     filters = _filters(form)
-    queue = queue_for_agent(request.user, filters, authority_ids=authority_ids)
+    now = clock.now()
+    counts = queue_counts(request.user, authority_ids=authority_ids, now=now)
+    queue = queue_for_agent(request.user, filters, authority_ids=authority_ids, now=now)
     paginator = Paginator(queue, PAGE_SIZE)
     if filters == QueueFilters():
-        # The unfiltered queue is the open requests the counters just counted: no second COUNT
-        # (both lag the rows by at most SHARED_SECONDS).
-        paginator.count = shared["counts"]["open"]
+        # The unfiltered queue is the open requests the counters just counted: no second COUNT.
+        paginator.count = counts["open"]
     page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
@@ -73,8 +75,8 @@ def home(request):
             # The form's HTML depends on the lists and the query string only (~7 ms to render).
             "filters_key": f"{shared_key}?{_without_page(request.GET)}",
             "page_obj": page,
-            "rows": _rows(page.object_list, now=timezone.now()),
-            "counts": shared["counts"],
+            "rows": _rows(page.object_list, now=now),
+            "counts": counts,
         },
     )
 

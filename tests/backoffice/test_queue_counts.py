@@ -1,0 +1,143 @@
+"""The queue's counters and its rows come from one definition, at one moment (issue 13).
+
+« 0 à risque » over a row badged « À RISQUE », « 11 demandes » over 10 rows after a hand-off:
+the counters were cached for 30 s and counted « at risk » in calendar days while the badges
+counted working days in the commune's département.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from support import built_for_the_module
+
+from guichet.cases.actions import hand_off
+from guichet.cases.models import Request
+from guichet.core import clock, refcache
+from guichet.core.calendar import PARIS
+from guichet.core.journal import Actor
+from guichet.territory.models import Commune, Departement, Region
+
+from .conftest import build_world, file_question
+
+pytestmark = pytest.mark.django_db
+
+POOL = 8
+
+
+def _build():
+    world = build_world()
+    # A commune of Moselle, whose Good Friday is a public holiday (not in Sceaux's calendar).
+    region = Region.objects.create(code="44", name="Grand Est")
+    moselle = Departement.objects.create(code="57", name="Moselle", region=region)
+    world.metz = Commune.objects.create(code="57463", name="Metz", departement=moselle)
+    world.pool = [file_question(world, sujet=f"Question {n}") for n in range(POOL)]
+    return world
+
+
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker):
+    with built_for_the_module(django_db_blocker, _build) as world:
+        yield world
+
+
+@pytest.fixture
+def world(_module_world, db):
+    refcache.clear()
+    return _module_world
+
+
+def counter(html: str, name: str) -> int:
+    return int(re.search(rf'data-count="{name}">(\d+)<', html).group(1))
+
+
+def badged(html: str, state: str) -> int:
+    return len(re.findall(rf'data-deadline="{state}"', html))
+
+
+def caption_count(html: str) -> int:
+    return int(re.search(r"<caption>(\d+) demandes?", html).group(1))
+
+
+def queue_at(client, now: datetime) -> str:
+    with clock.frozen_at(now):
+        response = client.get("/agents/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_counters_follow_a_hand_off_at_once(world, client):
+    # given the queue of Sceaux seen once (anything cached is now cached)
+    client.force_login(world.handler)
+    before = client.get("/agents/").content.decode()
+    open_before = counter(before, "open")
+    assert caption_count(before) == open_before == len(re.findall(r"<tr data-reference", before))
+    # when one request is handed off to Issy and the agent comes back to the queue
+    hand_off(
+        request=world.pool[0], to_authority=world.issy, reason="Compétence d'Issy",
+        actor=Actor.agent(world.handler),
+    )  # fmt: skip
+    after = client.get("/agents/").content.decode()
+    # then the counter, the caption and the rows all say one less
+    rows = len(re.findall(r"<tr data-reference", after))
+    assert counter(after, "open") == caption_count(after) == rows == open_before - 1
+    assert world.pool[0].reference not in after
+
+
+# Around Easter 2026 (Good Friday 3 April is a holiday in Moselle only, Easter Monday 6 April
+# everywhere), and anywhere in the year.
+NOW = st.one_of(
+    st.datetimes(min_value=datetime(2026, 3, 27), max_value=datetime(2026, 4, 9)),
+    st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31)),
+).map(lambda naive: naive.replace(tzinfo=PARIS))
+# Each request of the pool: no deadline, or one from three days before to eight days after.
+DUE = st.one_of(
+    st.none(), st.integers(min_value=-3 * 24 * 60, max_value=8 * 24 * 60).map(
+        lambda minutes: timedelta(minutes=minutes)
+    )
+)  # fmt: skip
+WHERE = st.sampled_from(["sceaux", "metz", None])
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(now=NOW, situations=st.lists(st.tuples(DUE, WHERE), min_size=POOL, max_size=POOL))
+def test_the_at_risk_and_overdue_counters_equal_the_rows_badged_so(world, client, now, situations):
+    # given requests of Sceaux due at random moments around `now`, in communes of two
+    # holiday calendars or in none
+    communes = {"sceaux": world.sceaux_commune.pk, "metz": world.metz.pk, None: None}
+    for request, (due, where) in zip(world.pool, situations, strict=True):
+        Request.objects.filter(pk=request.pk).update(
+            due_at=None if due is None else now + due, commune_id=communes[where]
+        )
+    refcache.clear()
+    client.force_login(world.handler)
+    # when the agent opens the queue at `now`
+    html = queue_at(client, now)
+    # then each counter equals the rows carrying its badge
+    assert counter(html, "at_risk") == badged(html, "at_risk")
+    assert counter(html, "overdue") == badged(html, "overdue")
+    assert counter(html, "open") == caption_count(html) == POOL
+
+
+def test_a_local_holiday_makes_a_deadline_at_risk_in_moselle_only(world, client):
+    # given two requests due on Tuesday 7 April 2026 in the evening, one in Sceaux, one in Metz
+    due = datetime(2026, 4, 7, 18, tzinfo=PARIS)
+    sceaux, metz, *others = world.pool
+    Request.objects.filter(pk=sceaux.pk).update(due_at=due, commune_id=world.sceaux_commune.pk)
+    Request.objects.filter(pk=metz.pk).update(due_at=due, commune_id=world.metz.pk)
+    Request.objects.filter(pk__in=[r.pk for r in others]).update(due_at=None)
+    refcache.clear()
+    client.force_login(world.handler)
+    # when the agent opens the queue on Wednesday 1 April: Thursday, Good Friday (a working
+    # day in Sceaux, not in Metz), Easter Monday off, then Tuesday
+    html = queue_at(client, datetime(2026, 4, 1, 10, tzinfo=PARIS))
+    # then only Metz's request is at risk (two working days left), and the counter says one
+    assert re.search(rf'data-reference="{metz.reference}".*?data-deadline="at_risk"', html)
+    assert re.search(rf'data-reference="{sceaux.reference}".*?data-deadline="on_time"', html)
+    assert counter(html, "at_risk") == 1

@@ -69,7 +69,7 @@ def test_the_command_says_how_many_it_queued(world):
     out = StringIO()
     with clock.frozen_at(paris(2026, 11, 23, 18, 0)):
         call_command("appointment_reminders", stdout=out)
-    assert out.getvalue().strip() == "1 rappel(s) de rendez-vous mis en file."
+    assert out.getvalue().strip() == "1 rappel de rendez-vous mis en file."
 
 
 def test_a_person_who_asked_for_sms_gets_the_reminder_by_sms_too(world):

@@ -224,8 +224,8 @@ def test_multiple_choices_are_read_from_an_html_form_with_repeated_keys():
 def test_multiple_choice_rules_are_enforced():
     field = {"type": "multiple_choice", "choices": CHOICES, "min_selections": 2,
              "max_selections": 2}  # fmt: skip
-    assert _clean(field, ["a"]) == ["Choisissez au moins 2 option(s)."]
-    assert _clean(field, ["a", "b", "c"]) == ["Choisissez au plus 2 option(s)."]
+    assert _clean(field, ["a"]) == ["Choisissez au moins 2 options."]
+    assert _clean(field, ["a", "b", "c"]) == ["Choisissez au plus 2 options."]
     assert _clean(field, ["a", "z"]) == ["Choix invalide : « z »."]
 
 

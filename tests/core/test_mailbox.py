@@ -33,5 +33,5 @@ def test_a_sign_in_mail_is_kept_for_guichet_mails_and_not_printed(db, settings, 
     assert "Objet : Votre lien de connexion à Guichet" in shown
     assert re.search(r"http://\S+/connexion/lien/\S+/", shown)
     # and the list can be emptied
-    assert "1 courriel(s) effacé(s)." in mails("--vider")
+    assert "1 courriel effacé." in mails("--vider")
     assert "Aucun courriel envoyé" in mails()

@@ -196,4 +196,4 @@ def test_refresh_command_reports_what_it_appended(journeys):
     # when the refresh command runs twice
     first, second = run("refresh"), run("refresh")
     # then the second has nothing to add
-    assert "2 demandes" in first and second.startswith("0 événement(s)")
+    assert "2 demandes" in first and second.startswith("0 événement ajouté")

@@ -69,7 +69,7 @@ def test_a_bounce_report_received_later_marks_the_sent_notification(world, smtp_
     receipt.refresh_from_db()
     assert receipt.status == "bounced"
     assert inbound.status == InboundMail.Status.QUARANTINED
-    assert "1 notification(s) marquée(s)" in inbound.reason
+    assert "1 notification marquée" in inbound.reason
     # and the agent's request page shows it
     client.force_login(world.agent_sceaux)
     page = client.get(f"/agents/demandes/{request.pk}/").content.decode()

@@ -33,4 +33,4 @@ def test_two_worker_processes_send_every_message_exactly_once(tmp_path):
     delivered = Counter(str(m["Message-ID"]).strip() for m in smtp.messages)
     assert delivered == Counter(message_id(n) for n in queued)
     assert statuses(tmp_path) == ["sent"] * 60
-    assert "60 notification(s) traitée(s)." in output.decode()
+    assert "60 notifications traitées." in output.decode()

@@ -27,7 +27,7 @@ def test_importing_the_shipped_subset_creates_the_three_departements():
         "Postcode": 645,
     }
     assert Commune.objects.filter(bbox__isnull=False).count() == 633
-    assert "communes : 654 créées, 0 mises à jour, 0 inchangées" in output
+    assert "communes : 654 créées, 0 mise à jour, 0 inchangée" in output
 
 
 def test_sceaux_belongs_to_its_ept_and_to_the_grand_paris_metropolis(shipped_territory):
@@ -79,8 +79,8 @@ def test_reimporting_the_same_files_changes_nothing(shipped_territory):
     # then the counts are the same and the report says every row is unchanged
     assert table_counts() == before
     assert snapshot() == before_rows
-    assert "communes : 0 créées, 0 mises à jour, 654 inchangées" in output
-    assert "contours : 0 créés, 0 mis à jour, 633 inchangés" in output
+    assert "communes : 0 créée, 0 mise à jour, 654 inchangées" in output
+    assert "contours : 0 créé, 0 mis à jour, 633 inchangés" in output
     assert output.strip().endswith("Aucun changement.")
 
 
@@ -104,7 +104,7 @@ def test_a_changed_record_is_reported_as_updated(shipped_territory, territory_fo
     output = run_import(str(territory_folder))
     # then only that commune is updated, in the database and in the report
     assert commune_by_code("92071").population == 21000
-    assert "communes : 0 créées, 1 mises à jour, 653 inchangées" in output
+    assert "communes : 0 créée, 1 mise à jour, 653 inchangées" in output
 
 
 def test_a_commune_leaving_its_epci_loses_the_membership(shipped_territory, territory_folder):
@@ -117,7 +117,7 @@ def test_a_commune_leaving_its_epci_loses_the_membership(shipped_territory, terr
     output = run_import(str(territory_folder))
     # then Gien has no intercommunality any more and the report says one was removed
     assert intercommunalities_of(commune_by_code("45155")) == []
-    assert "1 retirées" in output
+    assert "1 retirée" in output
     assert Membership.objects.count() == 668
 
 
@@ -213,7 +213,7 @@ def test_boundaries_without_a_commune_are_reported_not_fatal(db, territory_folde
     # when the folder is imported
     output = run_import(str(territory_folder))
     # then the unmatched code is listed in the report
-    assert "1 contours sans commune correspondante" in output
+    assert "1 contour sans commune correspondante" in output
     assert "45287" in output
 
 

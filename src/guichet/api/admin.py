@@ -9,12 +9,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
-from django.utils.translation import ngettext
 
 from guichet.api import keys
 from guichet.api.models import ApiKey, Scope
 from guichet.core.admin import ThroughActionAdmin
 from guichet.core.journal import Actor
+from guichet.core.plurals import ngettext
 
 
 class IssueForm(forms.ModelForm):

@@ -24,6 +24,8 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+from guichet.core.plurals import ngettext
+
 ALLOWED_CONTROLS = frozenset("\t\n\r")
 
 
@@ -57,7 +59,13 @@ def clean(text: str, *, max_length: int | None = None, single_line: bool = False
     length = len(cleaned) - cleaned.count("\r\n")  # a line break is one character, as typed
     if max_length is not None and length > max_length:
         raise TextRefused(
-            f"Ce texte doit faire au plus {max_length} caractères (il en fait {length})."
+            ngettext(
+                "Ce texte doit faire au plus %(n)d caractère",
+                "Ce texte doit faire au plus %(n)d caractères",
+                max_length,
+            )
+            % {"n": max_length}
+            + f" (il en fait {length})."
         )
     return cleaned
 

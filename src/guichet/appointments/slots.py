@@ -30,6 +30,7 @@ from guichet.appointments.models import (
 from guichet.appointments.text import fr_time
 from guichet.core import calendar, clock
 from guichet.core.calendar import PARIS
+from guichet.core.plurals import ngettext
 
 GRID = timedelta(minutes=GRID_MINUTES)
 TAKEN = "Ce créneau vient d'être réservé par quelqu'un d'autre : choisissez-en un autre."
@@ -180,7 +181,11 @@ def unbookable_reason(
         return f"Ce créneau est trop proche : réservez au moins {notice} à l'avance."
     day = calendar.local_date(start)
     if day > last_day(place):
-        return f"Les rendez-vous ne se prennent que {place.horizon_days} jours à l'avance."
+        return ngettext(
+            "Les rendez-vous ne se prennent que %(n)d jour à l'avance.",
+            "Les rendez-vous ne se prennent que %(n)d jours à l'avance.",
+            place.horizon_days,
+        ) % {"n": place.horizon_days}
     if is_public_holiday(place, day):
         return f"{place.name} est fermé ce jour-là (jour férié)."
     if not any(s <= start and end <= e for s, e in opening_ranges(place, day)):

@@ -26,6 +26,7 @@ from guichet.authorities.models import (
 from guichet.catalogue.models import Service
 from guichet.core import journal
 from guichet.core.journal import Actor
+from guichet.core.plurals import ngettext
 from guichet.territory.models import Commune, Departement, Intercommunality
 
 DEFAULT_TEAM_NAME = "Accueil et orientation"
@@ -369,6 +370,11 @@ def _role_and_teams(role: str, teams: Iterable[Team], authority: Authority) -> l
     teams = list(teams)
     if strangers := [t.name for t in teams if t.authority_id != authority.pk]:
         raise ValidationError(
-            f"Équipe(s) d'une autre collectivité que {authority.name} : {', '.join(strangers)}."
+            ngettext(
+                "Équipe d'une autre collectivité",
+                "Équipes d'une autre collectivité",
+                len(strangers),
+            )
+            + f" que {authority.name} : {', '.join(strangers)}."
         )
     return teams

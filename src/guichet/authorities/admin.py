@@ -16,13 +16,13 @@ from django.db import models
 from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils.translation import ngettext
 
 from guichet.authorities import actions, rules
 from guichet.authorities.competence import competence_map, today_in_paris
 from guichet.authorities.models import AgentMembership, Authority, CompetenceAssignment, Team
 from guichet.core.admin import ReadOnlyInline, ThroughActionAdmin, changes_of
 from guichet.core.journal import Actor
+from guichet.core.plurals import ngettext
 from guichet.territory.models import Commune
 
 # The admin builds each form from its model (ModelAdmin.get_form): no Meta needed here.
@@ -144,7 +144,12 @@ class AgentMembershipForm(forms.ModelForm):
         strangers = [t.name for t in data.get("teams", []) if t.authority != authority]
         if authority and strangers:
             raise forms.ValidationError(
-                f"Équipe(s) d'une autre collectivité que {authority} : {', '.join(strangers)}."
+                ngettext(
+                    "Équipe d'une autre collectivité",
+                    "Équipes d'une autre collectivité",
+                    len(strangers),
+                )
+                + f" que {authority} : {', '.join(strangers)}."
             )
         return data
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from guichet.catalogue.formdef import FRANCE_BOXES, Condition, FormDefinition, parse_form_definition
 from guichet.catalogue.uploads import clean_uploads, uploaded_list
+from guichet.core.plurals import ngettext
 
 NON_FIELD_ERRORS = "__all__"
 REQUIRED = "Ce champ est obligatoire."
@@ -183,16 +184,24 @@ def _text(raw: Any, *, single_line: bool = False) -> str:
     return text
 
 
+def _options(lead: str, count: int) -> str:
+    return f"{lead} " + ngettext("%(n)d option.", "%(n)d options.", count) % {"n": count}
+
+
+def _characters(count: int) -> str:
+    return ngettext("%(n)d caractère", "%(n)d caractères", count) % {"n": count}
+
+
 def _length_checks(text: str, min_length: int | None, max_length: int | None) -> None:
     # A line break counts as one character however it is sent, as a browser counts it.
     length = len(text) - text.count("\r\n")
     if max_length is not None and length > max_length:
         raise _Invalid(
-            f"Ce texte doit faire au plus {max_length} caractères (il en fait {length})."
+            f"Ce texte doit faire au plus {_characters(max_length)} (il en fait {length})."
         )
     if min_length is not None and length < min_length:
         raise _Invalid(
-            f"Ce texte doit faire au moins {min_length} caractères (il en fait {length})."
+            f"Ce texte doit faire au moins {_characters(min_length)} (il en fait {length})."
         )
 
 
@@ -350,9 +359,9 @@ def _clean_multiple_choice(field: Any, raw: Any) -> Any:
     if not selected:
         return _EMPTY
     if field.min_selections is not None and len(selected) < field.min_selections:
-        raise _Invalid(f"Choisissez au moins {field.min_selections} option(s).")
+        raise _Invalid(_options("Choisissez au moins", field.min_selections))
     if field.max_selections is not None and len(selected) > field.max_selections:
-        raise _Invalid(f"Choisissez au plus {field.max_selections} option(s).")
+        raise _Invalid(_options("Choisissez au plus", field.max_selections))
     return [value for value in field.values if value in selected]
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from guichet.core.plurals import is_plural
+
 # (key, French plural label, feminine?) in import order.
 ENTITIES = [
     ("regions", "régions", True),
@@ -61,19 +63,29 @@ class ImportReport:
                 continue
             e = "e" if feminine else ""
             parts = [
-                f"{counts.created} créé{e}s",
-                f"{counts.updated} mis{'es' if feminine else ''} à jour",
-                f"{counts.unchanged} inchangé{e}s",
+                _agree(counts.created, f"créé{e}", f"créé{e}s"),
+                _agree(counts.updated, f"mis{e} à jour", f"mis{e and 'es'} à jour"),
+                _agree(counts.unchanged, f"inchangé{e}", f"inchangé{e}s"),
             ]
             if counts.removed:
-                parts.append(f"{counts.removed} retiré{e}s")
+                parts.append(_agree(counts.removed, f"retiré{e}", f"retiré{e}s"))
             if counts.absent:
-                parts.append(f"{counts.absent} absent{e}s du fichier (conservé{e}s)")
+                parts.append(
+                    _agree(
+                        counts.absent,
+                        f"absent{e} du fichier (conservé{e})",
+                        f"absent{e}s du fichier (conservé{e}s)",
+                    )
+                )
             lines.append(f"  {label} : " + ", ".join(parts))
         if self.members_not_found:
             lines.append(
-                f"  {self.members_not_found} membres d'intercommunalités hors des communes "
-                "importées : non rattachés"
+                "  "
+                + _agree(
+                    self.members_not_found,
+                    "membre d'intercommunalité hors des communes importées : non rattaché",
+                    "membres d'intercommunalités hors des communes importées : non rattachés",
+                )
             )
         if self.parents_not_found:
             lines.append(
@@ -81,10 +93,21 @@ class ImportReport:
             )
         if self.unmatched_boundaries:
             lines.append(
-                f"  {len(self.unmatched_boundaries)} contours sans commune correspondante "
-                "(communes fusionnées depuis 2018 ?) : " + ", ".join(self.unmatched_boundaries)
+                "  "
+                + _agree(
+                    len(self.unmatched_boundaries),
+                    "contour sans commune correspondante",
+                    "contours sans commune correspondante",
+                )
+                + " (communes fusionnées depuis 2018 ?) : "
+                + ", ".join(self.unmatched_boundaries)
             )
         lines.extend(f"  {note}" for note in self.notes)
         if not self.changed:
             lines.append("Aucun changement.")
         return lines
+
+
+def _agree(count: int, singular: str, plural: str) -> str:
+    """« 1 commune créée », « 2 communes créées »: the words agree with the count."""
+    return f"{count} {plural if is_plural(count) else singular}"

@@ -11,6 +11,7 @@ from guichet.cases import events
 from guichet.cases.models import PublicStatus, Request
 from guichet.catalogue.formdef import DESCRIPTION_LIMIT, parse_form_definition
 from guichet.catalogue.models import Service
+from guichet.core.plurals import ngettext
 
 # Form field types → Open311 datatypes. Locations travel as lat/long, files as media: they are
 # not attributes.
@@ -94,14 +95,20 @@ def _datatype_description(form_field: Any) -> str | None:
     text = form_field.help_text or DATATYPE_HINTS.get(form_field.type)
     limit = getattr(form_field, "max_length", None)
     if form_field.type in ("short_text", "long_text", "address") and limit:
-        bound = f"{limit} caractères au plus."
+        bound = ngettext("%(n)d caractère au plus.", "%(n)d caractères au plus.", limit) % {
+            "n": limit
+        }
         return f"{text.rstrip()} {bound}" if text else bound
     return text
 
 
 def service_notice(service: Service) -> str | None:
     if service.sla_working_days:
-        return f"Délai de traitement annoncé : {service.sla_working_days} jours ouvrés."
+        return ngettext(
+            "Délai de traitement annoncé : %(n)d jour ouvré.",
+            "Délai de traitement annoncé : %(n)d jours ouvrés.",
+            service.sla_working_days,
+        ) % {"n": service.sla_working_days}
     return None
 
 

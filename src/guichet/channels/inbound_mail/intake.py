@@ -28,6 +28,7 @@ from guichet.channels.inbound_mail import read_bounce, rules
 from guichet.channels.inbound_mail.parsing import ParsedMail, parse
 from guichet.channels.models import InboundMail
 from guichet.core.journal import Actor
+from guichet.core.plurals import ngettext
 from guichet.people import actions as people
 from guichet.people import selectors as people_selectors
 from guichet.people.models import Identity, Person, Verification
@@ -63,7 +64,11 @@ def ingest(
     reason = rules.refusal(mail, envelope_from=envelope_from)
     bounce = reason and rules.is_bounce(mail, envelope_from=envelope_from)
     if bounce and (bounced := read_bounce(raw)):
-        reason += f" {bounced} notification(s) marquée(s) « rejeté par le destinataire »."
+        reason += ngettext(
+            " %(n)d notification marquée « rejeté par le destinataire ».",
+            " %(n)d notifications marquées « rejeté par le destinataire ».",
+            bounced,
+        ) % {"n": bounced}
     if reason:
         return _quarantine(mail, reason, **context)
     try:

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from guichet.appointments.reminders import queue_due_reminders
+from guichet.core.plurals import ngettext
 
 
 class Command(BaseCommand):
@@ -10,4 +11,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = queue_due_reminders()
-        self.stdout.write(f"{count} rappel(s) de rendez-vous mis en file.")
+        self.stdout.write(
+            ngettext(
+                "%(n)d rappel de rendez-vous mis en file.",
+                "%(n)d rappels de rendez-vous mis en file.",
+                count,
+            )
+            % {"n": count}
+        )

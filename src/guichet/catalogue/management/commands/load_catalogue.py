@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from guichet.catalogue.actions import CatalogueError, load_catalogue
 from guichet.core.journal import Actor
+from guichet.core.plurals import ngettext
 
 
 class Command(BaseCommand):
@@ -21,10 +22,20 @@ class Command(BaseCommand):
             raise CommandError("\n".join(["Catalogue non chargé :", *error.errors])) from None
         self.stdout.write(
             self.style.SUCCESS(
-                f"Catalogue chargé : {report.services_total} services "
-                f"({report.services_created} créés, {report.services_updated} mis à jour, "
-                f"{report.services_unchanged} inchangés), "
-                f"{report.categories_created} catégories créées, "
-                f"{report.categories_updated} mises à jour."
+                "Catalogue chargé : "
+                + _n(report.services_total, "%(n)d service", "%(n)d services")
+                + " ("
+                + _n(report.services_created, "%(n)d créé", "%(n)d créés")
+                + f", {report.services_updated} mis à jour, "
+                + _n(report.services_unchanged, "%(n)d inchangé", "%(n)d inchangés")
+                + "), "
+                + _n(report.categories_created, "%(n)d catégorie créée", "%(n)d catégories créées")
+                + ", "
+                + _n(report.categories_updated, "%(n)d mise à jour", "%(n)d mises à jour")
+                + "."
             )
         )
+
+
+def _n(count: int, singular: str, plural: str) -> str:
+    return ngettext(singular, plural, count) % {"n": count}

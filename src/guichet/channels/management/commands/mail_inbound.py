@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from guichet.channels.inbound_mail import maildir, server
+from guichet.core.plurals import ngettext
 
 
 class Command(BaseCommand):
@@ -52,8 +53,12 @@ class Command(BaseCommand):
             counts = maildir.poll(root)
             if any(counts.values()) or once:
                 self.stdout.write(
-                    f"{counts['accepted']} accepté(s), {counts['quarantined']} en quarantaine, "
-                    f"{counts['rejected']} refusé(s), {counts['retry']} à reprendre."
+                    ngettext("%(n)d accepté", "%(n)d acceptés", counts["accepted"])
+                    % {"n": counts["accepted"]}
+                    + f", {counts['quarantined']} en quarantaine, "
+                    + ngettext("%(n)d refusé", "%(n)d refusés", counts["rejected"])
+                    % {"n": counts["rejected"]}
+                    + f", {counts['retry']} à reprendre."
                 )
             if once:
                 return

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from guichet.core import mailbox
+from guichet.core.plurals import ngettext
 
 BACKEND = "guichet.core.mailbox.EmailBackend"
 
@@ -30,11 +31,15 @@ class Command(BaseCommand):
         if vider:
             for message in sent:
                 message.path.unlink(missing_ok=True)
-            self.stdout.write(f"{len(sent)} courriel(s) effacé(s).")
+            self.stdout.write(
+                ngettext("%(n)d courriel effacé.", "%(n)d courriels effacés.", len(sent))
+                % {"n": len(sent)}
+            )
             return
         if voir is not None:
             if not 1 <= voir <= len(sent):
-                raise CommandError(f"Pas de courriel numéro {voir} ({len(sent)} gardés).")
+                kept = ngettext("%(n)d gardé", "%(n)d gardés", len(sent)) % {"n": len(sent)}
+                raise CommandError(f"Pas de courriel numéro {voir} ({kept}).")
             chosen = sent[voir - 1]
             self.stdout.write(f"De : {chosen.message.get('From', '')}")
             self.stdout.write(f"À : {chosen.to}")

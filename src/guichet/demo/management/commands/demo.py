@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from guichet.cases.models import Request
+from guichet.core.plurals import ngettext
 from guichet.demo.history import build_history
 from guichet.demo.world import DEMO_PASSWORD, STEPS, build_world
 
@@ -54,12 +55,25 @@ class Command(BaseCommand):
                     progress=lambda done, total: advance("history", done, total),
                 )  # fmt: skip
                 console.print(
-                    f"Historique : {history.filed} demandes sur {months} mois, "
-                    f"{history.still_open} encore ouvertes."
+                    "Historique : "
+                    + ngettext("%(n)d demande", "%(n)d demandes", history.filed)
+                    % {"n": history.filed}
+                    + f" sur {months} mois, "
+                    + ngettext(
+                        "%(n)d encore ouverte.", "%(n)d encore ouvertes.", history.still_open
+                    )
+                    % {"n": history.still_open}
                 )
 
         base = f"http://{bind}"
-        console.print(f"\n{len(report.authorities)} collectivités, {report.persons} usagers.")
+        authorities = len(report.authorities)
+        console.print(
+            "\n"
+            + ngettext("%(n)d collectivité", "%(n)d collectivités", authorities)
+            % {"n": authorities}
+            + ngettext(", %(n)d usager.", ", %(n)d usagers.", report.persons)
+            % {"n": report.persons}
+        )
         console.print(f"Portail usagers : {base}/")
         console.print(f"Espace agents :   {base}/agents/")
         console.print(f"Administration :  {base}/admin/")

@@ -11,6 +11,7 @@ import polars as pl
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.dateparse import parse_date, parse_datetime
 
+from guichet.core.plurals import ngettext
 from guichet.journeys import engine, store
 from guichet.journeys.cli_output import Progress, report_text, table_text
 
@@ -67,7 +68,9 @@ class Command(BaseCommand):
             sub.add_argument("--until", help="cas commencés avant cette date")
             for name in engine.SEGMENTS:
                 sub.add_argument(
-                    f"--{name}", action="append", help="valeur(s), séparées par des virgules"
+                    f"--{name}",
+                    action="append",
+                    help="une ou plusieurs valeurs, séparées par des virgules",
                 )
 
     def handle(self, *args, **options):
@@ -75,8 +78,14 @@ class Command(BaseCommand):
         if action == "refresh":
             done = store.refresh()
             self.stdout.write(
-                f"{done.exported} événement(s) ajouté(s) à la copie analytique "
-                f"({done.cases} demandes){' — copie reconstruite' if done.rebuilt else ''}."
+                ngettext(
+                    "%(n)d événement ajouté à la copie analytique",
+                    "%(n)d événements ajoutés à la copie analytique",
+                    done.exported,
+                )
+                % {"n": done.exported}
+                + ngettext(" (%(n)d demande)", " (%(n)d demandes)", done.cases) % {"n": done.cases}
+                + f"{' — copie reconstruite' if done.rebuilt else ''}."
             )
             return
         with Progress(self.stderr._out, enabled=action == "report") as progress:
@@ -138,8 +147,11 @@ class Command(BaseCommand):
     def _export(self, log, options, progress) -> None:
         path = engine.write_log(log, Path(options["output"]), options["format"])
         self.stdout.write(
-            f"{log.event_count} événement(s) de {log.case_count} parcours exporté(s) "
-            f"en {options['format'].upper()} : {path}"
+            ngettext("%(n)d événement", "%(n)d événements", log.event_count)
+            % {"n": log.event_count}
+            + ngettext(" de %(n)d parcours exporté", " de %(n)d parcours exportés", log.case_count)
+            % {"n": log.case_count}
+            + f" en {options['format'].upper()} : {path}"
         )
 
     def _forecast(self, log, options, progress) -> None:

@@ -23,6 +23,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
+from guichet.core.plurals import ngettext
 from guichet.notifications import tasks
 from guichet.notifications.delivery import deliver_due
 
@@ -73,7 +74,10 @@ class Command(BaseCommand):
             )
         total = self._fork(processes, options) if processes > 1 else Loop(index=0, **options).run()
         if options["verbosity"] > 0:
-            self.stdout.write(f"{total} notification(s) traitée(s).")
+            self.stdout.write(
+                ngettext("%(n)d notification traitée.", "%(n)d notifications traitées.", total)
+                % {"n": total}
+            )
 
     def _fork(self, processes: int, options: dict) -> int:
         # Children must not share the parent's database connections.

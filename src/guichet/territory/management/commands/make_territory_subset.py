@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from guichet.core.plurals import ngettext
 from guichet.territory.schemas import TerritoryDataError
 from guichet.territory.subset import make_subset
 
@@ -31,4 +32,7 @@ class Command(BaseCommand):
         except TerritoryDataError as error:
             raise CommandError(str(error)) from error
         for name, count in counts.items():
-            self.stdout.write(f"{name} : {count} enregistrements")
+            self.stdout.write(
+                f"{name} : "
+                + ngettext("%(n)d enregistrement", "%(n)d enregistrements", count) % {"n": count}
+            )

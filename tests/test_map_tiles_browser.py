@@ -23,7 +23,11 @@ from portal.conftest import SYSTEM, build_world
 
 from guichet.authorities import actions as authority_actions
 from guichet.authorities.models import Role
+from guichet.backoffice import commune_points
+from guichet.cases import actions as cases
 from guichet.cases.models import Request
+from guichet.core.journal import Actor
+from guichet.people import actions as people
 
 PASSWORD = "Tuiles-Carte-2026!"
 TILE = re.compile(r"^/(\d+)/(\d+)/(\d+)\.png$")
@@ -189,3 +193,57 @@ def test_the_maps_show_the_tiles_of_the_configured_server(
     assert violations(agent) == []
     audit(agent)
     screenshot(agent, "map-with-tiles-dashboard")
+
+
+def question(world, person, **point):
+    request = cases.submit_request(
+        service=world.question, person=person, channel="web", actor=Actor.person(person),
+        commune=world.sceaux, form_data={
+            "sujet": "Horaires", "message": "Quels horaires le samedi ?",
+            "reponse_par": "courriel", "courriel": "alice@exemple.fr",
+        },
+    )  # fmt: skip
+    if point:
+        Request.objects.filter(pk=request.pk).update(**point)
+    return request
+
+
+@pytest.mark.browser
+def test_without_tiles_the_maps_draw_outlines_points_and_grids_with_no_error(
+    live_server, page, settings, tmp_path, transactional_db, monkeypatch
+):
+    # given no tile server (the default), Sceaux's manager, a request placed on the map and
+    # one with only its commune
+    world = build_world()
+    settings.DATA_DIR = tmp_path
+    manager = get_user_model().objects.create_user("responsable.plan", "p@exemple.fr", PASSWORD)
+    authority_actions.add_agent(
+        actor=SYSTEM, user=manager, authority=world.ville, role=Role.MANAGER
+    )
+    alice = people.create_person(actor=SYSTEM, first_name="Alice", last_name="Martin")
+    placed = question(world, alice, latitude=48.7785, longitude=2.2903)
+    unplaced = question(world, alice)
+    page.goto(f"{live_server.url}/agents/demandes/{placed.pk}/")
+    page.fill("#id_username", "responsable.plan")
+    page.fill("#id_password", PASSWORD)
+    page.click("button:has-text('Se connecter')")
+    page.wait_for_url(f"**/agents/demandes/{placed.pk}/")
+
+    for request, paths in ((placed, 2), (unplaced, 1)):
+        # when the manager opens each request's page
+        page.goto(f"{live_server.url}/agents/demandes/{request.pk}/")
+        # then its map draws the outline (and the point) on a plain background, without any
+        # script error (the page fixture fails the test on any console error)
+        page.wait_for_selector("#carte path.leaflet-interactive")
+        assert page.locator("#carte path.leaflet-interactive").count() == paths
+        assert page.locator("#carte img.leaflet-tile").count() == 0
+        audit(page)
+
+    # when the dashboards' map holds more located requests than it draws points
+    monkeypatch.setattr(commune_points, "POINTS_AT_MOST", 0)
+    page.goto(f"{live_server.url}/agents/tableaux-de-bord/carte/")
+    # then a grid cell counts them, over the commune's outline, with its table
+    page.wait_for_selector("#commune-map path.leaflet-interactive")
+    assert page.locator("#commune-map path").count() == 2  # the outline and one cell
+    assert page.locator('table[data-table="mailles"] tbody tr').count() == 1
+    audit(page)

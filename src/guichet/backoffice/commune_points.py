@@ -19,6 +19,7 @@ from guichet.cases.models import Request
 
 POINTS_AT_MOST = 300
 GRID_CELLS = 16  # cells along the longer side of the located requests' extent
+SMALLEST_CELL = 0.0009  # degrees of latitude, about 100 m: a cell never shrinks to a dot
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,8 @@ def _grid(rows, name: str, *, total: int) -> LocatedRequests:
     south, west = min(lats), min(lons)
     # Square cells on the ground: a degree of longitude is cos(latitude) of a degree of latitude.
     shrink = max(math.cos(math.radians((south + max(lats)) / 2)), 0.1)
-    span = max(max(lats) - south, (max(lons) - west) * shrink, 1e-6)
-    size_lat = span / GRID_CELLS
+    span = max(max(lats) - south, (max(lons) - west) * shrink)
+    size_lat = max(span / GRID_CELLS, SMALLEST_CELL)
     size_lon = size_lat / shrink
     counts: dict[tuple[int, int], int] = {}
     for _pk, _reference, lat, lon in rows:

@@ -95,14 +95,14 @@ def test_a_resident_reports_a_pothole_answers_the_agent_and_sees_it_resolved(
     page.fill("#id_body", "Sur la chaussée, au milieu de la voie.")
     page.click("text=Envoyer ma réponse")
     page.wait_for_selector("text=Votre réponse a bien été transmise.")
-    assert page.locator("#statut").text_content().strip() == "en cours"
+    assert page.locator("#statut .fr-badge").text_content().strip() == "en cours"
     shot("6-answered")
 
     # when the agent resolves the request
     agent_moves(filed, "resolved", "Le trou a été rebouché.")
     # then the resident sees it "traitée"
     page.reload()
-    assert page.locator("#statut").text_content().strip() == "traitée"
+    assert page.locator("#statut .fr-badge").text_content().strip() == "traitée"
     assert "Le trou a été rebouché." in page.content()
     shot("7-resolved")
     agent_page.context.close()

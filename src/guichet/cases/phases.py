@@ -52,8 +52,9 @@ def agent_label(public_status: str) -> str:
 def state_detail(workflow: Workflow, state_name: str, *, for_person: bool) -> str:
     """The state's label as the detail of its phase ("reçue", "en cours de traitement").
 
-    Empty when it would only repeat the phase, and, for the person, when the state is one the
-    workflow keeps off their timeline (an internal step such as « qualifiée »).
+    Empty when it would only repeat the phase (in either side's words: the person never reads
+    « en attente de l'usager »), and, for the person, when the state is one the workflow keeps
+    off their timeline (an internal step such as « qualifiée »).
     """
     try:
         state = workflow.state(state_name)
@@ -61,8 +62,9 @@ def state_detail(workflow: Workflow, state_name: str, *, for_person: bool) -> st
         return ""
     if for_person and not state.visible:
         return ""
-    phase = person_label(state.public_status) if for_person else agent_label(state.public_status)
-    return "" if state.label.casefold() == phase.casefold() else state.label
+    phase = PHASES.get(state.public_status)
+    said = {phase.person.casefold(), phase.agent.casefold()} if phase else set()
+    return "" if state.label.casefold() in said else state.label
 
 
 def question_ids(events) -> set[int]:

@@ -206,3 +206,34 @@ def promise_of(service, authority_id: int) -> Promise:
         promised_days=service.sla_working_days,
         estimate=delay_estimate(service.pk, authority_id),
     )
+
+
+@dataclass(frozen=True)
+class MissedPromise:
+    service: object  # catalogue.Service
+    authority_id: int
+    promise: Promise
+
+
+def promises_missed(authority_ids) -> list[MissedPromise]:
+    """The services these authorities deliver whose recent requests show the promise not kept
+    (for their managers), worst first."""
+    pairs = (
+        Request.objects.filter(
+            authority_id__in=list(authority_ids),
+            resolved_at__isnull=False,
+            service__sla_working_days__isnull=False,
+        )
+        .order_by()  # the model's ordering would make DISTINCT keep one row per request
+        .values_list("service_id", "authority_id")
+        .distinct()
+    )
+    missed = []
+    for service_id, authority_id in pairs:
+        service = service_by_id(service_id)
+        if service is None:
+            continue
+        promise = promise_of(service, authority_id)
+        if promise.kept is False:
+            missed.append(MissedPromise(service, authority_id, promise))
+    return sorted(missed, key=lambda m: (m.promise.share_within or 0.0, m.service.name))

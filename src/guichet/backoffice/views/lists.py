@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from guichet.backoffice import selectors
 from guichet.backoffice.views._common import agent_required, forbidden
+from guichet.cases.promises import promises_missed
 
 FACTORS = {"1": 1.0, "3": 3.0}
 MANAGERS_ONLY = "Cette liste est réservée aux responsables et administrateurs de la collectivité."
@@ -24,7 +25,8 @@ def overdue(request):
         request,
         "backoffice/overdue.html",
         {"title": "Demandes en retard", "nav": "overdue", "rows": rows, "factor": key,
-         "authorities": authorities},
+         "authorities": authorities,
+         "missed_promises": promises_missed(a.pk for a in authorities)},
     )  # fmt: skip
 
 

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import built_for_the_module
 
-from guichet.cases.actions import hand_off
+from guichet.cases.actions import hand_off, submit_request
 from guichet.cases.models import Request
 from guichet.core import clock, refcache
 from guichet.core.calendar import PARIS
@@ -141,3 +141,27 @@ def test_a_local_holiday_makes_a_deadline_at_risk_in_moselle_only(world, client)
     assert re.search(rf'data-reference="{metz.reference}".*?data-deadline="at_risk"', html)
     assert re.search(rf'data-reference="{sceaux.reference}".*?data-deadline="on_time"', html)
     assert counter(html, "at_risk") == 1
+
+
+def test_the_objet_column_says_what_is_asked_and_the_person_has_a_column_of_their_own(
+    world, client
+):
+    # given a noise complaint: its service declares « Origine du bruit » as its summary
+    noise = submit_request(
+        service=world.noise, person=world.claire, channel="web",
+        actor=Actor.person(world.claire), commune=world.sceaux_commune,
+        form_data={
+            "source": "voisinage", "moments": ["nuit"], "adresse": "3 rue Houdan, Sceaux",
+            "description": "Musique très forte chaque nuit depuis une semaine.",
+        },
+    )  # fmt: skip
+    refcache.clear()
+    client.force_login(world.handler)
+    # when the agent opens the queue
+    html = client.get("/agents/").content.decode()
+    # then the row's « Objet » is the declared field's label, the person is in « Usager »
+    row = re.search(rf'<tr data-reference="{noise.reference}">(.*?)</tr>', html).group(1)
+    cells = re.findall(r"<td>(.*?)</td>", row)
+    headers = re.findall(r'<th scope="col">(.*?)</th>', html)
+    assert cells[headers.index("Objet")] == "Voisinage"
+    assert cells[headers.index("Usager")] == "Claire Martin"

@@ -118,6 +118,8 @@ class _BaseField(_Strict):
     required: bool = False
     help_text: str = ""
     show_if: Condition | None = None
+    # This field's answer is the request's summary (the « Objet » agents read in lists).
+    summary: bool = False
 
 
 class _TextRules(_BaseField):
@@ -279,6 +281,13 @@ FormField = Annotated[
 
 # Fields whose cleaned value can be compared with a condition's expected values.
 CONDITIONABLE = ("short_text", "number", "choice", "multiple_choice", "checkbox")
+# Fields that may summarise a request: what is asked, never who asks or where they live
+# (an e-mail, a phone number, an address, a point, a date, a file are personal data or say
+# nothing). A free text may still hold a name: the service's designer declares which one.
+SUMMARY_TYPES = ("short_text", "long_text", "choice", "multiple_choice")
+# Without a declared summary, the first of these fields answered describes the request.
+DESCRIPTION_NAMES = ("objet", "titre", "sujet", "description", "message")
+SUMMARY_LENGTH = 120
 
 
 class FormDefinition(_Strict):
@@ -293,7 +302,43 @@ class FormDefinition(_Strict):
             if field.show_if is not None:
                 _check_condition(field, seen, all_names={f.name for f in self.fields})
             seen[field.name] = field
+        summaries = [field for field in self.fields if field.summary]
+        if len(summaries) > 1:
+            names = ", ".join(f"« {field.name} »" for field in summaries)
+            raise ValueError(f"un seul champ peut résumer la demande (« summary ») : {names}")
+        if summaries and summaries[0].type not in SUMMARY_TYPES:
+            raise ValueError(
+                f"le champ « {summaries[0].name} », de type {summaries[0].type}, ne peut pas "
+                "résumer la demande (« summary ») : seuls un texte ou un choix le peuvent, "
+                "jamais une donnée personnelle"
+            )
         return self
+
+    @property
+    def summary_field(self) -> FormField | None:
+        """The field declared as the request's summary, if any."""
+        return next((field for field in self.fields if field.summary), None)
+
+    def summary_of(self, answers: dict[str, Any]) -> str:
+        """The one line that says what a request asks, from its checked answers: the declared
+        summary field's answer (a choice by its label), else the description (a text field
+        named as in DESCRIPTION_NAMES, or the `description` an API keeps beside a form without
+        one), else "". Never any other answer: the first free text of a form is often a first
+        name or a surname."""
+        declared = self.summary_field
+        candidates: list[Any] = [declared] if declared is not None else []
+        by_name = {field.name: field for field in self.fields}
+        candidates += [by_name.get(name, name) for name in DESCRIPTION_NAMES]
+        for field in candidates:
+            if isinstance(field, str):  # not a field of this form
+                text = _as_text(None, answers.get(field)) if field == "description" else ""
+            elif field.type in SUMMARY_TYPES:
+                text = _as_text(field, answers.get(field.name))
+            else:
+                continue
+            if text:
+                return text if len(text) <= SUMMARY_LENGTH else text[: SUMMARY_LENGTH - 1] + "…"
+        return ""
 
     def field(self, name: str) -> FormField:
         for field in self.fields:
@@ -312,6 +357,15 @@ class FormDefinition(_Strict):
             | field.model_dump(mode="json", by_alias=True, exclude_defaults=True)
             for field in self.fields
         ]
+
+
+def _as_text(field: Any, value: Any) -> str:
+    """An answer as one line of text: choices by their labels."""
+    if field is not None and field.type in ("choice", "multiple_choice"):
+        labels = {choice.value: choice.label for choice in field.choices}
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(labels.get(str(v), str(v)) for v in values if v not in (None, ""))
+    return " ".join(value.split()) if isinstance(value, str) else ""
 
 
 def _check_condition(field: Any, earlier: dict[str, Any], *, all_names: set[str]) -> None:

@@ -109,7 +109,7 @@ def _filters(form: QueueFilterForm) -> QueueFilters:
 # each were half of the page's CPU through the template engine; format_html escapes the same.
 ROW = (
     '<tr data-reference="{reference}"><td><a href="{url}">{reference}</a></td>'
-    '<td>{summary}<br><span class="fr-text--xs">{person}</span></td><td>{service}</td>'
+    "<td>{summary}</td><td>{person}</td><td>{service}</td>"
     "<td>{commune}</td><td>{channel}</td><td>{received}</td><td>{due}{badge}</td>"
     "<td>{state}</td><td>{team}</td><td>{assignee}</td></tr>"
 )

@@ -257,11 +257,9 @@ def _point(
 
 
 def _summary(service: Service, cleaned: dict[str, Any]) -> str:
-    for key in ("objet", "titre", "description", "message"):
-        if isinstance(cleaned.get(key), str) and cleaned[key].strip():
-            text = " ".join(cleaned[key].split())
-            return text if len(text) <= 120 else text[:119] + "…"
-    return service.name
+    """The service's declared summary field, else the request's description, else the
+    service's name (`FormDefinition.summary_of`): never a personal answer."""
+    return service.form.summary_of(cleaned) or service.name
 
 
 def _create_with_unique_reference(**fields: Any) -> Request:

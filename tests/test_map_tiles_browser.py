@@ -189,6 +189,7 @@ def test_the_maps_show_the_tiles_of_the_configured_server(
     assert wait_for_tiles(agent, "#commune-map")
     assert len(tile_server.tiles_asked()) > asked_before
     agent.wait_for_selector("#commune-map path.leaflet-interactive")
+    assert agent.locator('#commune-map path[fill="#e1000f"]').count() == 1  # open: red
     assert filed.reference in agent.locator('table[data-table="points"]').text_content()
     assert violations(agent) == []
     audit(agent)

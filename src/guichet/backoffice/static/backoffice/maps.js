@@ -83,7 +83,8 @@
           fillColor: feature.properties.open ? "#e1000f" : "#000091", fillOpacity: 0.85
         });
       },
-      style: function (feature) {
+      style: function (feature) {  // given to the points too: theirs are set above
+        if (feature.geometry.type === "Point") { return {}; }
         return { color: "#161616", weight: 1, fillColor: feature.properties.colour, fillOpacity: 0.75 };
       },
       onEachFeature: function (feature, shape) {

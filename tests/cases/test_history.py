@@ -154,3 +154,46 @@ def test_without_demo_persons_it_says_what_to_do(replayed):
     # then it says, in French, to build the demo world first
     with pytest.raises(ValueError, match="construisez d'abord le monde"):
         build_history(months=1, requests=5, until=UNTIL)
+
+
+def test_the_replayed_past_and_the_demo_bookings_queue_no_notification(replayed):
+    # given the demo world (with its booked appointments) and a month of replayed history
+    from guichet.appointments.models import Appointment
+    from guichet.notifications.models import Notification
+
+    assert Appointment.objects.exists()
+    assert request_events().filter(kind="request.status_changed").exists()
+    # then nobody is told about that made-up past: the outbox is empty
+    assert Notification.objects.count() == 0
+
+
+def test_a_request_filed_after_the_replay_still_notifies(replayed):
+    # given the replayed demo, and a resident with an e-mail address
+    import random
+
+    from guichet.cases import actions
+    from guichet.catalogue.formdef import parse_form_definition
+    from guichet.catalogue.models import Service
+    from guichet.core.journal import Actor
+    from guichet.demo.answers import answer
+    from guichet.notifications.models import Notification
+    from guichet.people.models import Identity
+    from guichet.people.selectors import notification_choices
+
+    person = next(
+        p
+        for p in Person.objects.filter(identities__kind=Identity.Kind.EMAIL).order_by("pk")
+        if notification_choices(p).consents["notifications"].granted
+    )
+    service = Service.objects.get(slug="question-generale")
+    rng = random.Random(1)
+    fields = parse_form_definition(service.form_definition).fields
+    answers = {f.name: v for f in fields if (v := answer(rng, f, person)) is not None}
+    # when the resident files a request now
+    request = actions.submit_request(
+        service=service, person=person, channel="web", actor=Actor.person(person),
+        form_data=answers, commune=person.commune,
+    )  # fmt: skip
+    # then its receipt is queued for the resident, as on any day
+    queued = Notification.objects.filter(request=request)
+    assert queued.filter(channel="email").count() == 1

@@ -14,12 +14,18 @@ back. A listener's failure is logged and does not undo the write.
 synchronously inside `append()`, so the rows it writes (a notification to send) commit or roll
 back with the change that caused them: nothing is lost if the process dies right after commit,
 nothing is announced for a write that was rolled back. Its failure fails the write.
+
+`with journal.replaying():` marks the events appended inside as the replay of a past (the
+demo's months of history): they are journaled and every listener runs, but `event.replayed`
+is true and listeners that speak to people (the notification outbox) skip them.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -34,6 +40,17 @@ logger = logging.getLogger(__name__)
 Listener = Callable[[Event], None]
 _listeners: list[tuple[str, Listener]] = []
 _in_transaction: list[tuple[str, Listener]] = []
+_replaying: ContextVar[bool] = ContextVar("journal_replaying", default=False)
+
+
+@contextmanager
+def replaying() -> Iterator[None]:
+    """Events appended inside replay a past that nobody is to be told about (see above)."""
+    token = _replaying.set(True)
+    try:
+        yield
+    finally:
+        _replaying.reset(token)
 
 
 @dataclass(frozen=True)
@@ -109,6 +126,7 @@ def append(*, case: Any = None, known: dict[str, Any] | None = None, **fields: A
     event.case_object = case  # type: ignore[attr-defined]  # not a column: for listeners
     event.known = known or {}  # type: ignore[attr-defined]  # not a column: for listeners
     event.subject_object = fields.get("subject")  # type: ignore[attr-defined]  # idem
+    event.replayed = _replaying.get()  # type: ignore[attr-defined]  # idem
     rows.insert(event)  # nothing listens to Event's model signals: the journal has its own
     _notify(event)
     return event
@@ -119,6 +137,7 @@ def append_many(entries: list[dict[str, Any]]) -> list[Event]:
     listeners. Each entry holds `event_row`'s keyword arguments."""
     events = Event.objects.bulk_create([event_row(**entry) for entry in entries])
     for event in events:
+        event.replayed = _replaying.get()  # type: ignore[attr-defined]  # not a column
         _notify(event)
     return events
 

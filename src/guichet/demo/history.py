@@ -6,7 +6,8 @@ function inside `clock.frozen_at(moment)`, so the journal carries past timestamp
 like a real platform's: the journeys app, the queues and the delay estimates read it as is.
 
 The simulation is a calendar of scheduled steps replayed in time order, one transaction per
-day. What is due after "now" is not replayed, so recent requests are still open.
+day. What is due after "now" is not replayed, so recent requests are still open. The replay
+runs inside `journal.replaying()`: it queues no notification (nobody is told about the past).
 Deterministic for a seed (the references and tracking secrets stay random).
 """
 
@@ -33,7 +34,7 @@ from guichet.cases.models import Request
 from guichet.cases.workflow import IllegalTransition
 from guichet.catalogue.formdef import parse_form_definition
 from guichet.catalogue.models import Channel, Service
-from guichet.core import calendar, clock
+from guichet.core import calendar, clock, journal
 from guichet.core.calendar import PARIS
 from guichet.core.journal import Actor
 from guichet.demo.answers import answer
@@ -156,7 +157,9 @@ class _History:
         total = (last - first).days + 1
         for index in range(total):
             day_end = datetime.combine(first + timedelta(days=index + 1), time(), tzinfo=PARIS)
-            with transaction.atomic():
+            # The past is replayed, not lived: no receipt, status or survey message is queued
+            # for it (the first worker would otherwise "send" thousands of old e-mails).
+            with transaction.atomic(), journal.replaying():
                 while self.queue and self.queue[0][0] < min(day_end, self.end):
                     moment, _, step, case, data = heapq.heappop(self.queue)
                     with clock.frozen_at(moment):

@@ -84,8 +84,10 @@ class Command(BaseCommand):
             table.add_row(username, role, authority)
         console.print(table)
         if not no_serve:
-            # The notification worker delivers the outbox; with the console e-mail backend of
-            # the demo, the messages it "sends" go to a log file rather than over the server's.
+            # The notification worker delivers the outbox; its log goes to a file rather than
+            # over the server's. In development the e-mails it sends are files in var/mail/,
+            # listed by `guichet mails` and at /agents/courriels/. The replayed history queued
+            # none: only what happens from now on is sent.
             log_path = settings.DATA_DIR / "worker.log"
             with log_path.open("a") as log:
                 subprocess.Popen(  # noqa: S603
@@ -93,7 +95,9 @@ class Command(BaseCommand):
                     stdout=log,
                     stderr=subprocess.STDOUT,
                 )
-            console.print(f"Notifications : guichet worker lancé (messages envoyés : {log_path})")
+            console.print(f"Notifications : guichet worker lancé (son journal : {log_path})")
+            if settings.EMAIL_BACKEND == "guichet.core.mailbox.EmailBackend":
+                console.print(f"Courriels envoyés : « guichet mails » ou {base}/agents/courriels/")
             call_command("serve", bind=bind)
 
 

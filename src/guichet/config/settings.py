@@ -14,7 +14,7 @@ Environment variables (all optional in the embedded mode):
   Production HTTPS (behind a proxy setting X-Forwarded-Proto): SECURE_SSL_REDIRECT (default 1),
   SECURE_HSTS_SECONDS (31536000), SECURE_HSTS_INCLUDE_SUBDOMAINS (1), SECURE_HSTS_PRELOAD (0;
   1 once every site of the domain is HTTPS, as `check --deploy` asks)
-  GUICHET_CSP_EXTRA_IMG_SRC  origins added to the Content-Security-Policy's img-src (map tiles)
+  GUICHET_CSP_EXTRA_IMG_SRC  origins added to the Content-Security-Policy's img-src
   GUICHET_MAP_TILES_URL, GUICHET_MAP_TILES_ATTRIBUTION  the maps' background tiles (see below)
 """
 

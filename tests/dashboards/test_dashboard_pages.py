@@ -130,11 +130,13 @@ def test_the_map_colours_each_commune_of_the_scope(world, client):
 def test_the_process_map_draws_one_arrow_per_edge_of_its_table(world, client):
     # given the manager of Sceaux
     client.force_login(world.manager)
-    # when they open the process map
-    page = client.get(PROCESS).content.decode()
-    edges = csv_rows(client.get(PROCESS, {"format": "csv", "table": "enchainements"}).content)
-    # then there is one arrow per edge, labelled with its count and median
+    # when they open the process map with every path
+    page = client.get(PROCESS, {"chemins": "100"}).content.decode()
+    edges = csv_rows(
+        client.get(PROCESS, {"chemins": "100", "format": "csv", "table": "enchainements"}).content
+    )
+    # then there is one arrow per edge, labelled with its count, its median in its title
     assert page.count('class="pm-edge"') == len(edges) - 1 > 0
     calls = [row for row in edges if row[0] == row[1] == "Relance de l'usager"]
     assert calls and calls[0][2] == "1" and calls[0][4] == "4,0 j"
-    assert "1 · médiane 4,0 j" in page
+    assert "1 passage · médiane 4,0 j" in page

@@ -1,34 +1,59 @@
-"""The process map drawn as a layered graph, in SVG, without a layout library.
+"""The process map drawn by Graphviz (`dot`, left to right), as inline SVG for the dashboard.
 
-Layers come from a breadth-first walk from the start activities (an activity sits one column
-right of its nearest predecessor); within a column, activities keep the order in which they
-first occur in the log. Edges going forward are curves between columns; edges going back or
-staying in the column arc around the boxes, so a loop is visible as a loop.
+The map is the simplified one of `journeys.engine.simplify` (the activities and paths the
+manager's sliders keep). Nodes carry their number of events, edges their number of passages;
+a darker fill and a thicker line mean more. Graphviz lays it out on the server; its SVG is
+then parsed and rebuilt from an allow-list of elements and attributes (no script, no link, no
+`style` attribute: the strict CSP forbids inline styles), every title rewritten in French.
+Labels come from data (an external log's activity names): they reach `dot` escaped, never as
+HTML-like labels, and come back as XML text.
 """
 
 from __future__ import annotations
 
-import html
-from collections import deque
+import logging
+import textwrap
+import xml.etree.ElementTree as ET  # noqa: S405 — parses dot's own output, no DTD, no entity
 from dataclasses import dataclass
 
-import polars as pl
+import graphviz
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import ngettext
 
-from guichet.backoffice.labels import event_label
 from guichet.cases.workflow import DEFAULT_STATES
-from guichet.journeys.engine import EventLog, ProcessMap
+from guichet.core.event_labels import event_label, is_system_kind
+from guichet.journeys.engine.simplify import END, START, SimplifiedMap
+
+logger = logging.getLogger(__name__)
 
 STATE_LABELS = {state.name: state.label for state in DEFAULT_STATES}
-BOX_W, BOX_H, COL_GAP, ROW_GAP, MARGIN = 210, 54, 120, 46, 30
+FONT = "Arial"
+# Node fill, least to most frequent: light enough everywhere for the dark text (contrast > 6).
+LIGHT, DARK = (0xF5, 0xF5, 0xFE), (0x8A, 0x8A, 0xF0)
+EDGE_LIGHT, EDGE_DARK = (0xA0, 0xA0, 0xF0), (0x00, 0x00, 0x91)
+ENDS = {START: "Début", END: "Fin"}
+
+ELEMENTS = {"svg", "g", "title", "path", "polygon", "polyline", "ellipse", "text"}
+ATTRIBUTES = {
+    "id", "class", "d", "points", "fill", "stroke", "stroke-width", "stroke-dasharray",
+    "transform", "x", "y", "cx", "cy", "rx", "ry", "text-anchor", "font-family", "font-size",
+    "font-weight", "viewBox", "width", "height",
+}  # fmt: skip
 
 
 def activity_label(activity: str) -> str:
     """French name of a journal activity: "État : en cours de traitement", "Relance de l'usager"."""
+    if activity in ENDS:
+        return ENDS[activity]
     kind, _, state = activity.partition(":")
-    if state:
+    if state and kind == "request.status_changed":
         return f"État : {STATE_LABELS.get(state, state)}"
-    return event_label(kind)
+    return event_label(activity if not state else kind)
+
+
+def is_system_activity(activity: str) -> bool:
+    """Whether an activity is something the platform did on its own (a notification…)."""
+    return is_system_kind(activity.partition(":")[0])
 
 
 def duration_label(seconds: float | None) -> str:
@@ -41,164 +66,181 @@ def duration_label(seconds: float | None) -> str:
     return f"{hours / 24:.1f} j".replace(".", ",")
 
 
-@dataclass(frozen=True)
-class Node:
-    activity: str
-    layer: int
-    row: int
-    starts: int
-    ends: int
-
-    @property
-    def x(self) -> int:
-        return MARGIN + self.layer * (BOX_W + COL_GAP)
-
-    @property
-    def y(self) -> int:
-        return MARGIN + 20 + self.row * (BOX_H + ROW_GAP)
+def number(n: int) -> str:
+    """1234 → "1 234" (a no-break space, as French writes thousands)."""
+    return f"{n:,}".replace(",", "\u00a0")
 
 
-def layout(log: EventLog, pmap: ProcessMap) -> dict[str, Node]:
-    """Column (BFS depth from the start activities) and row (first occurrence) per activity."""
-    first_seen = (
-        log.events.with_row_index("_i")
-        .group_by("activity")
-        .agg(pl.col("_i").min())
-        .sort("_i")["activity"]
-        .to_list()
+def events_text(n: int) -> str:
+    return ngettext("%(n)s événement", "%(n)s événements", n) % {"n": number(n)}
+
+
+def cases_text(n: int) -> str:
+    return ngettext("%(n)s demande", "%(n)s demandes", n) % {"n": number(n)}
+
+
+def passages_text(n: int) -> str:
+    return ngettext("%(n)s passage", "%(n)s passages", n) % {"n": number(n)}
+
+
+def _shade(low: tuple[int, ...], high: tuple[int, ...], ratio: float) -> str:
+    ratio = min(max(ratio, 0.0), 1.0)
+    return "#" + "".join(
+        f"{round(a + (b - a) * ratio):02x}" for a, b in zip(low, high, strict=True)
     )
-    order = {a: i for i, a in enumerate(first_seen)}
-    successors: dict[str, list[str]] = {}
-    for edge in pmap.edges.iter_rows(named=True):
-        successors.setdefault(edge["source"], []).append(edge["target"])
-    depth: dict[str, int] = {}
-    queue = deque(sorted(pmap.start_activities, key=lambda a: order.get(a, 0)))
-    for start in queue:
-        depth[start] = 0
-    while queue:
-        current = queue.popleft()
-        for target in sorted(successors.get(current, ()), key=lambda a: order.get(a, 0)):
-            if target not in depth:
-                depth[target] = depth[current] + 1
-                queue.append(target)
-    last = max(depth.values(), default=-1)
-    for activity in first_seen:  # unreachable from a start (cannot happen in a clean log)
-        depth.setdefault(activity, last + 1)
-    nodes: dict[str, Node] = {}
-    for layer in sorted(set(depth.values())):
-        column = sorted((a for a, d in depth.items() if d == layer), key=lambda a: order.get(a, 0))
-        for row, activity in enumerate(column):
-            nodes[activity] = Node(
-                activity, layer, row,
-                pmap.start_activities.get(activity, 0), pmap.end_activities.get(activity, 0),
-            )  # fmt: skip
-    return nodes
 
 
-def _text(x: float, y: float, content: str, **attrs) -> str:
-    extra = "".join(f' {k.replace("_", "-")}="{v}"' for k, v in attrs.items())
-    return f'<text x="{x:.0f}" y="{y:.0f}"{extra}>{html.escape(content)}</text>'
+def _label(*lines: str) -> str:
+    """A dot label from plain text lines: backslashes escaped, never read as HTML."""
+    return graphviz.nohtml("\\n".join(graphviz.escape(line) for line in lines))
 
 
-def _wrap(text: str, width: int = 26) -> list[str]:
-    words, lines, line = text.split(), [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    return [*lines, line][:2]
+@dataclass(frozen=True)
+class Drawing:
+    """The dot graph and, per SVG id, the French title each node or edge gets."""
+
+    graph: graphviz.Digraph
+    titles: dict[str, str]
+    ends: frozenset[str]  # the ids of the edges from a case's start or to its end
 
 
-def _edge_path(a: Node, b: Node, lane: int) -> tuple[str, float, float]:
-    """The path from a to b and where its label goes."""
-    if a.activity == b.activity:  # a loop on itself: an ear above the box
-        x, y = a.x + BOX_W - 30, a.y
-        return (f"M{x},{y} C{x - 10},{y - 45} {x + 50},{y - 45} {x + 30},{y + 2}", x + 22, y - 38)
-    if b.layer > a.layer:
-        x1, y1 = a.x + BOX_W, a.y + BOX_H / 2
-        x2, y2 = b.x, b.y + BOX_H / 2
-        mid = (x1 + x2) / 2
-        path = f"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}"
-        return path, mid, (y1 + y2) / 2 - 6
-    if b.layer == a.layer:  # within the column: a bow in the gap to the right of the boxes
-        x, y1, y2 = a.x + BOX_W, a.y + BOX_H / 2, b.y + BOX_H / 2
-        bow = x + 45 + 12 * lane
-        path = f"M{x},{y1} C{bow},{y1} {bow},{y2} {x},{y2}"
-        return path, bow - 8, (y1 + y2) / 2 + 4
-    # Backwards: arc below both boxes, further down for each lane.
-    x1, y1 = a.x + BOX_W / 2 + 20, a.y + BOX_H
-    x2, y2 = b.x + BOX_W / 2 - 20, b.y + BOX_H
-    dip = max(y1, y2) + 36 + 18 * lane
-    path = f"M{x1},{y1} C{x1},{dip} {x2},{dip} {x2},{y2}"
-    return path, (x1 + x2) / 2, dip - 8
-
-
-def render(log: EventLog, pmap: ProcessMap) -> SafeString:
-    """The SVG of the process map (an empty note when the log has no event)."""
-    nodes = layout(log, pmap)
-    if not nodes:
-        return mark_safe('<p class="fr-text--sm">Aucune demande dans ce périmètre.</p>')
-    layers = max(n.layer for n in nodes.values()) + 1
-    rows = max(n.row for n in nodes.values()) + 1
-    width = MARGIN * 2 + layers * BOX_W + (layers - 1) * COL_GAP + 60
-    backwards = sum(
-        1 for e in pmap.edges.iter_rows(named=True)
-        if e["source"] != e["target"] and e["source"] in nodes and e["target"] in nodes
-        and nodes[e["target"]].layer <= nodes[e["source"]].layer
+def drawing(smap: SimplifiedMap) -> Drawing:
+    """The Graphviz graph of the kept activities and paths (ids pm-n<i>, pm-e<i>)."""
+    graph = graphviz.Digraph(
+        "processus",
+        graph_attr={"rankdir": "LR", "nodesep": "0.3", "ranksep": "0.5", "bgcolor": "transparent",
+                    "fontname": FONT, "pad": "0.1"},
+        node_attr={"shape": "box", "style": "rounded,filled", "fontname": FONT, "fontsize": "11",
+                   "penwidth": "1", "color": "#000091", "margin": "0.12,0.06"},
+        edge_attr={"fontname": FONT, "fontsize": "10", "arrowsize": "0.7"},
     )  # fmt: skip
-    height = MARGIN * 2 + 20 + rows * (BOX_H + ROW_GAP) + 60 + 18 * backwards
-    top = max(pmap.edges["count"].max() or 1, 1) if pmap.edges.height else 1
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" role="img" aria-labelledby="pm-title pm-desc" class="process-map" '
-        'font-family="Marianne, Arial, sans-serif">',
-        '<title id="pm-title">Carte du processus</title>',
-        f'<desc id="pm-desc">{len(nodes)} activités et {pmap.edges.height} enchaînements ; '
-        "le détail de chaque enchaînement est dans le tableau sous la carte.</desc>",
-        '<defs><marker id="pm-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="12" '
-        'markerHeight="12" markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
-        'fill="#3a3a8c"/></marker></defs>',
-    ]
-    lanes: dict[int, int] = {}
-    labels = []
-    for edge in pmap.edges.iter_rows(named=True):
-        a, b = nodes.get(edge["source"]), nodes.get(edge["target"])
-        if a is None or b is None:
+    titles: dict[str, str] = {}
+    names: dict[str, str] = {}
+    ends: set[str] = set()
+    activities = smap.activities.filter("kept")
+    top = max(activities["count"].max() or 1, 1) if activities.height else 1  # type: ignore[arg-type]
+    edges = smap.kept_edges
+    for end in (START, END):
+        if (edges["source"] == end).any() or (edges["target"] == end).any():
+            name = names[end] = f"pm-n{len(names)}"
+            graph.node(name, _label(ENDS[end]), id=name, shape="oval", fillcolor="#ffffff",
+                       color="#3a3a3a", style="filled,dashed", fontsize="10")  # fmt: skip
+            titles[name] = "Début des demandes" if end == START else "Fin des demandes"
+    for row in activities.iter_rows(named=True):
+        name = names[row["activity"]] = f"pm-n{len(names)}"
+        label = activity_label(row["activity"])
+        ratio = row["count"] / top
+        graph.node(
+            name, _label(*textwrap.wrap(label, 24, max_lines=3, placeholder=" …"),
+                         number(row["count"])),
+            id=name, fillcolor=_shade(LIGHT, DARK, ratio),
+            fontcolor="#161616", penwidth=f"{1 + 1.5 * ratio:.1f}",
+        )  # fmt: skip
+        titles[name] = f"{label} : {events_text(row['count'])}, {cases_text(row['cases'])}"
+    top_edge = max(edges["count"].max() or 1, 1) if edges.height else 1  # type: ignore[arg-type]
+    for i, edge in enumerate(edges.iter_rows(named=True)):
+        source, target = names.get(edge["source"]), names.get(edge["target"])
+        if source is None or target is None:
             continue
-        lane = 0
-        if b.layer <= a.layer and a is not b:
-            lane = lanes[b.layer] = lanes.get(b.layer, -1) + 1
-        path, lx, ly = _edge_path(a, b, lane)
-        stroke = 1.5 + 8 * edge["count"] / top
-        text = f"{edge['count']} · médiane {duration_label(edge['median_seconds'])}"
-        parts.append(
-            f'<path class="pm-edge" d="{path}" fill="none" stroke="#6a6af4" stroke-opacity="0.75" '
-            f'stroke-width="{stroke:.1f}" marker-end="url(#pm-arrow)"><title>'
-            f"{html.escape(activity_label(a.activity))} → {html.escape(activity_label(b.activity))}"
-            f" : {html.escape(text)}</title></path>"
+        ratio = edge["count"] / top_edge
+        pseudo = edge["source"] == START or edge["target"] == END
+        name = f"pm-e{i}"
+        if pseudo:
+            ends.add(name)
+        graph.edge(
+            source, target, _label(number(edge["count"])), id=name,
+            penwidth=f"{1 + (1.5 if pseudo else 5) * ratio:.1f}", style="dashed" if pseudo else "solid",
+            color="#929292" if pseudo else _shade(EDGE_LIGHT, EDGE_DARK, ratio),
+        )  # fmt: skip
+        median = "" if pseudo else f" · médiane {duration_label(edge['median_seconds'])}"
+        titles[name] = (
+            f"{activity_label(edge['source'])} → {activity_label(edge['target'])} : "
+            f"{passages_text(edge['count'])}{median}"
         )
-        labels.append(_text(lx, ly, text, font_size=12, text_anchor="middle", fill="#161616",
-                            paint_order="stroke", stroke="white", stroke_width=4))  # fmt: skip
-    for node in nodes.values():
-        fill = "#e3e3fd" if node.starts else "#ffe9e6" if node.ends else "#f6f6f6"
-        parts.append(
-            f'<g class="pm-node"><rect x="{node.x}" y="{node.y}" width="{BOX_W}" height="{BOX_H}" '
-            f'rx="6" fill="{fill}" stroke="#000091" stroke-width="1.5"/>'
+    return Drawing(graph=graph, titles=titles, ends=frozenset(ends))
+
+
+class LayoutUnavailable(RuntimeError):
+    """Graphviz's `dot` is missing or failed."""
+
+
+def layout_svg(draw: Drawing) -> str:
+    """dot's SVG of the drawing (raises LayoutUnavailable when dot cannot run)."""
+    try:
+        return draw.graph.pipe(format="svg", engine="dot", encoding="utf-8")
+    except (graphviz.ExecutableNotFound, graphviz.CalledProcessError) as error:
+        raise LayoutUnavailable(str(error)) from error
+
+
+def clean_svg(
+    svg: str, titles: dict[str, str], *, description: str, ends: frozenset[str] = frozenset()
+) -> str:
+    """dot's SVG rebuilt from the allow-list, with French titles and the accessible frame;
+    `ends` are the ids of the edges from a case's start or to its end."""
+    root = ET.fromstring(svg[svg.index("<svg") :])  # noqa: S314 — see the import
+    _strip(root)
+    root.attrib.update(
+        {"role": "img", "aria-labelledby": "pm-title pm-desc", "class": "process-map"}
+    )
+    title, desc = ET.Element("title", id="pm-title"), ET.Element("desc", id="pm-desc")
+    title.text, desc.text = "Carte du processus", description
+    root.insert(0, desc)
+    root.insert(0, title)
+    for group in root.iter("g"):
+        ident = group.get("id", "")
+        for child in list(group):
+            if child.tag == "title":
+                if ident in titles:
+                    child.text = titles[ident]
+                else:
+                    group.remove(child)
+        if ident.startswith("pm-n"):
+            group.set("class", "pm-node")
+        elif ident.startswith("pm-e"):
+            group.set("class", "pm-link")
+            for path in group.iter("path"):  # a case's start or end: not a path between two
+                path.set("class", "pm-edge-end" if ident in ends else "pm-edge")
+        else:
+            group.attrib.pop("class", None)
+            group.attrib.pop("id", None)
+    return ET.tostring(root, encoding="unicode", short_empty_elements=True)
+
+
+def _strip(element: ET.Element) -> None:
+    """Namespaces off; elements and attributes outside the allow-lists removed."""
+    element.tag = element.tag.rpartition("}")[2]
+    for key in list(element.attrib):
+        if key.rpartition("}")[2] not in ATTRIBUTES or key.startswith("{"):
+            del element.attrib[key]
+    for child in list(element):
+        if child.tag.rpartition("}")[2] not in ELEMENTS:
+            element.remove(child)
+        else:
+            _strip(child)
+
+
+def render(smap: SimplifiedMap) -> SafeString:
+    """The process map's SVG, or a French note when there is nothing to draw or no Graphviz."""
+    if not smap.kept_activities:
+        return mark_safe('<p class="fr-text--sm">Aucune demande dans ce périmètre.</p>')
+    draw = drawing(smap)
+    kept_edges = int((~smap.kept_edges["source"].is_in([START]) &
+                      ~smap.kept_edges["target"].is_in([END])).sum())  # fmt: skip
+    activities = len(smap.kept_activities)
+    description = (
+        ngettext("%(n)s activité", "%(n)s activités", activities) % {"n": activities}
+        + " et "
+        + ngettext("%(n)s enchaînement affiché", "%(n)s enchaînements affichés", kept_edges)
+        % {"n": kept_edges}
+        + " ; le détail est dans les tableaux à côté de la carte."
+    )
+    try:
+        svg = layout_svg(draw)
+    except LayoutUnavailable:
+        logger.exception("process map: Graphviz's dot failed")
+        return mark_safe(
+            '<p class="fr-text--sm">La carte ne peut pas être dessinée : Graphviz (dot) est '
+            "absent ou en erreur sur le serveur. Les tableaux ci-dessous donnent les mêmes "
+            "chiffres.</p>"
         )
-        for i, line in enumerate(_wrap(activity_label(node.activity))):
-            parts.append(_text(node.x + 10, node.y + 19 + 16 * i, line, font_size=13,
-                               font_weight="bold", fill="#161616"))  # fmt: skip
-        marks = []
-        if node.starts:
-            marks.append(f"début : {node.starts}")
-        if node.ends:
-            marks.append(f"fin : {node.ends}")
-        if marks:
-            parts.append(_text(node.x + BOX_W - 8, node.y + BOX_H - 5, " · ".join(marks),
-                               font_size=11, text_anchor="end", fill="#3a3a3a"))  # fmt: skip
-        parts.append("</g>")
-    parts.extend(labels)
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308 — every text above goes through html.escape
+    return mark_safe(clean_svg(svg, draw.titles, description=description, ends=draw.ends))  # noqa: S308 — rebuilt by ElementTree from an allow-list, every text escaped

@@ -23,7 +23,8 @@ def list_persons(
     cursor: str | None = Query(None, max_length=64),
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
 ):
-    """People who filed at least one request with your authorities, newest first."""
+    """People with a request or an appointment with your authorities (a request handed to
+    them, or by them, counts), newest first; nobody else (the back office's rule)."""
     rows = access.persons_for(request.auth)
     if q and fold(q):
         rows = rows.filter(search_name__contains=fold(q))

@@ -16,10 +16,10 @@ NO_CONTACT = (
 
 class AddressForm(forms.Form):
     q = forms.CharField(
-        label="Votre code postal ou votre commune",
-        help_text="Par exemple : 92330 ou Sceaux",
-        max_length=100,
-        error_messages={"required": "Indiquez un code postal ou le nom d'une commune."},
+        label="Votre adresse, votre code postal ou votre commune",
+        help_text="Par exemple : 12 rue Houdan 92330 Sceaux, 92330 ou Sceaux",
+        max_length=200,
+        error_messages={"required": "Indiquez votre adresse, un code postal ou une commune."},
     )
 
 

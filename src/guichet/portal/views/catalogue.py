@@ -12,11 +12,10 @@ from guichet.catalogue.selectors import (
     service_by_slug,
 )
 from guichet.portal import selectors
+from guichet.portal.address import find_communes
 from guichet.portal.forms import AddressForm
 from guichet.portal.views._common import not_found, page
-from guichet.territory.selectors import commune_by_code, communes_by_postcode, search_communes
-
-MAX_CHOICES = 20
+from guichet.territory.selectors import commune_by_code
 
 
 def home(request):
@@ -27,21 +26,22 @@ def home(request):
     context = {"title": "Accueil", "form": form, "service": service, "communes": None}
     if form.is_valid():
         text = form.cleaned_data["q"].strip()
-        is_postcode = text.isdigit() and len(text) == 5
-        communes = communes_by_postcode(text) if is_postcode else _current(search_communes(text))
+        found = find_communes(text)
+        communes = found.communes
         if len(communes) == 1:
             return redirect(_next_url(communes[0], service))
         context.update(
             communes=[(c, _next_url(c, service)) for c in communes],
             searched=text,
-            is_postcode=is_postcode,
+            postcode=found.postcode,
         )
         if not communes:
             form.add_error(
                 "q",
-                f"Aucune commune desservie ne correspond au code postal « {text} »."
-                if is_postcode
-                else f"Aucune commune ne correspond à « {text} ».",
+                f"Aucune commune desservie ne correspond au code postal « {found.postcode} »."
+                if found.postcode
+                else f"Aucune commune ne correspond à « {text} ». Indiquez le code postal ou "
+                "le nom de la commune.",
             )
     return page(request, "portal/home.html", context)
 
@@ -93,16 +93,6 @@ def service_detail(request, slug, code=None):
             context["promise"] = selectors.promise_for(service, offer.authority.pk)
     context["address_form"] = AddressForm()
     return page(request, "portal/service.html", context)
-
-
-def _current(communes) -> list:
-    """Delegated communes and arrondissements answered with the commune they belong to."""
-    found = {}
-    for commune in communes:
-        current = commune if commune.kind == commune.Kind.CURRENT else commune.parent
-        if current is not None:
-            found.setdefault(current.pk, current)
-    return list(found.values())[:MAX_CHOICES]
 
 
 def _next_url(commune, service) -> str:

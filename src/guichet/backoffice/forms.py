@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
+from guichet.cases import phases
 from guichet.cases.models import PublicStatus
 from guichet.cases.workflow import DEFAULT_STATES
 from guichet.catalogue.models import Channel
@@ -74,7 +75,11 @@ class QueueFilterForm(DsfrBaseForm):
         self.fields["state"].choices = _choices(
             "Tous les états", [(s.name, s.label) for s in DEFAULT_STATES]
         )
-        self.fields["public_status"].choices = _choices("Tous", PublicStatus.choices)
+        # the agents' wording of each phase (« en attente de l'usager », not the person's
+        # « action attendue de votre part »)
+        self.fields["public_status"].choices = _choices(
+            "Tous", [(value, phases.agent_label(value)) for value in PublicStatus.values]
+        )
         self.fields["service"].choices = _choices("Tous les services", services)
         self.fields["team"].choices = _choices("Toutes les équipes", teams)
         self.fields["channel"].choices = _choices("Tous les canaux", Channel.choices)

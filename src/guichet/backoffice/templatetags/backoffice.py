@@ -9,6 +9,7 @@ from django.utils import formats, timezone
 from django.utils.translation import override
 
 from guichet.backoffice import labels
+from guichet.cases import phases
 from guichet.cases.selectors import AT_RISK_WORKING_DAYS
 from guichet.core.calendar import PARIS, DeadlineState, deadline_state
 
@@ -71,6 +72,13 @@ def event_label(kind: str) -> str:
 @register.simple_tag
 def event_detail(event, workflow=None) -> str:
     return labels.event_detail(event, workflow)
+
+
+@register.filter
+def agent_phase(public_status: str) -> str:
+    """A request's generic phase in the agents' words (`cases.phases`): « en attente de
+    l'usager » where the person reads « action attendue de votre part »."""
+    return phases.agent_label(public_status)
 
 
 @register.filter

@@ -1,6 +1,6 @@
-"""The queue's counters and its rows come from one definition, at one moment (issue 13).
+"""The queue and the request page as an agent reads them (issue 13).
 
-« 0 à risque » over a row badged « À RISQUE », « 11 demandes » over 10 rows after a hand-off:
+The counters and the rows come from one definition, at one moment: « 0 à risque » over a row badged « À RISQUE », « 11 demandes » over 10 rows after a hand-off:
 the counters were cached for 30 s and counted « at risk » in calendar days while the badges
 counted working days in the commune's département.
 """
@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from html import unescape as html_unescape
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import built_for_the_module
 
-from guichet.cases.actions import hand_off, submit_request
+from guichet.cases.actions import change_status, hand_off, submit_request
 from guichet.cases.models import Request
 from guichet.core import clock, refcache
 from guichet.core.calendar import PARIS
@@ -165,3 +166,25 @@ def test_the_objet_column_says_what_is_asked_and_the_person_has_a_column_of_thei
     headers = re.findall(r'<th scope="col">(.*?)</th>', html)
     assert cells[headers.index("Objet")] == "Voisinage"
     assert cells[headers.index("Usager")] == "Claire Martin"
+
+
+def test_agent_screens_say_a_request_waits_for_the_person_in_the_agents_words(world, client):
+    # given a request waiting for the person's answer
+    waiting = world.pool[1]
+    change_status(request=waiting, to="in_progress", actor=Actor.agent(world.handler),
+                  role="case_handler")  # fmt: skip
+    change_status(request=waiting, to="waiting_user", actor=Actor.agent(world.handler),
+                  role="case_handler", note="Merci de préciser l'adresse.")  # fmt: skip
+    client.force_login(world.handler)
+    # when the agent opens the queue, filters it by that phase, and opens the request
+    pages = [
+        client.get("/agents/").content.decode(),
+        client.get("/agents/", {"public_status": "action_needed"}).content.decode(),
+        client.get(f"/agents/demandes/{waiting.pk}/").content.decode(),
+    ]
+    # then they read « en attente de l'usager », never the person's « de votre part »
+    for html in pages:
+        assert "de votre part" not in html
+    chosen = re.search(r'<option value="action_needed" selected>([^<]*)</option>', pages[1])
+    assert html_unescape(chosen.group(1)) == "en attente de l'usager"
+    assert re.findall(r'<tr data-reference="([^"]+)"', pages[1]) == [waiting.reference]

@@ -91,3 +91,23 @@ def test_the_accent_stylesheet_replaces_the_states_blue(client):
 @pytest.mark.parametrize("colour", ["ffff00", "zzzzzz", "12345"])
 def test_no_stylesheet_for_a_colour_that_does_not_read(client, colour):
     assert client.get(f"/theme/{colour}.css").status_code == 404
+
+
+def test_guichet_check_names_the_theme_settings_it_cannot_use_as_given(settings):
+    # given a pale accent, a colour that is none, an unknown accessibility level, a bad logo
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    settings.GUICHET_ACCENT_COLOUR = "#ffff00"
+    settings.GUICHET_ACCESSIBILITY_LEVEL = "bof"
+    settings.GUICHET_OPERATOR_LOGO = "javascript:alert(1)"
+    # when the operator runs `guichet check` at the warning level
+    with pytest.raises(SystemCheckError) as failed:
+        call_command("check", fail_level="WARNING")
+    # then each is named, in French, with what the pages use instead
+    report = str(failed.value)
+    assert "guichet.W102" in report and "#707000" in report
+    assert "guichet.W103" in report and "guichet.W104" in report
+    settings.GUICHET_ACCENT_COLOUR = "bleu"
+    assert [m.id for m in theme.check_settings()][0] == "guichet.W101"
+    assert theme.platform_accent() == theme.DEFAULT_ACCENT

@@ -12,3 +12,9 @@ class CoreConfig(AppConfig):
         from guichet.core.lockouts import on_locked_out
 
         user_locked_out.connect(on_locked_out, dispatch_uid="guichet.core.lockouts")
+
+        from django.core import checks
+
+        from guichet.core import theme
+
+        checks.register(theme.check_settings)

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.templatetags.static import static
@@ -207,9 +209,60 @@ def logo_address(value: str) -> str:
     return static(value)
 
 
+DEFAULT_ACCENT = "#2d4a66"
+
+
 def platform_accent() -> str:
-    """The settings' accent, darkened if it does not read well enough."""
-    return hex_of(accessible(parse(settings.GUICHET_ACCENT_COLOUR)))
+    """The settings' accent, darkened if it does not read well enough (the default if it is
+    no colour at all: `guichet check` says so)."""
+    try:
+        return hex_of(accessible(parse(settings.GUICHET_ACCENT_COLOUR)))
+    except ValueError:
+        return DEFAULT_ACCENT
+
+
+def check_settings(app_configs: object = None, **kwargs: object) -> list[checks.CheckMessage]:
+    """`guichet check`: the theme's settings, as the pages will read them."""
+    found: list[checks.CheckMessage] = []
+    colour = settings.GUICHET_ACCENT_COLOUR
+    try:
+        rgb = parse(colour)
+    except ValueError:
+        found.append(
+            checks.Warning(
+                f"GUICHET_ACCENT_COLOUR={colour!r} n'est pas une couleur #rrvvbb : "
+                f"la couleur par défaut {DEFAULT_ACCENT} est utilisée.",
+                id="guichet.W101",
+            )
+        )
+    else:
+        if weakest_contrast(rgb) < MINIMUM_CONTRAST:
+            found.append(
+                checks.Warning(
+                    f"GUICHET_ACCENT_COLOUR={colour} n'offre qu'un contraste de "
+                    f"{french_ratio(weakest_contrast(rgb))} : les pages utilisent "
+                    f"{hex_of(accessible(rgb))}, plus foncée, qui atteint 4,5:1.",
+                    id="guichet.W102",
+                )
+            )
+    if settings.GUICHET_ACCESSIBILITY_LEVEL not in ACCESSIBILITY_LEVELS:
+        found.append(
+            checks.Warning(
+                f"GUICHET_ACCESSIBILITY_LEVEL={settings.GUICHET_ACCESSIBILITY_LEVEL!r} : "
+                "attendu non, partiellement ou totalement ; le site se déclare non conforme.",
+                id="guichet.W103",
+            )
+        )
+    logo = settings.GUICHET_OPERATOR_LOGO
+    try:
+        validate_logo(logo)
+    except ValidationError as error:
+        found.append(
+            checks.Warning(
+                f"GUICHET_OPERATOR_LOGO={logo!r} : {error.messages[0]}", id="guichet.W104"
+            )
+        )
+    return found
 
 
 def platform() -> Brand:
@@ -222,7 +275,7 @@ def platform() -> Brand:
     )
 
 
-def of_authority(authority) -> Brand:
+def of_authority(authority: Any) -> Brand:
     """An authority's brand on its own pages (a commune's service and tracking pages): its
     name, its logo and accent where it set them, the platform's accent otherwise. The State's
     bloc-marque stays the platform's to show (a préfecture's platform), never a commune's."""

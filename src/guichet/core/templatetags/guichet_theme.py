@@ -7,6 +7,8 @@ service at a commune, a request being tracked or just filed), whose authority is
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
 from guichet.core import theme
@@ -17,7 +19,7 @@ register = template.Library()
 AUTHORITY_HOLDERS = ("offer", "found", "filed")
 
 
-def authority_of_page(context: template.Context):
+def authority_of_page(context: template.Context) -> Any:
     authority = context.get("brand_authority")
     if authority is not None:
         return authority

@@ -11,7 +11,7 @@ from guichet.catalogue.selectors import (
     published_services,
     service_by_slug,
 )
-from guichet.portal import selectors
+from guichet.portal import booking, selectors
 from guichet.portal.address import find_communes
 from guichet.portal.forms import AddressForm
 from guichet.portal.views._common import not_found, page
@@ -50,13 +50,16 @@ def commune_offer(request, code):
     commune = commune_by_code(code)
     if commune is None:
         return not_found(request, "Cette commune est inconnue.")
+    groups = selectors.offer_at(commune)
+    authority_ids = {offer.authority.pk for _category, offers in groups for offer in offers}
     return page(
         request,
         "portal/commune.html",
         {
             "title": f"Vos démarches à {commune.name}",
             "commune": commune,
-            "groups": selectors.offer_at(commune),
+            "groups": groups,
+            "booking": booking.booking_at(commune, authority_ids),
         },
     )
 
@@ -91,6 +94,7 @@ def service_detail(request, slug, code=None):
         context.update(commune=commune, offer=offer)
         if offer.competence.available:
             context["promise"] = selectors.promise_for(service, offer.authority.pk)
+            context["booking"] = booking.booking_for(service, offer.authority)
     context["address_form"] = AddressForm()
     return page(request, "portal/service.html", context)
 

@@ -22,5 +22,9 @@ def test_backoffice_requires_sign_in(client):
 def test_portal_home_renders_in_a_real_browser(live_server, page):
     page.goto(live_server.url + "/")
     assert page.locator("h1").inner_text() == "Bienvenue sur Guichet"
-    # the DSFR stylesheet is served (whitenoise) and applied
-    assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith("Marianne")
+    # the DSFR stylesheet is served (whitenoise) and applied, with our typeface, not Marianne
+    # (reserved to State services: ADR 0018)
+    assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith(
+        '"Atkinson Hyperlegible"'
+    )
+    assert page.evaluate("getComputedStyle(document.body).marginTop") == "0px"

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import built_for_the_module
 
-from guichet.cases.actions import change_status, hand_off, submit_request
+from guichet.cases.actions import add_note, change_status, hand_off, submit_request
 from guichet.cases.models import Request
 from guichet.core import clock, refcache
 from guichet.core.calendar import PARIS
@@ -188,3 +188,53 @@ def test_agent_screens_say_a_request_waits_for_the_person_in_the_agents_words(wo
     chosen = re.search(r'<option value="action_needed" selected>([^<]*)</option>', pages[1])
     assert html_unescape(chosen.group(1)) == "en attente de l'usager"
     assert re.findall(r'<tr data-reference="([^"]+)"', pages[1]) == [waiting.reference]
+
+
+def test_after_a_hand_off_the_sending_agents_page_says_where_the_request_went_and_why(
+    world, client
+):
+    # given a Sceaux request handed off to Issy with a reason, then handled there
+    case = world.pool[2]
+    hand_off(
+        request=case, to_authority=world.issy, reason="L'adresse est à Issy-les-Moulineaux.",
+        actor=Actor.agent(world.handler),
+    )  # fmt: skip
+    add_note(request=case, actor=Actor.agent(world.issy_agent), body="Suivi confidentiel d'Issy")
+    never_ours = file_question(world, commune=world.issy_commune)
+    # when Sceaux's agents open its page again, and a request that was never Sceaux's
+    client.force_login(world.front)
+    left = client.get(f"/agents/demandes/{case.pk}/")
+    never = client.get(f"/agents/demandes/{never_ours.pk}/")
+    client.force_login(world.handler)
+    left_for_handler = client.get(f"/agents/demandes/{case.pk}/")
+    # then the page says the request left, to whom and why, and nothing that followed
+    assert left.status_code == left_for_handler.status_code == 200
+    html = html_unescape(left.content.decode())
+    assert f"Demande {case.reference} transférée" in html
+    assert "suivie par Ville d'Issy" in html
+    assert "L'adresse est à Issy-les-Moulineaux." in html
+    assert "Suivi confidentiel" not in html and "Claire" not in html
+    # and a request Sceaux never had is still not found
+    assert never.status_code == 404
+    assert "Demande introuvable." in never.content.decode()
+
+
+def test_a_request_handed_back_shows_its_departure_to_one_side_and_itself_to_the_other(
+    world, client
+):
+    # given a request handed from Sceaux to Issy, then back to Sceaux by Issy
+    case = world.pool[3]
+    hand_off(request=case, to_authority=world.issy, reason="Pour Issy",
+             actor=Actor.agent(world.handler))  # fmt: skip
+    hand_off(request=case, to_authority=world.sceaux, reason="Finalement Sceaux",
+             actor=Actor.agent(world.issy_agent))  # fmt: skip
+    # when Issy's agent opens it, and Sceaux's agent
+    client.force_login(world.issy_agent)
+    for_issy = client.get(f"/agents/demandes/{case.pk}/")
+    client.force_login(world.handler)
+    for_sceaux = client.get(f"/agents/demandes/{case.pk}/")
+    # then Issy sees where it went (it handed it back), and Sceaux has the request itself
+    assert for_issy.status_code == 200
+    assert "Finalement Sceaux" in html_unescape(for_issy.content.decode())
+    assert for_sceaux.status_code == 200
+    assert for_sceaux.templates[0].name == "backoffice/request.html"

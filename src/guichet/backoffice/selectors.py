@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 
 from guichet.authorities.access import authority_ids_for, role_permits
 from guichet.authorities.models import AgentMembership, Authority, Team
+from guichet.cases.events import HANDED_OFF
 from guichet.cases.models import Attachment, Request, RoutingRule
 from guichet.cases.references import normalise_reference
 from guichet.cases.selectors import requests_of_person
@@ -214,3 +215,52 @@ def person_or_none(pk) -> Person | None:
         )
     except (TypeError, ValueError):
         return None
+
+
+@dataclass(frozen=True)
+class Departure:
+    """A request one of the agent's authorities handed off: what that authority knew when it
+    let it go, nothing that happened after."""
+
+    reference: str
+    service: str
+    from_authority: str
+    to_authority: str
+    reason: str
+    at: datetime
+    by: str
+
+
+def departure_of(user, pk) -> Departure | None:
+    """The last hand-off of request `pk` by one of the agent's authorities (None when there is
+    none: the request is missing, or was never theirs)."""
+    authority_ids = authority_ids_for(user)
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    if not authority_ids:
+        return None
+    event = (
+        Event.objects.filter(
+            case_id=pk,
+            kind=HANDED_OFF,
+            payload__from_authority_id__in=sorted(authority_ids),
+        )
+        .select_related("actor_user")
+        .order_by("-occurred_at", "-id")
+        .first()
+    )
+    request = Request.objects.filter(pk=pk).select_related("service").first()
+    if event is None or request is None:
+        return None
+    payload = event.payload
+    return Departure(
+        reference=request.reference,
+        service=request.service.name,
+        from_authority=payload.get("from_authority", ""),
+        to_authority=payload.get("to_authority", ""),
+        reason=payload.get("reason", ""),
+        at=event.occurred_at,
+        by=str(event.actor_user) if event.actor_user else "",
+    )

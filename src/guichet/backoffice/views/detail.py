@@ -41,7 +41,18 @@ ACTION_FORMS = {
 
 @agent_required
 def request_detail(request, pk: int):
-    case = access_request(request.user, pk)
+    try:
+        case = access_request(request.user, pk)
+    except Http404:
+        # Handed off by the agent's authority: say where it went and why, not what followed.
+        departure = selectors.departure_of(request.user, pk)
+        if departure is None:
+            raise
+        return render(
+            request, "backoffice/request_left.html",
+            {"title": f"Demande {departure.reference} transférée", "nav": "queue",
+             "departure": departure},
+        )  # fmt: skip
     return render(request, "backoffice/request.html", detail_context(request, case))
 
 

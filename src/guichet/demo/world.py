@@ -112,12 +112,14 @@ def build_world(*, population: int = 3000, seed: int = 2026, progress=None) -> W
 
 
 def _authority(actor: Actor, *, slug: str, **fields) -> Authority:
-    existing = Authority.objects.filter(slug=slug).first()
-    authority = existing or authority_actions.create_authority(actor=actor, slug=slug, **fields)
     branding = DEMO_BRANDING.get(slug, {})
-    if any(getattr(authority, name) != value for name, value in branding.items()):
-        authority = authority_actions.change_authority(actor=actor, authority=authority, **branding)
-    return authority
+    existing = Authority.objects.filter(slug=slug).first()
+    if existing is None:
+        return authority_actions.create_authority(actor=actor, slug=slug, **fields, **branding)
+    if any(getattr(existing, name) != value for name, value in branding.items()):
+        # a demo world built before the branding: given it once
+        return authority_actions.change_authority(actor=actor, authority=existing, **branding)
+    return existing
 
 
 @transaction.atomic

@@ -25,9 +25,7 @@ def change_form(authority: Authority, **changes) -> dict:
     return data | changes
 
 
-def test_the_admin_sets_a_logo_and_a_readable_accent_through_the_action(
-    admin_client, authorities
-):
+def test_the_admin_sets_a_logo_and_a_readable_accent_through_the_action(admin_client, authorities):
     # given Amboise without branding
     amboise = authorities.amboise
     url = reverse("admin:authorities_authority_change", args=[amboise.pk])

@@ -5,8 +5,8 @@ from django.test import Client
 
 from guichet.authorities import events
 from guichet.authorities.models import Authority
-from guichet.core.models import Event
 from guichet.core.journal import Actor
+from guichet.core.models import Event
 from guichet.demo.world import _authorities, build_world
 
 

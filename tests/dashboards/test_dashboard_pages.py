@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 
@@ -140,3 +142,49 @@ def test_the_process_map_draws_one_arrow_per_edge_of_its_table(world, client):
     calls = [row for row in edges if row[0] == row[1] == "Relance de l'usager"]
     assert calls and calls[0][2] == "1" and calls[0][4] == "4,0 j"
     assert "1 passage · médiane 4,0 j" in page
+
+
+def excel_rows(content: bytes) -> list[list[str]]:
+    assert content.startswith(b"\xef\xbb\xbf")  # the BOM French Excel needs for UTF-8
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+
+
+def as_excel_writes_it(cell: str) -> str:
+    # the standard form's decimal point and ISO date, as the French Excel form writes them
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", cell):
+        year, month, day = cell.split("-")
+        return f"{day}/{month}/{year}"
+    return cell.replace(".", ",") if re.fullmatch(r"-?\d+\.\d+", cell) else cell
+
+
+def test_every_dashboard_table_also_downloads_for_french_excel(world, client):
+    # given the manager of Sceaux on the figures filtered to March 2024
+    client.force_login(world.manager)
+    query = {"du": "2024-03-01", "au": "2024-04-01"}
+    page = client.get(DASHBOARD, query).content.decode()
+    decimals = dates = 0
+    for key in html_tables(page.encode()):
+        # when they download each table in both forms
+        standard = csv_rows(client.get(DASHBOARD, {**query, "format": "csv", "table": key}).content)
+        excel = client.get(DASHBOARD, {**query, "format": "csv", "table": key, "variante": "excel"})
+        # then the Excel form holds the same cells with a decimal comma and French dates
+        assert [[as_excel_writes_it(c) for c in row] for row in standard] == excel_rows(
+            excel.content
+        ), key
+        cells = [c for row in excel_rows(excel.content)[1:] for c in row]
+        decimals += sum(bool(re.fullmatch(r"-?\d+,\d+", c)) for c in cells)
+        dates += sum(bool(re.fullmatch(r"\d{2}/\d{2}/\d{4}", c)) for c in cells)
+    assert decimals and dates
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_the_csv_links_sit_beside_each_table_not_inside_a_collapsed_block(world, client, url):
+    # given the manager of Sceaux
+    client.force_login(world.manager)
+    page = client.get(url).content.decode()
+    # when the collapsed blocks (<details>) are set aside
+    visible = re.sub(r"<details.*?</details>", "", page, flags=re.S)
+    # then both downloads of every table are still on the page
+    for key in html_tables(page.encode()):
+        assert f"table={key}&amp;variante=excel" in visible, key
+        assert re.search(rf'table={key}" download', visible), key

@@ -132,3 +132,22 @@ def test_a_bad_date_in_the_filter_is_explained(client, world):
     # then the page says so in French
     assert response.status_code == 400
     assert "Date invalide" in response.content.decode()
+
+
+def test_the_csv_also_downloads_for_french_excel(client, world, after_commit):
+    # given answers, and Sceaux's manager signed in on the scores page
+    answered_world(world, after_commit)
+    client.force_login(world.manager_ville)
+    page = client.get("/satisfaction/scores/").content.decode()
+    assert 'href="/satisfaction/scores/export.csv?variante=excel"' in page
+    # when they download the French Excel form
+    response = client.get("/satisfaction/scores/export.csv", {"variante": "excel"})
+    # then it starts with the BOM, is separated by semicolons, with decimal commas
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    by_authority = [r for r in rows if r["dimension"] == "authority"]
+    assert by_authority == [
+        {"dimension": "authority", "libelle": "Ville de Sceaux", "reponses": "3",
+         "pct_resolu": "66,7", "note_moyenne": "3,0", "reouvertures": "1"}
+    ]  # fmt: skip

@@ -7,17 +7,17 @@ sees a case of B, whatever the URL asks for.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 import polars as pl
-from django.http import HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 
 from guichet.authorities.models import Authority, Team
 from guichet.backoffice.labels import channel_label
 from guichet.backoffice.selectors import authorities_where
 from guichet.catalogue.models import Service
+from guichet.core import csvexport
 from guichet.core.calendar import PARIS
 from guichet.journeys import store
 from guichet.journeys.engine import EventLog, Filters, filter_log
@@ -173,13 +173,9 @@ def filter_options(log: EventLog, names: Names) -> list[dict]:
     return fields
 
 
-def csv_response(table: Table) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{table.key}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(table.columns)
-    writer.writerows([["" if cell is None else cell for cell in row] for row in table.rows])
-    return response
+def csv_response(request: HttpRequest, table: Table) -> HttpResponse:
+    """`table` as a CSV download, standard or for French Excel (`guichet.core.csvexport`)."""
+    return csvexport.csv_response(request, table.key, table.columns, table.rows)
 
 
 def fmt(value, digits: int = 1) -> str | int:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from guichet.authorities.access import authority_ids_for, can
-from guichet.core import clock
+from guichet.core import clock, csvexport
 from guichet.satisfaction.actions import SurveyError, answer_survey
 from guichet.satisfaction.forms import PeriodForm, SurveyForm
 from guichet.satisfaction.selectors import DIMENSIONS, answer_of, scores, survey_by_token
@@ -86,18 +85,13 @@ def scores_csv(request):
     if not authority_ids:
         return _forbidden(request)
     _form, since, until = _period(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="satisfaction.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        ["dimension", "libelle", "reponses", "pct_resolu", "note_moyenne", "reouvertures"]
-    )
-    for by in DIMENSIONS:
-        for row in scores(authority_ids=authority_ids, by=by, since=since, until=until):
-            writer.writerow(
-                [by, row.label, row.answers, row.resolved_percent, row.mean_score, row.reopened]
-            )
-    return response
+    header = ["dimension", "libelle", "reponses", "pct_resolu", "note_moyenne", "reouvertures"]
+    rows = [
+        [by, row.label, row.answers, row.resolved_percent, row.mean_score, row.reopened]
+        for by in DIMENSIONS
+        for row in scores(authority_ids=authority_ids, by=by, since=since, until=until)
+    ]
+    return csvexport.csv_response(request, "satisfaction", header, rows)
 
 
 def _dashboard_authorities(user) -> set[int]:

@@ -2,7 +2,8 @@
 
 Every view reads the journal's analytics copy scoped to the authorities where the agent holds
 `view_dashboards`; the filters live in the query string so a view can be shared, and every
-table downloads as CSV with the same URL plus `format=csv&table=<key>`.
+table downloads as CSV with the same URL plus `format=csv&table=<key>` (and `&variante=excel`
+for the French spreadsheet form, `guichet.core.csvexport`).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def _csv_or_page(request, tables: dict[str, Table], template: str, context: dict
             table = next(iter(tables.values()))
         if table is None:
             raise Http404("Tableau introuvable.")
-        return analytics.csv_response(table)
+        return analytics.csv_response(request, table)
     return render(request, template, context)
 
 

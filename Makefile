@@ -6,11 +6,24 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install demo test test-fast lint format browser clean
 
+# Installing takes a few minutes the first time: say what happens. pip's full output goes to
+# $(VENV)/pip.log; a line is printed each time it reaches a new package or step.
 $(STAMP): pyproject.toml
-	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
-	touch $(STAMP)
+	@echo "==> [1/3] Python environment in $(VENV)"
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	@echo "==> [2/3] Upgrading pip"
+	@$(BIN)/pip install --quiet --upgrade pip
+	@echo "==> [3/3] Installing Guichet and its dependencies (a few minutes the first time; full log in $(VENV)/pip.log)"
+	@start=$$(date +%s); last=; \
+	$(BIN)/pip install --progress-bar off -e ".[dev]" >$(VENV)/pip.log 2>&1 & pid=$$!; \
+	while kill -0 $$pid 2>/dev/null; do \
+	  line=$$(grep -E '^ *(Collecting|Building|Installing|Successfully|Obtaining)' $(VENV)/pip.log 2>/dev/null | tail -n 1 | cut -c1-90); \
+	  if [ -n "$$line" ] && [ "$$line" != "$$last" ]; then \
+	    printf '    %4ss  %s\n' "$$(( $$(date +%s) - start ))" "$$line"; last=$$line; fi; \
+	  sleep 1; done; \
+	wait $$pid || { echo "pip failed; the end of $(VENV)/pip.log:"; tail -n 40 $(VENV)/pip.log; exit 1; }; \
+	echo "==> Installed in $$(( $$(date +%s) - start )) s"
+	@touch $(STAMP)
 
 install: $(STAMP)
 

@@ -6,7 +6,7 @@ message it cannot find in a catalogue, Django's `ngettext` falls back to the Eng
 plural rule itself is known: Django's own French catalogue declares it (0 and 1 singular).
 `ngettext` here asks that rule, and `guichet.core.templatetags.plurals` gives templates a
 `pluralize` that does the same (installed as a template builtin, so every template gets it).
-ADR 0017 says why.
+ADR 0019 says why.
 """
 
 from __future__ import annotations

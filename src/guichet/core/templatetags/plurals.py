@@ -4,7 +4,7 @@ Django's filter adds the plural suffix to anything but 1, which is the English r
 « 0 personnes ». This one takes the same arguments (`|pluralize`, `|pluralize:"x"`,
 `|pluralize:"est,sont"`) and asks `guichet.core.plurals.is_plural` (French: 0 and 1
 singular). `settings.TEMPLATES` installs it as a builtin after Django's, so it replaces
-Django's filter in every template without a `{% load %}` (ADR 0017).
+Django's filter in every template without a `{% load %}` (ADR 0019).
 """
 
 from __future__ import annotations

@@ -144,3 +144,30 @@ def test_the_full_map_draws_one_arrow_per_path_of_its_table_and_no_inline_style(
     assert not re.search(r"<svg.*\sstyle=.*</svg>", page, re.S)
     tables = html_tables(page.encode())
     assert {"activites", "enchainements"} <= set(tables)
+
+
+def test_the_journey_and_the_person_journal_name_every_event_in_french(world, client):
+    from guichet.core.event_labels import EVENT_LABELS
+    from guichet.satisfaction.actions import answer_survey, open_survey
+
+    from .conftest import SYSTEM, at
+
+    # given Alice's slow request, resolved, its survey proposed and answered
+    with at(21):
+        survey = open_survey(request=world.slow, actor=SYSTEM)
+    with at(22):
+        answer_survey(survey=survey, resolved=True, score=4)
+    # seen by Sceaux's manager
+    client.force_login(world.manager)
+    labels = set(EVENT_LABELS.values())
+    # when they open its journey, then every step reads in French, the survey's too
+    rows = html_tables(client.get("/agents/parcours/", {"reference": world.slow.reference}).content)
+    steps = [row[2] for row in rows["parcours"][1:]]
+    assert (
+        "Enquête de satisfaction proposée" in steps and "Enquête de satisfaction remplie" in steps
+    )
+    assert all(step in labels or step.startswith("État : ") for step in steps), steps
+    # and Alice's 360° journal too
+    page = client.get(f"/agents/usagers/{world.alice.pk}/").content.decode()
+    assert "Enquête de satisfaction proposée" in page and "Enquête de satisfaction remplie" in page
+    assert "survey" not in page and "satisfaction :" not in page

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import json
 
 import pytest
@@ -49,3 +51,29 @@ def test_the_interactive_docs_page_is_served(client):
     # then it answers, a page declared in French (screen readers pick their voice from it)
     assert response.status_code == 200
     assert '<html lang="fr">' in response.content.decode()
+
+
+def operations():
+    document = json.loads(document_text())
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            yield f"{method.upper()} {path}", operation
+
+
+def test_every_operation_has_a_french_summary_and_description_not_ninjas_english_default():
+    # given every operation of the API, and the function behind it
+    found = list(operations())
+    assert len(found) > 20
+    for name, operation in found:
+        module, _, function = operation["operationId"].rpartition("_v1_")[2].partition("_")
+        view = getattr(importlib.import_module(f"guichet.api.v1.{module}"), function)
+        # then its summary was written for it (ninja's default is the function's name, in
+        # English: « List Services », « Who Handles Here »)
+        summary = operation.get("summary", "")
+        assert summary and summary != function.replace("_", " ").title(), name
+        # and so was its description, not the function's English docstring
+        description = operation.get("description", "")
+        assert description and description != inspect.getdoc(view), name
+    summaries = [operation["summary"] for _name, operation in found]
+    assert len(set(summaries)) == len(summaries)  # one name per operation
+    assert "Qui traite ce service ici" in summaries and "Lister les services" in summaries

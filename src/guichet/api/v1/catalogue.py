@@ -22,7 +22,16 @@ router = Router()
 E = schemas.ERRORS
 
 
-@router.get("/me", response={200: schemas.MeOut, **E}, tags=["compte"])
+@router.get(
+    "/me",
+    response={200: schemas.MeOut, **E},
+    tags=["compte"],
+    summary="Qui suis-je",
+    description=(
+        "À qui appartiennent les identifiants utilisés : application ou agent, droits et "
+        "collectivités."
+    ),
+)
 def me(request):
     """Who the credentials belong to, with their rights and authorities."""
     caller = request.auth
@@ -39,7 +48,15 @@ def me(request):
     )
 
 
-@router.get("/services", response={200: list[schemas.ServiceOut], **E}, tags=["catalogue"])
+@router.get(
+    "/services",
+    response={200: list[schemas.ServiceOut], **E},
+    tags=["catalogue"],
+    summary="Lister les services",
+    description=(
+        "Les services publiés, dans l'ordre du catalogue ; filtre par catégorie ou par mots."
+    ),
+)
 def list_services(
     request,
     category: str | None = Query(None, max_length=80),
@@ -50,7 +67,16 @@ def list_services(
     return [serialize.service_out(s) for s in services]
 
 
-@router.get("/services/{slug}", response={200: schemas.ServiceDetailOut, **E}, tags=["catalogue"])
+@router.get(
+    "/services/{slug}",
+    response={200: schemas.ServiceDetailOut, **E},
+    tags=["catalogue"],
+    summary="Consulter un service",
+    description=(
+        "Un service avec la définition de son formulaire (les champs auxquels `form_data` doit "
+        "répondre)."
+    ),
+)
 def get_service(request, slug: str):
     """One service with its form definition (the fields `form_data` must answer)."""
     service = service_by_slug(slug)
@@ -59,7 +85,13 @@ def get_service(request, slug: str):
     return serialize.service_detail_out(service)
 
 
-@router.get("/authorities", response={200: list[schemas.AuthorityOut], **E}, tags=["collectivités"])
+@router.get(
+    "/authorities",
+    response={200: list[schemas.AuthorityOut], **E},
+    tags=["collectivités"],
+    summary="Lister les collectivités",
+    description="Les collectivités actives sur la plateforme (information publique).",
+)
 def list_authorities(request):
     """The authorities active on the platform (public information)."""
     rows = Authority.objects.filter(is_active=True).select_related("commune").order_by("name")
@@ -67,7 +99,11 @@ def list_authorities(request):
 
 
 @router.get(
-    "/authorities/{authority_id}", response={200: schemas.AuthorityOut, **E}, tags=["collectivités"]
+    "/authorities/{authority_id}",
+    response={200: schemas.AuthorityOut, **E},
+    tags=["collectivités"],
+    summary="Consulter une collectivité",
+    description="Une collectivité active sur la plateforme.",
 )
 def get_authority(request, authority_id: int = Path(..., ge=1, le=2**53)):
     found = Authority.objects.filter(pk=authority_id, is_active=True).first()
@@ -76,7 +112,13 @@ def get_authority(request, authority_id: int = Path(..., ge=1, le=2**53)):
     return serialize.authority_out(found)
 
 
-@router.get("/communes", response={200: list[schemas.CommuneOut], **E}, tags=["territoire"])
+@router.get(
+    "/communes",
+    response={200: list[schemas.CommuneOut], **E},
+    tags=["territoire"],
+    summary="Chercher des communes",
+    description="Les communes par code postal, par point (lat et lon) ou par nom.",
+)
 def find_communes(
     request,
     postcode: str | None = Query(None, max_length=5, description="code postal"),
@@ -97,7 +139,13 @@ def find_communes(
     return [serialize.commune_out(c) for c in found]
 
 
-@router.get("/communes/{code}", response={200: schemas.CommuneOut, **E}, tags=["territoire"])
+@router.get(
+    "/communes/{code}",
+    response={200: schemas.CommuneOut, **E},
+    tags=["territoire"],
+    summary="Consulter une commune",
+    description="Une commune par son code INSEE.",
+)
 def get_commune(request, code: str):
     commune = commune_by_code(code) if len(code) <= 5 else None
     if commune is None:
@@ -105,7 +153,16 @@ def get_commune(request, code: str):
     return serialize.commune_out(commune)
 
 
-@router.get("/competences", response={200: schemas.CompetenceOut, **E}, tags=["territoire"])
+@router.get(
+    "/competences",
+    response={200: schemas.CompetenceOut, **E},
+    tags=["territoire"],
+    summary="Qui traite ce service ici",
+    description=(
+        "Quelle collectivité traite le service S à cet endroit ? Par code INSEE de la commune ou "
+        "par point."
+    ),
+)
 def who_handles_here(
     request,
     service: str = Query(..., max_length=80, description="code du service"),

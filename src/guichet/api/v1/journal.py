@@ -16,7 +16,17 @@ router = Router()
 E = schemas.ERRORS
 
 
-@router.get("/persons", response={200: schemas.PersonPage, **E}, tags=["usagers"])
+@router.get(
+    "/persons",
+    response={200: schemas.PersonPage, **E},
+    tags=["usagers"],
+    summary="Lister les usagers",
+    description=(
+        "Les usagers ayant une demande ou un rendez-vous auprès de vos collectivités (une demande"
+        " transmise à elles ou par elles compte), les plus récents d'abord ; personne d'autre (la"
+        " règle du back-office)."
+    ),
+)
 def list_persons(
     request,
     q: str | None = Query(None, max_length=200, description="nom ou prénom"),
@@ -34,7 +44,15 @@ def list_persons(
     )
 
 
-@router.get("/persons/{person_id}", response={200: schemas.PersonDetailOut, **E}, tags=["usagers"])
+@router.get(
+    "/persons/{person_id}",
+    response={200: schemas.PersonDetailOut, **E},
+    tags=["usagers"],
+    summary="Consulter un usager",
+    description=(
+        "Un usager, avec ses coordonnées et les références des demandes de vos collectivités."
+    ),
+)
 def get_person(request, person_id: int = Path(..., ge=1, le=BIG_ID)):
     """One person, with their contacts and the references of your authorities' requests."""
     person = access.person_for(request.auth, person_id)
@@ -47,7 +65,13 @@ def get_person(request, person_id: int = Path(..., ge=1, le=BIG_ID)):
     return serialize.person_detail_out(person, references)
 
 
-@router.get("/events", response={200: schemas.EventPage, **E}, tags=["journal"])
+@router.get(
+    "/events",
+    response={200: schemas.EventPage, **E},
+    tags=["journal"],
+    summary="Lister les événements du journal",
+    description="Le journal de vos collectivités, le plus récent d'abord, page par page.",
+)
 def list_events(
     request,
     kind: str | None = Query(None, max_length=64, description="« request. » : tout préfixe"),

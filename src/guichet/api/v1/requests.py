@@ -42,7 +42,15 @@ IDEMPOTENT = {
 E = schemas.ERRORS
 
 
-@router.get("/requests", response={200: schemas.RequestPage, **E})
+@router.get(
+    "/requests",
+    response={200: schemas.RequestPage, **E},
+    summary="Lister les demandes",
+    description=(
+        "Les demandes que traitent vos collectivités, les plus récentes d'abord, page par page "
+        "(`next_cursor`)."
+    ),
+)
 def list_requests(
     request,
     state: str | None = Query(None, max_length=32),
@@ -76,7 +84,16 @@ def list_requests(
     )
 
 
-@router.post("/requests", response={201: schemas.RequestOut, **E}, openapi_extra=IDEMPOTENT)
+@router.post(
+    "/requests",
+    response={201: schemas.RequestOut, **E},
+    openapi_extra=IDEMPOTENT,
+    summary="Déposer une demande",
+    description=(
+        "Dépose une demande pour un usager, retrouvé ou créé à partir des coordonnées données "
+        "(canal « api »)."
+    ),
+)
 def create_request(request, payload: schemas.RequestIn):
     """File a case for a person, found or created from the contact given (channel "api").
 
@@ -124,12 +141,22 @@ def _checked_contact(person: schemas.PersonIn) -> dict[str, str]:
     return contact
 
 
-@router.get("/requests/{reference}", response={200: schemas.RequestOut, **E})
+@router.get(
+    "/requests/{reference}",
+    response={200: schemas.RequestOut, **E},
+    summary="Consulter une demande",
+    description="Une demande par sa référence.",
+)
 def get_request(request, reference: str):
     return serialize.request_out(access.request_for(request.auth, reference))
 
 
-@router.get("/requests/{reference}/transitions", response={200: list[schemas.TransitionOut], **E})
+@router.get(
+    "/requests/{reference}/transitions",
+    response={200: list[schemas.TransitionOut], **E},
+    summary="Lister les changements d'état possibles",
+    description="Les changements d'état que vous pouvez faire depuis l'état actuel de la demande.",
+)
 def list_transitions(request, reference: str):
     """The moves you may make from the case's current state."""
     caller: Caller = request.auth
@@ -151,6 +178,11 @@ def list_transitions(request, reference: str):
     "/requests/{reference}/transitions",
     response={200: schemas.RequestOut, **E},
     openapi_extra=IDEMPOTENT,
+    summary="Changer l'état d'une demande",
+    description=(
+        "Fait passer la demande à l'état `to` ; 409 quand le circuit de traitement ne le permet "
+        "pas."
+    ),
 )
 def post_transition(request, reference: str, payload: schemas.TransitionIn):
     """Move the case to `to`; 409 when the workflow does not allow it."""
@@ -171,7 +203,14 @@ def post_transition(request, reference: str, payload: schemas.TransitionIn):
     return run_once(request, caller, perform)
 
 
-@router.get("/requests/{reference}/messages", response={200: list[schemas.MessageOut], **E})
+@router.get(
+    "/requests/{reference}/messages",
+    response={200: list[schemas.MessageOut], **E},
+    summary="Lister les messages",
+    description=(
+        "Les messages échangés avec l'usager et les notes internes, les plus anciens d'abord."
+    ),
+)
 def list_messages(request, reference: str):
     """Messages with the person and internal notes, oldest first."""
     case = access.request_for(request.auth, reference)
@@ -182,6 +221,8 @@ def list_messages(request, reference: str):
     "/requests/{reference}/messages",
     response={201: schemas.MessageOut, **E},
     openapi_extra=IDEMPOTENT,
+    summary="Écrire à l'usager ou ajouter une note",
+    description="Écrit à l'usager, ou ajoute une note interne (`internal`).",
 )
 def post_message(request, reference: str, payload: schemas.MessageIn):
     """Write to the person, or add an internal note (`internal`)."""
@@ -201,7 +242,15 @@ def post_message(request, reference: str, payload: schemas.MessageIn):
     return run_once(request, caller, perform)
 
 
-@router.get("/requests/{reference}/contacts", response={200: list[schemas.ContactOut], **E})
+@router.get(
+    "/requests/{reference}/contacts",
+    response={200: list[schemas.ContactOut], **E},
+    summary="Lister les relances",
+    description=(
+        "Les fois où l'usager s'est manifesté au sujet de cette demande (appels, visites, "
+        "courriels)."
+    ),
+)
 def list_contacts(request, reference: str):
     """The times the person got in touch about this case (calls, visits, e-mails)."""
     case = access.request_for(request.auth, reference)
@@ -213,6 +262,8 @@ def list_contacts(request, reference: str):
     "/requests/{reference}/contacts",
     response={201: schemas.ContactOut, **E},
     openapi_extra=IDEMPOTENT,
+    summary="Enregistrer une relance",
+    description="Enregistre que l'usager s'est manifesté au sujet de cette demande.",
 )
 def post_contact(request, reference: str, payload: schemas.ContactIn):
     """Record that the person got in touch about this case."""
@@ -230,7 +281,12 @@ def post_contact(request, reference: str, payload: schemas.ContactIn):
     return run_once(request, caller, perform)
 
 
-@router.get("/requests/{reference}/attachments", response={200: list[schemas.AttachmentOut], **E})
+@router.get(
+    "/requests/{reference}/attachments",
+    response={200: list[schemas.AttachmentOut], **E},
+    summary="Lister les pièces jointes",
+    description="Les pièces jointes de la demande.",
+)
 def list_attachments(request, reference: str):
     case = access.request_for(request.auth, reference)
     return [serialize.attachment_out(a) for a in case.attachments.all()]
@@ -244,6 +300,11 @@ INTERNAL_FIELD = Form(False, description="jamais montrées à l'usager")
     "/requests/{reference}/attachments",
     response={201: list[schemas.AttachmentOut], **E},
     openapi_extra=IDEMPOTENT,
+    summary="Ajouter des pièces jointes",
+    description=(
+        "Ajoute des documents à la demande (contrôlés d'après leur contenu : PDF, PNG, JPEG, "
+        "WebP, HEIC)."
+    ),
 )
 def post_attachments(
     request,
@@ -287,6 +348,8 @@ def post_attachments(
             }
         }
     },
+    summary="Télécharger une pièce jointe",
+    description="Le fichier lui-même, avec son type de contenu contrôlé.",
 )
 def download_attachment(request, reference: str, attachment_id: int = Path(..., ge=1, le=BIG_ID)):
     """The file itself, with its checked content type."""
@@ -302,7 +365,12 @@ def download_attachment(request, reference: str, attachment_id: int = Path(..., 
     )
 
 
-@router.get("/requests/{reference}/events", response={200: list[schemas.EventOut], **E})
+@router.get(
+    "/requests/{reference}/events",
+    response={200: list[schemas.EventOut], **E},
+    summary="Historique d'une demande",
+    description="L'historique de la demande d'après le journal, le plus ancien d'abord.",
+)
 def list_request_events(request, reference: str):
     """The case's history from the journal, oldest first."""
     case = access.request_for(request.auth, reference)

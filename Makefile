@@ -44,13 +44,14 @@ test: install browser
 test-fast: install
 	$(BIN)/pytest -n 2 -m "not browser and not fuzz" $(PYTEST_ARGS)
 
-## Debian's Chromium for the browser tests (Playwright drives it; no browser download),
+## Debian's Chromium for the browser tests (Playwright drives it; no browser download) and
+## Graphviz (the process map's layout, `dot`),
 ## and axe-core from npm, which checks the accessibility of every page they open
 browser: node_modules/.installed
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium for the browser tests…"; \
+	@{ command -v chromium && command -v dot; } >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium (browser tests) and graphviz (the process map's dot)…"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium graphviz >/dev/null; }
 
 node_modules/.installed: package.json package-lock.json
 	@echo "Installing axe-core (npm) for the accessibility checks of the browser tests…"

@@ -47,8 +47,9 @@ def test_a_counter_request_is_filed_for_the_person_by_the_agent(world, signed_in
     response = client.post(request_url(world.claire), QUESTION)
     # then a request is filed for Claire, on the counter channel, by this agent
     case = Request.objects.get()
+    # and the agent is given the receipt to print for her
     assert response.status_code == 302
-    assert response["Location"] == f"/agents/demandes/{case.pk}/"
+    assert response["Location"] == f"/agents/demandes/{case.pk}/recepisse/"
     assert (case.person, case.channel, case.filed_by) == (world.claire, "counter", world.front)
     assert case.authority == world.sceaux
 

@@ -1,4 +1,4 @@
-"""The queue and the request page as an agent reads them (issue 13).
+"""The agent's queue and pages (issue 13): counters, wording, « Objet », hand-off, receipt.
 
 The counters and the rows come from one definition, at one moment: « 0 à risque » over a row badged « À RISQUE », « 11 demandes » over 10 rows after a hand-off:
 the counters were cached for 30 s and counted « at risk » in calendar days while the badges
@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 from html import unescape as html_unescape
 
 import pytest
+import segno
+from django.conf import settings as django_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import built_for_the_module
@@ -23,7 +25,7 @@ from guichet.core.calendar import PARIS
 from guichet.core.journal import Actor
 from guichet.territory.models import Commune, Departement, Region
 
-from .conftest import build_world, file_question
+from .conftest import QUESTION, build_world, file_question
 
 pytestmark = pytest.mark.django_db
 
@@ -238,3 +240,62 @@ def test_a_request_handed_back_shows_its_departure_to_one_side_and_itself_to_the
     assert "Finalement Sceaux" in html_unescape(for_issy.content.decode())
     assert for_sceaux.status_code == 200
     assert for_sceaux.templates[0].name == "backoffice/request.html"
+
+
+def counter_filing(client, person, *, commune="92071"):
+    """The front desk files a general question for `person`, at the counter."""
+    intake = "/agents/nouvelle-demande/"
+    assert client.get(intake, {"q": "claire.martin@example.org"}).status_code == 200
+    url = (
+        f"{intake}demande/?personne={person.pk}&canal=counter&service=question-generale"
+        f"&commune={commune}"
+    )
+    return client.post(url, QUESTION)
+
+
+def test_after_filing_at_the_counter_the_agent_gets_a_printable_receipt(world, client):
+    # given the front desk with Claire at the counter
+    client.force_login(world.front)
+    # when the agent files her question
+    filed = counter_filing(client, world.claire)
+    case = Request.objects.get(filed_by=world.front)
+    # then they land on the receipt, whose own address carries no secret
+    assert filed.status_code == 302
+    assert filed["Location"] == f"/agents/demandes/{case.pk}/recepisse/"
+    assert "cle" not in filed["Location"] and case.tracking_secret not in filed["Location"]
+    receipt = client.get(filed["Location"])
+    html = html_unescape(receipt.content.decode())
+    assert receipt.status_code == 200
+    assert "no-store" in receipt["Cache-Control"]
+    # with the reference, what happens next and the promise with its date
+    assert case.reference in html
+    assert "Et maintenant ?" in html
+    assert "Notre engagement : réponse sous 10 jours ouvrés." in html
+    assert re.search(r"au plus tard le <strong>\d+ \w+ 20\d\d</strong>", html)
+    # and the tracking link as a QR code the person's phone opens, plus the key to type in
+    link = f"{django_settings.GUICHET_BASE_URL}/suivi/{case.reference}?cle={case.tracking_secret}"
+    expected_qr = segno.make(link, error="m").svg_inline(
+        scale=4, border=2, svgclass="receipt-qr__code"
+    )
+    assert expected_qr in receipt.content.decode()
+    assert case.tracking_secret in html
+    # never as a link on the page (it would leave in a Referer or a log)
+    assert "?cle=" not in " ".join(re.findall(r'href="([^"]*)"', html))
+
+
+def test_the_receipt_is_for_the_agents_of_the_authority_and_the_agent_who_filed_it(world, client):
+    # given a question filed at Sceaux's counter for Issy (the competence map sends it there)
+    client.force_login(world.front)
+    counter_filing(client, world.claire, commune="92040")
+    case = Request.objects.get(filed_by=world.front)
+    assert case.authority == world.issy
+    url = f"/agents/demandes/{case.pk}/recepisse/"
+    # when the filing agent, Issy's agent and another Sceaux agent open the receipt
+    for_filer = client.get(url)
+    client.force_login(world.issy_agent)
+    for_issy = client.get(url)
+    client.force_login(world.handler)
+    for_colleague = client.get(url)
+    # then the first two get it, the colleague (who has no part in it) does not
+    assert for_filer.status_code == for_issy.status_code == 200
+    assert for_colleague.status_code == 404

@@ -264,3 +264,19 @@ def departure_of(user, pk) -> Departure | None:
         at=event.occurred_at,
         by=str(event.actor_user) if event.actor_user else "",
     )
+
+
+def filed_by(user, pk) -> Request | None:
+    """A request `user` filed themselves (at the counter, by phone or mail), whichever
+    authority handles it: its receipt is theirs to print."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    if not user.is_authenticated:
+        return None
+    return (
+        Request.objects.filter(pk=pk, filed_by=user)
+        .select_related("service", "authority", "person")
+        .first()
+    )

@@ -1,7 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
-from guichet.backoffice.views import dashboards, detail, handling, intake, lists, people, queue
+from guichet.backoffice.views import (
+    dashboards,
+    detail,
+    handling,
+    intake,
+    lists,
+    people,
+    queue,
+    receipt,
+)
 
 app_name = "backoffice"
 urlpatterns = [
@@ -19,6 +28,7 @@ urlpatterns = [
         handling.act,
         name="act",
     ),
+    path("demandes/<int:pk>/recepisse/", receipt.counter_receipt, name="receipt"),
     path("pieces/<int:pk>/", detail.attachment_download, name="attachment"),
     path("nouvelle-demande/", intake.intake, name="intake"),
     path("nouvelle-demande/usager/", intake.intake_person, name="intake_person"),

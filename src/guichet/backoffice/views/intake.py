@@ -18,6 +18,7 @@ from guichet.backoffice.views._common import agent_required
 from guichet.cases.actions import IntakeError, file_request
 from guichet.catalogue import presentation
 from guichet.catalogue.formdef import InvalidFormDefinition
+from guichet.catalogue.models import Channel
 from guichet.catalogue.selectors import published_services, service_by_slug
 from guichet.core.journal import Actor
 from guichet.people import access, events
@@ -184,6 +185,9 @@ def intake_request(http):
             messages.success(
                 http, f"Demande {case.reference} enregistrée et transmise à {case.authority.name}."
             )
+            if channel == Channel.COUNTER:
+                # the person is at the desk: give them their receipt
+                return redirect("backoffice:receipt", pk=case.pk)
             if case.authority_id in authority_ids:
                 return redirect("backoffice:request", pk=case.pk)
             return redirect("backoffice:home")

@@ -4,6 +4,7 @@ from django.test import Client
 from guichet.cases.actions import add_note, change_status, hand_off, send_message
 from guichet.cases.models import Message
 from guichet.core.journal import Actor
+from guichet.portal import follow_up
 from guichet.portal.views.tracking import LOOKUP_LIMIT
 
 from .conftest import PNG_BYTES, counts, file_request, page_text
@@ -219,3 +220,84 @@ def test_an_answer_with_a_forged_secret_is_refused_and_writes_nothing(world, age
     assert Message.objects.filter(request=filed).count() == before
     filed.refresh_from_db()
     assert filed.state == "waiting_user"
+
+
+def resolved_with(client, agent, answer: str, after_commit):
+    """Jeanne's request, filed in `client`'s session, that the agent resolved with `answer`
+    (its survey opened by the listener that runs after the commit)."""
+    filed = file_request(client)
+    change_status(request=filed, to="in_progress", actor=Actor.agent(agent), role="case_handler")
+    with after_commit(execute=True):
+        change_status(
+            request=filed, to="resolved", actor=Actor.agent(agent), role="case_handler",
+            note=answer,
+        )  # fmt: skip
+    return filed
+
+
+def test_the_question_is_a_message_above_the_reply_form_and_not_repeated_in_the_history(
+    client, world, agent
+):
+    # given an agent who asked Jeanne a question by putting her request on hold
+    filed = file_request(client)
+    change_status(request=filed, to="in_progress", actor=Actor.agent(agent), role="case_handler")
+    change_status(
+        request=filed, to="waiting_user", actor=Actor.agent(agent), role="case_handler",
+        note="Le trou est-il sur la chaussée ?",
+    )  # fmt: skip
+    # then the question is a message of the conversation, visible to her
+    question = Message.objects.get(request=filed)
+    assert (question.author_type, question.is_internal) == ("agent", False)
+    assert question.body == "Le trou est-il sur la chaussée ?"
+    # and her tracking page shows it in « Messages », above the reply form, once
+    html = client.get(f"/suivi/{filed.reference}").content.decode()
+    messages, asked, form = (
+        html.index('id="messages"'),
+        html.index("Le trou est-il sur la chaussée ?"),
+        html.index('id="reponse-titre"'),
+    )
+    assert messages < asked < form
+    assert html.count("Le trou est-il sur la chaussée ?") == 1
+    assert "Question en attente de votre réponse" in html
+    assert "Aucun message pour l'instant" not in html
+
+
+def test_a_resolved_request_shows_the_answer_and_the_survey_link(
+    client, world, agent, django_capture_on_commit_callbacks
+):
+    # given Jeanne's request resolved with an answer
+    filed = resolved_with(
+        client, agent, "Le trou a été rebouché le 3 décembre.", django_capture_on_commit_callbacks
+    )
+    # when she opens her tracking page
+    response = client.get(f"/suivi/{filed.reference}")
+    text = page_text(response)
+    # then the answer and the link to the survey are on the page, not only in the e-mail
+    assert "Réponse de Ville de Sceaux" in text
+    assert "Le trou a été rebouché le 3 décembre." in text
+    survey = filed.surveys.get()
+    assert f'href="/satisfaction/{survey.token}/"' in response.content.decode()
+    assert "Donner mon avis" in text
+    # and the phase reads as the agents read it
+    assert response.context["phase"].label == "traitée"
+
+
+def test_the_survey_link_goes_once_the_survey_is_answered(
+    client, world, agent, django_capture_on_commit_callbacks
+):
+    filed = resolved_with(client, agent, "Réparé.", django_capture_on_commit_callbacks)
+    survey = filed.surveys.get()
+    answered = client.post(f"/satisfaction/{survey.token}/", {"resolved": "oui", "score": "5"})
+    assert answered.status_code == 302
+    text = page_text(client.get(f"/suivi/{filed.reference}"))
+    assert "Réparé." in text and "Donner mon avis" not in text
+
+
+def test_a_request_in_progress_shows_its_phase_with_its_step(client, world, agent):
+    filed = file_request(client)
+    received = client.get(f"/suivi/{filed.reference}")
+    assert received.context["phase"] == follow_up.Phase("en cours", "reçue")
+    change_status(request=filed, to="in_progress", actor=Actor.agent(agent), role="case_handler")
+    text = page_text(client.get(f"/suivi/{filed.reference}"))
+    assert "en cours étape : en cours de traitement" in text
+    assert "Réponse de" not in text

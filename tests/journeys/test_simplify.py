@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
+from io import StringIO
 
 import polars as pl
+import pytest
+from django.core.management import call_command
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from guichet.journeys.engine import make_log, process_map
+from guichet.journeys.engine import make_log, process_map, write_log
 from guichet.journeys.engine.simplify import END, START, keep_count, simplify
 
 from .factories import contact, log_of, received, resolved_path, status, step
@@ -143,3 +147,29 @@ def test_the_events_counted_are_the_events_of_the_log(traces):
     smap = simplify(log, hidden=["A"])
     assert smap.activities["count"].sum() + smap.hidden == sum(len(t) for t in traces)
     assert smap.hidden == sum(t.count("A") for t in traces)
+
+
+@pytest.mark.django_db
+def test_the_command_simplifies_the_map_as_the_sliders_do(tmp_path):
+    # given a log of three requests written as a CSV file
+    log = log_of({
+        "1": [received(0), *resolved_path()],
+        "2": [received(0), *resolved_path()],
+        "3": [received(0), contact(0.5), *resolved_path()],
+    })  # fmt: skip
+    path = write_log(log, tmp_path / "log.csv", "csv")
+    out = StringIO()
+    # when the map is asked for with three activities of four and no path share
+    call_command(
+        "journeys", "process-map", "--format", "json", "--log", str(path),
+        "--activites", "75", "--chemins", "0", stdout=out,
+    )  # fmt: skip
+    found = json.loads(out.getvalue())
+    # then the call is left out, and the requests begin and end as they do
+    assert [a["activity"] for a in found["activities"]] == [
+        "request.received", "request.status_changed:in_progress", "request.status_changed:resolved",
+    ]  # fmt: skip
+    edges = {(e["source"], e["target"]): e["count"] for e in found["edges"]}
+    assert edges[("(début)", "request.received")] == 3
+    assert edges[("request.received", "request.status_changed:in_progress")] == 3
+    assert edges[("request.status_changed:resolved", "(fin)")] == 3

@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from guichet.core.plurals import ngettext
 from guichet.journeys import engine, store
 from guichet.journeys.cli_output import Progress, report_text, table_text
+from guichet.journeys.engine.simplify import END, START
 
 PARIS = ZoneInfo("Europe/Paris")
 LARGE_LOG = 200_000  # events: above this, `report` shows its progress
@@ -45,6 +46,14 @@ class Command(BaseCommand):
         report.add_argument("--silence-days", type=float, default=10)
         report.add_argument("--abandonment-days", type=float, default=30)
         process_map = actions.add_parser("process-map", help="la carte des processus")
+        process_map.add_argument(
+            "--activites", type=float, default=100, metavar="POURCENTAGE",
+            help="part des activités gardées, les plus fréquentes d'abord (défaut : 100)",
+        )  # fmt: skip
+        process_map.add_argument(
+            "--chemins", type=float, default=100, metavar="POURCENTAGE",
+            help="part des enchaînements gardés, les plus fréquents d'abord (défaut : 100)",
+        )  # fmt: skip
         variants = actions.add_parser("variants", help="les variantes de parcours")
         variants.add_argument("--limit", type=int, default=0, help="les N plus fréquentes")
         export = actions.add_parser("export", help="exporter le journal filtré")
@@ -133,9 +142,25 @@ class Command(BaseCommand):
         self._write(payload, report_text(payload), options)
 
     def _process_map(self, log, options, progress) -> None:
-        found = engine.process_map(log)
-        text = table_text(found.edges, "Carte des processus (enchaînements directs)")
-        self._write(found.as_dict(), text, options)
+        if options["activites"] >= 100 and options["chemins"] >= 100:
+            found = engine.process_map(log)
+            text = table_text(found.edges, "Carte des processus (enchaînements directs)")
+            self._write(found.as_dict(), text, options)
+            return
+        # Simplified as the dashboard's sliders do (docs/journeys.md); a case's start and end
+        # are the paths from "(début)" and to "(fin)".
+        smap = engine.simplify(
+            log, activities=options["activites"] / 100, paths=options["chemins"] / 100
+        )
+        ends = {START: "(début)", END: "(fin)"}
+        edges = smap.kept_edges.drop("kept").with_columns(pl.col("source", "target").replace(ends))
+        activities = smap.activities.filter("kept").drop("kept")
+        text = (
+            table_text(activities, "Activités gardées")
+            + "\n"
+            + table_text(edges, "Enchaînements gardés")
+        )
+        self._write({"activities": activities.to_dicts(), "edges": edges.to_dicts()}, text, options)
 
     def _variants(self, log, options, progress) -> None:
         found = engine.variants(log)

@@ -7,7 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from guichet.cases.promises import DelayEstimate, Promise, working_days, working_days_taken
+from guichet.cases.promises import (
+    DelayEstimate,
+    Promise,
+    _observed_quantile,
+    working_days,
+    working_days_taken,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -17,7 +23,7 @@ def paris(month, day, hour=10) -> datetime:
 
 
 def estimate(median, p90, *, sample=20, within=None) -> DelayEstimate:
-    return DelayEstimate(median_days=median, p90_days=p90, sample=sample, within=within or {})
+    return DelayEstimate(median_days=median, p90_days=p90, sample=sample, within_promise=within)
 
 
 def test_working_days_take_the_french_plural():
@@ -28,7 +34,7 @@ def test_working_days_take_the_french_plural():
 
 def test_the_commitment_and_the_recent_facts_are_two_separate_sentences():
     # given a service promising 10 working days whose recent requests took 16 and 32
-    promise = Promise(promised_days=10, estimate=estimate(16, 32, within={10: 6}))
+    promise = Promise(promised_days=10, estimate=estimate(16, 32, within=6))
     # then the commitment reads as one, and the facts as facts
     assert promise.commitment == "Notre engagement : réponse sous 10 jours ouvrés."
     assert promise.reality == (
@@ -60,7 +66,7 @@ def test_nothing_is_said_without_a_promise_or_enough_history():
 
 def test_a_service_missing_its_promise_is_flagged_for_its_managers():
     # given 6 of the last 20 requests answered within the promised 10 working days
-    missed = Promise(promised_days=10, estimate=estimate(16, 32, within={10: 6}))
+    missed = Promise(promised_days=10, estimate=estimate(16, 32, within=6))
     # then the managers read that the promise is not kept, and by how much
     assert missed.kept is False
     assert missed.warning == (
@@ -68,12 +74,12 @@ def test_a_service_missing_its_promise_is_flagged_for_its_managers():
         "6 demandes récentes sur 20 ont reçu leur réponse dans ce délai."
     )
     # and a service keeping it (17 of 20, above 80 %) is not flagged
-    kept = Promise(promised_days=10, estimate=estimate(4, 9, within={10: 17}))
+    kept = Promise(promised_days=10, estimate=estimate(4, 9, within=17))
     assert kept.kept is True and kept.warning == ""
 
 
 def test_one_request_within_the_promise_is_said_in_the_singular():
-    missed = Promise(promised_days=1, estimate=estimate(5, 9, sample=5, within={1: 1}))
+    missed = Promise(promised_days=1, estimate=estimate(5, 9, sample=5, within=1))
     assert "1 jour ouvré promis, mais seulement 1 demande récente sur 5 a reçu sa réponse" in (
         missed.warning
     )
@@ -98,3 +104,20 @@ def test_overlapping_waits_count_once_and_a_wait_before_receipt_counts_from_it()
     ]
     # 9→13 covers 10, 12, 13 (11 is a holiday); 2→3 covers the 3rd
     assert working_days_taken(received, resolved, overlapping) == 13 - 3 - 1
+
+
+@pytest.mark.parametrize(
+    ("durations", "median", "p90"),
+    [
+        (list(range(1, 11)), 5, 9),  # ten requests: the 5th and the 9th
+        ([4] * 5, 4, 4),
+        ([1, 2, 3, 4, 30], 3, 30),  # five: the 3rd, and 90 % needs all five
+        (list(range(1, 21)), 10, 18),
+    ],
+)
+def test_the_quantiles_are_observed_durations_that_make_the_sentences_true(durations, median, p90):
+    assert _observed_quantile(durations, tenths=5) == median
+    assert _observed_quantile(durations, tenths=9) == p90
+    # at least half took no longer than the median, at least nine in ten no longer than p90
+    assert sum(d <= median for d in durations) * 2 >= len(durations)
+    assert sum(d <= p90 for d in durations) * 10 >= 9 * len(durations)

@@ -8,7 +8,6 @@ flags a service that does not keep its own promise.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -35,11 +34,7 @@ class DelayEstimate:
     median_days: int
     p90_days: int
     sample: int
-    within: dict[int, int]  # promise (working days) → how many of the sample took no longer
-
-    def share_within(self, promise: int) -> float:
-        """The share of the sample answered within `promise` working days."""
-        return self.within.get(promise, 0) / self.sample if self.sample else 0.0
+    within_promise: int | None = None  # how many took no longer than the service's promise
 
 
 MIN_SAMPLE = 5
@@ -87,18 +82,18 @@ def _delay_estimate(service_id: int, authority_id: int, sample_size: int) -> Del
     if len(durations) < MIN_SAMPLE:
         return None
     promised = getattr(service_by_id(service_id), "sla_working_days", None)
-    within = {promised: sum(1 for d in durations if d <= promised)} if promised else {}
     return DelayEstimate(
-        median_days=_observed_quantile(durations, 0.5),
-        p90_days=_observed_quantile(durations, 0.9),
+        median_days=_observed_quantile(durations, tenths=5),
+        p90_days=_observed_quantile(durations, tenths=9),
         sample=len(durations),
-        within=within,
+        within_promise=None if promised is None else sum(1 for d in durations if d <= promised),
     )
 
 
-def _observed_quantile(ordered: list[int], share: float) -> int:
-    """The smallest observed value at or below which at least `share` of `ordered` lie."""
-    return ordered[max(math.ceil(share * len(ordered)) - 1, 0)]
+def _observed_quantile(ordered: list[int], *, tenths: int) -> int:
+    """The smallest observed value at or below which at least `tenths`/10 of `ordered` lie
+    (in integers: 0.9 × 10 is 9.000000000000002 in floating point)."""
+    return ordered[max(-(-tenths * len(ordered) // 10) - 1, 0)]
 
 
 def working_days_taken(
@@ -170,9 +165,11 @@ class Promise:
 
     @property
     def share_within(self) -> float | None:
-        if self.promised_days is None or self.estimate is None:
+        """The share of recent requests answered within the promise (None: nothing to judge)."""
+        estimate = self.estimate
+        if self.promised_days is None or estimate is None or estimate.within_promise is None:
             return None
-        return self.estimate.share_within(self.promised_days)
+        return estimate.within_promise / estimate.sample
 
     @property
     def kept(self) -> bool | None:
@@ -185,7 +182,7 @@ class Promise:
         """For the service's managers, when the promise is not kept ("" otherwise)."""
         if self.kept is not False or self.estimate is None or self.promised_days is None:
             return ""
-        within = self.estimate.within.get(self.promised_days, 0)
+        within = self.estimate.within_promise or 0
         sample = self.estimate.sample
         return (
             f"Ce service ne tient pas son engagement : {working_days(self.promised_days)} "

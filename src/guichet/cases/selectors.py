@@ -1,14 +1,13 @@
-"""Reads for lists and screens: the agent queue, timelines, "my requests", delay estimates."""
+"""Reads for lists and screens: the agent queue, timelines, "my requests" (delay estimates
+beside the promise: `promises`)."""
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
@@ -17,7 +16,7 @@ from guichet.authorities.selectors import authority_by_id, team_by_id
 from guichet.cases import events
 from guichet.cases.models import Message, PublicStatus, Request
 from guichet.catalogue.selectors import service_by_id
-from guichet.core import calendar, refcache, rows
+from guichet.core import calendar, rows
 from guichet.core.models import Event
 from guichet.territory.selectors import commune_by_id
 
@@ -206,64 +205,6 @@ def requests_of_person(person: Person) -> QuerySet[Request]:
         Request.objects.filter(person=person)
         .select_related("service", "authority")
         .order_by("-received_at")
-    )
-
-
-@dataclass(frozen=True)
-class DelayEstimate:
-    median_days: float
-    p90_days: float
-    sample: int
-
-    def as_range(self) -> str:
-        low, high = round(self.median_days), round(self.p90_days)
-        if high <= low:
-            return f"environ {max(low, 1)} jour{'s' if low > 1 else ''}"
-        return f"entre {max(low, 1)} et {high} jours"
-
-
-MIN_SAMPLE = 5
-
-
-DELAY_CACHE_SECONDS = 600
-
-
-def delay_estimate(
-    service_id: int, authority_id: int, *, sample_size: int = 300
-) -> DelayEstimate | None:
-    """Median and 90th percentile of how long comparable requests took (same service and
-    authority, the most recent resolved ones). None below MIN_SAMPLE: no estimate beats a
-    made-up one."""
-    key = f"cases:delay:{service_id}:{authority_id}:{sample_size}"
-
-    def shared() -> DelayEstimate | str:
-        cached: DelayEstimate | str | None = cache.get(key)
-        if cached is None:
-            # Recent history moves slowly: ten minutes of staleness buys a query per page view.
-            cached = _delay_estimate(service_id, authority_id, sample_size) or "none"
-            cache.set(key, cached, DELAY_CACHE_SECONDS)
-        return cached
-
-    # In this process for a minute, in the shared cache for ten: one round trip saved a page.
-    found = refcache.get(("delay_estimate", key), shared, max_age=60)
-    return found if isinstance(found, DelayEstimate) else None  # else "none"
-
-
-def _delay_estimate(service_id: int, authority_id: int, sample_size: int) -> DelayEstimate | None:
-    durations = [
-        (resolved - received).total_seconds() / 86400
-        for received, resolved in Request.objects.filter(
-            service_id=service_id, authority_id=authority_id, resolved_at__isnull=False
-        )
-        .order_by("-resolved_at")
-        .values_list("received_at", "resolved_at")[:sample_size]
-        if resolved is not None  # always (the filter): for the type checker
-    ]
-    if len(durations) < MIN_SAMPLE:
-        return None
-    deciles = statistics.quantiles(durations, n=10, method="inclusive")
-    return DelayEstimate(
-        median_days=statistics.median(durations), p90_days=deciles[8], sample=len(durations)
     )
 
 

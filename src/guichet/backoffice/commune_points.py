@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -19,6 +20,7 @@ from guichet.cases.models import Request
 
 POINTS_AT_MOST = 300
 GRID_CELLS = 16  # cells along the longer side of the located requests' extent
+Row = tuple[int, str, float, float]  # pk, reference, latitude, longitude
 SMALLEST_CELL = 0.0009  # degrees of latitude, about 100 m: a cell never shrinks to a dot
 
 
@@ -26,7 +28,7 @@ SMALLEST_CELL = 0.0009  # degrees of latitude, about 100 m: a cell never shrinks
 class LocatedRequests:
     commune: str  # its name
     kind: str  # "points" or "grid"
-    geojson: dict
+    geojson: dict[str, Any]
     legend: list[LegendClass]
     table: Table
     located: int  # requests with a point
@@ -48,7 +50,7 @@ def located_requests(figures: pl.DataFrame, names: Names, code: str) -> LocatedR
         for case_id, service, is_open in cases.iter_rows()
         if case_id is not None and str(case_id).isdecimal()
     }
-    rows = [
+    rows: list[Row] = [
         (pk, reference, lat, lon)
         for pk, reference, lat, lon in Request.objects.filter(
             commune__code=code, latitude__isnull=False, longitude__isnull=False
@@ -56,7 +58,7 @@ def located_requests(figures: pl.DataFrame, names: Names, code: str) -> LocatedR
         .order_by("received_at", "pk")
         .values_list("pk", "reference", "latitude", "longitude")
         .iterator(chunk_size=5_000)
-        if pk in wanted
+        if pk in wanted and lat is not None and lon is not None
     ]
     if not rows:
         return None
@@ -66,7 +68,9 @@ def located_requests(figures: pl.DataFrame, names: Names, code: str) -> LocatedR
     return _grid(rows, name, total=len(wanted))
 
 
-def _points(rows, wanted, names: Names, name: str, *, total: int) -> LocatedRequests:
+def _points(
+    rows: list[Row], wanted: dict[int, tuple[str, bool]], names: Names, name: str, *, total: int
+) -> LocatedRequests:
     features, table_rows = [], []
     for pk, reference, lat, lon in rows:
         service, is_open = wanted[pk]
@@ -89,7 +93,7 @@ def _points(rows, wanted, names: Names, name: str, *, total: int) -> LocatedRequ
     )  # fmt: skip
 
 
-def _grid(rows, name: str, *, total: int) -> LocatedRequests:
+def _grid(rows: list[Row], name: str, *, total: int) -> LocatedRequests:
     lats = [r[2] for r in rows]
     lons = [r[3] for r in rows]
     south, west = min(lats), min(lons)

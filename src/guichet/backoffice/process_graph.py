@@ -19,10 +19,10 @@ from dataclasses import dataclass
 import graphviz
 from defusedxml.ElementTree import fromstring
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import ngettext
 
 from guichet.cases.workflow import DEFAULT_STATES
 from guichet.core.event_labels import event_label, is_system_kind
+from guichet.core.plurals import ngettext
 from guichet.journeys.engine.simplify import END, START, SimplifiedMap
 
 logger = logging.getLogger(__name__)

@@ -128,7 +128,12 @@ DJANGO_NGETTEXT = re.compile(r"from django\.utils\.translation import [^\n]*\bng
 
 def _sources():
     for path in sorted(SRC.rglob("*")):
-        if path.suffix in {".py", ".html", ".txt", ".js"} and "migrations" not in path.parts:
+        if "migrations" in path.parts:
+            continue
+        # Python and our scripts; templates (HTML, e-mail text), not licences shipped in static/
+        if path.suffix in {".py", ".js"} or (
+            path.suffix in {".html", ".txt"} and "templates" in path.parts
+        ):
             yield path
 
 
@@ -141,9 +146,14 @@ def _texts(path: Path):
     source = path.read_text(encoding="utf-8")
     if path.suffix == ".py":
         strings = {tokenize.STRING} | {getattr(tokenize, "FSTRING_MIDDLE", tokenize.STRING)}
+        statement_start = {tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, None}
+        previous = None
         for token in tokenize.generate_tokens(io.StringIO(source).readline):
-            if token.type in strings:
+            # a string standing alone as a statement is a docstring: English, for developers
+            if token.type in strings and previous not in statement_start:
                 yield token.start[0], token.string
+            if token.type not in {tokenize.COMMENT, tokenize.NL}:
+                previous = token.type
     elif path.suffix == ".js":
         for number, line in enumerate(source.splitlines(), 1):
             yield from ((number, literal) for literal in JS_STRING.findall(line))

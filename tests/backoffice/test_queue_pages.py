@@ -275,7 +275,7 @@ def test_after_filing_at_the_counter_the_agent_gets_a_printable_receipt(world, c
     # and the tracking link as a QR code the person's phone opens, plus the key to type in
     link = f"{django_settings.GUICHET_BASE_URL}/suivi/{case.reference}?cle={case.tracking_secret}"
     expected_qr = segno.make(link, error="m").svg_inline(
-        scale=4, border=2, svgclass="receipt-qr__code"
+        scale=4, border=4, svgclass="receipt-qr__code"
     )
     assert expected_qr in receipt.content.decode()
     assert case.tracking_secret in html

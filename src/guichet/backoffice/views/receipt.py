@@ -44,7 +44,7 @@ def counter_receipt(http, pk: int):
             "lookup_page": settings.GUICHET_BASE_URL + reverse("portal:track"),
             "tracking_link": link,
             # segno's SVG: paths and attributes only, nothing the CSP would refuse
-            "qr_svg": mark_safe(qr.svg_inline(scale=4, border=2, svgclass="receipt-qr__code")),  # noqa: S308
+            "qr_svg": mark_safe(qr.svg_inline(scale=4, border=4, svgclass="receipt-qr__code")),  # noqa: S308
             "promise": promise_of(case.service, case.authority_id),
         },
     )

@@ -84,6 +84,7 @@ def test_reading_a_request_and_its_history(client, world):
     # then both answer
     assert detail.status_code == 200 and detail.json()["state"] == "received"
     assert [e["kind"] for e in history.json()] == ["request.received"]
+    assert [e["label"] for e in history.json()] == ["Demande reçue"]  # its French name
 
 
 def test_references_are_read_forgivingly(client, world):

@@ -231,6 +231,7 @@ class EventOut(Schema):
     id: int
     occurred_at: datetime
     kind: str
+    label: str = Field(description="le nom français du type d'événement")
     actor_type: str
     resource: str
     channel: str

@@ -8,6 +8,7 @@ from guichet.authorities.models import Authority
 from guichet.cases.models import Attachment, Message, Request
 from guichet.cases.workflow import IllegalTransition, workflow_for
 from guichet.catalogue.models import Service
+from guichet.core.event_labels import event_label
 from guichet.core.models import Event
 from guichet.people.models import Person
 from guichet.territory.models import Commune
@@ -166,6 +167,7 @@ def event_out(event: Event, references: dict[int, str]) -> schemas.EventOut:
         id=event.pk,
         occurred_at=event.occurred_at,
         kind=event.kind,
+        label=event_label(event.kind),
         actor_type=event.actor_type,
         resource=event.resource,
         channel=event.channel,

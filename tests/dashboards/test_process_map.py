@@ -55,6 +55,11 @@ def test_the_page_hides_notifications_unless_asked():
     shown = process_page.build(log, QueryDict("systeme=1"))
     assert "Notification envoyée" not in str(hidden.svg)
     assert hidden.smap.hidden == 2
+    # and the activities' table still lists them, as hidden
+    rows = {row[0]: row for row in hidden.tables[0].rows}
+    assert rows["Notification envoyée à l'usager"][1:3] == [2, 2]
+    assert rows["Notification envoyée à l'usager"][-1] == "non (activité système masquée)"
+    assert rows["Demande reçue"][-1] == "oui"
     assert any(
         t.startswith("Notification envoyée à l'usager : 2 événements")
         for t in node_titles(str(shown.svg))
@@ -122,6 +127,7 @@ def test_the_sliders_shrink_the_map_and_keep_the_filters(world, client):
     assert len(titles) == 3 and titles[0] == "Début des demandes"
     # and the form keeps the dates and shows the sliders' values, labelled in French
     assert '<input type="hidden" name="du" value="2024-03-01">' in page
+    assert '<input type="hidden" name="activites" value="10">' in page  # in the filters' form
     assert 'id="pm-activites-value" data-unit="%">10 %</output>' in page
     assert "Part des activités affichées" in page and "Part des enchaînements affichés" in page
     assert "Afficher les activités système (notifications…)" in page

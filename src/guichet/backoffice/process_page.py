@@ -39,6 +39,12 @@ class Controls:
     paths: int = DEFAULT_PATHS
     system: bool = False
 
+    @property
+    def query(self) -> list[tuple[str, str]]:
+        """The controls as URL parameters (the filters' form keeps them)."""
+        found = [("activites", str(self.activities)), ("chemins", str(self.paths))]
+        return found + ([("systeme", "1")] if self.system else [])
+
     @classmethod
     def from_query(cls, query: QueryDict) -> Controls:
         return cls(
@@ -116,7 +122,10 @@ def activities_table(smap: SimplifiedMap) -> Table:
          "Demandes qui finissent par elle", "Sur la carte"],
         [[activity_label(a["activity"]), a["count"], a["cases"], starts.get(a["activity"], 0),
           ends.get(a["activity"], 0), _yes(a["kept"])]
-         for a in smap.activities.iter_rows(named=True)],
+         for a in smap.activities.iter_rows(named=True)]
+        + [[activity_label(a["activity"]), a["count"], a["cases"], "—", "—",
+            "non (activité système masquée)"]
+           for a in smap.hidden_activities.iter_rows(named=True)],
     )  # fmt: skip
 
 

@@ -38,12 +38,17 @@ class SimplifiedMap:
 
     `edges`: source, target, count, mean/median/p90 seconds, kept — most frequent first,
     the start and end of cases as edges from START and to END (their durations null).
-    `hidden`: how many events of hidden activities were left out.
+    `hidden_activities`: activity, count, cases of the hidden ones, left out.
     """
 
     activities: pl.DataFrame
     edges: pl.DataFrame
-    hidden: int
+    hidden_activities: pl.DataFrame
+
+    @property
+    def hidden(self) -> int:
+        """How many events of hidden activities were left out."""
+        return int(self.hidden_activities["count"].sum())
 
     @property
     def kept_activities(self) -> list[str]:
@@ -69,17 +74,17 @@ def simplify(
 ) -> SimplifiedMap:
     """The process map of `log` reduced to a share of its activities and of its paths."""
     events = log.events
-    hidden_rows = events["activity"].cast(pl.String).is_in(list(hidden)) if hidden else None
-    hidden_count = int(hidden_rows.sum()) if hidden_rows is not None else 0
-    if hidden_rows is not None and hidden_count:
-        events = events.filter(~hidden_rows)
-    frequencies = (
+    every = (
         events.select(pl.col("activity").cast(pl.String), pl.col("case_id").to_physical())
         .group_by("activity")
         .agg(pl.len().cast(pl.Int64).alias("count"), pl.col("case_id").n_unique().alias("cases"))
         .with_columns(pl.col("cases").cast(pl.Int64))
         .sort(["count", "activity"], descending=[True, False])
     )
+    is_hidden = pl.col("activity").is_in(list(hidden))
+    hidden_activities, frequencies = every.filter(is_hidden), every.filter(~is_hidden)
+    if hidden_activities.height:
+        events = events.filter(~pl.col("activity").cast(pl.String).is_in(list(hidden)))
     kept_n = keep_count(activities, frequencies.height)
     frequencies = frequencies.with_columns(kept=pl.int_range(pl.len()) < kept_n)
     kept = frequencies.filter("kept")["activity"].to_list()
@@ -87,7 +92,9 @@ def simplify(
         events = events.filter(pl.col("activity").cast(pl.String).is_in(kept))
     edges = _edges_with_ends(replace(log, events=events))
     return SimplifiedMap(
-        activities=frequencies, edges=_keep_paths(edges, kept, paths), hidden=hidden_count
+        activities=frequencies,
+        edges=_keep_paths(edges, kept, paths),
+        hidden_activities=hidden_activities,
     )
 
 

@@ -55,10 +55,6 @@ def register_relationship(name: str, rule: RelationshipRule) -> None:
     _RULES[name] = rule
 
 
-def relationship_kinds() -> list[str]:
-    return sorted(_RULES)
-
-
 def related_to(authority_ids: Collection[int]) -> Q:
     """The condition on Person: a relationship with at least one of `authority_ids`."""
     ids = frozenset(int(pk) for pk in authority_ids)
@@ -206,7 +202,6 @@ def counter_search(query: str, authority_ids: Collection[int], *, limit: int = 2
             identities__kind=kind, identities__value=value, identities__provider="",
             merged_into__isnull=True,
         )
-        .exclude(pk__in=[p.pk for p in visible])
         .exclude(related_to(authority_ids))
         .prefetch_related("identities")
         .distinct()

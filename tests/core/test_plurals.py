@@ -181,3 +181,20 @@ def test_python_sources_take_ngettext_from_guichet_core_plurals():
         if path.suffix == ".py" and DJANGO_NGETTEXT.search(path.read_text(encoding="utf-8"))
     ]
     assert found == []
+
+
+def test_the_broadcast_audience_says_0_personne_and_2_personnes():
+    # given a broadcast whose audience is 0 by e-mail, 1 by SMS and 2 by post
+    counts = [
+        {"channel": "courriel", "count": 0, "chosen": True},
+        {"channel": "SMS", "count": 1, "chosen": True},
+        {"channel": "courrier", "count": 2, "chosen": True},
+    ]
+    html = render_to_string(
+        "notifications/_audience.html", {"panel": {"counts": counts, "any_channel": True}}
+    )
+    text = re.sub(r"<[^>]+>", "", re.sub(r"\s+", " ", html))
+    # then each count agrees with its noun, 0 included
+    assert "Par courriel : 0 personne " in text
+    assert "Par SMS : 1 personne " in text
+    assert "Par courrier : 2 personnes " in text

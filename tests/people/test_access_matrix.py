@@ -199,6 +199,7 @@ def test_sceaux_sees_a_person_once_they_file_a_request_with_it(client, world, ro
     }  # fmt: skip
     record = seen["bodies"][0].decode()
     assert "+33611223344" in record and "8 rue Nationale" in record
+    assert f"parcours/?usager={world.bob.pk}" in record
     # and still not his Tours request
     assert world.bobs_request.reference not in record
 
@@ -232,7 +233,10 @@ def test_an_appointment_at_a_sceaux_place_gives_access(client, world):
         )  # fmt: skip
     # then the front desk of Sceaux reads his record, and the API too
     client = signed_in(client, world.front)
-    assert client.get(f"/agents/usagers/{world.bob.pk}/").status_code == 200
+    record = client.get(f"/agents/usagers/{world.bob.pk}/")
+    assert record.status_code == 200 and "+33611223344" in record.content.decode()
+    # (no request of Sceaux's: no link to a journey view that would have nothing to show)
+    assert "parcours/?usager=" not in record.content.decode()
     assert client.get(f"/api/v1/persons/{world.bob.pk}").status_code == 200
 
 

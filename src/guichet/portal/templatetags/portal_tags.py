@@ -6,6 +6,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
+from guichet.cases import phases
 from guichet.cases.models import PublicStatus
 
 register = template.Library()
@@ -44,10 +45,9 @@ def fr_datetime(value) -> str:
 
 @register.simple_tag
 def status_badge(status: str):
-    try:
-        label = PublicStatus(status).label
-    except ValueError:
-        label = status
+    """The generic phase as a badge, in the person's words (`cases.phases`, the table the
+    agents' pages read too)."""
+    label = phases.person_label(status)
     return format_html(
         '<p class="fr-badge fr-badge--no-icon {}">{}</p>', BADGES.get(status, ""), label
     )

@@ -78,6 +78,8 @@ def test_an_instructeur_on_a_phone_reaches_the_queue_and_signs_out_through_the_m
     )
     page = new_page(**PHONE)
     page.goto(live_server.url + "/agents/connexion/")
+    # (signed out, the agents' sign-in page has nothing to fold behind a menu button)
+    assert page.locator("#bouton-menu").count() == 0
     page.fill("#id_username", "instructeur-mobile")
     page.fill("#id_password", PASSWORD)
     page.click("form:has(#id_password) [type=submit]")

@@ -15,11 +15,7 @@ from guichet.backoffice.views import (
 app_name = "backoffice"
 urlpatterns = [
     path("", queue.home, name="home"),
-    path(
-        "connexion/",
-        auth_views.LoginView.as_view(template_name="backoffice/login.html"),
-        name="login",
-    ),
+    # connexion/ (password, second factor, ProConnect) is the identity app's: /agents/connexion/
     path("deconnexion/", auth_views.LogoutView.as_view(next_page="portal:home"), name="logout"),
     path("demandes/<int:pk>/", detail.request_detail, name="request"),
     path("demandes/<int:pk>/etat/", handling.change_state, name="state"),

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "dsfr",
     "django_htmx",
     "axes",  # agents' and admin login lock-outs (guichet.core.lockouts)
+    "django_otp",  # agents' second factor (guichet.identity.totp)
+    "django_otp.plugins.otp_totp",
     "ninja",  # serves the API docs page assets locally (no CDN)
     "csp",  # Content-Security-Policy (django-csp): its checks of the settings
     "django_tasks",
@@ -77,6 +79,7 @@ INSTALLED_APPS = [
     "guichet.appointments",
     "guichet.portal",
     "guichet.backoffice",
+    "guichet.identity",
     "guichet.demo",
 ]
 
@@ -84,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "guichet.core.headers.SecurityHeadersMiddleware",
+    # The configured sign-in providers' origins in form-action (their buttons redirect there).
+    "guichet.identity.middleware.ProviderFormActions",
     # Hostile paths, query strings and form bodies answered 400/413/414 before anything reads them.
     "guichet.core.middleware.RefuseHostileInput",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -101,7 +106,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "guichet.config.urls"
 WSGI_APPLICATION = "guichet.config.wsgi.application"
 AUTH_USER_MODEL = "core.User"
-LOGIN_URL = "backoffice:login"
+LOGIN_URL = "identity:agent_login"  # password and second factor, or ProConnect
 LOGIN_REDIRECT_URL = "backoffice:home"
 # Password logins (agents, admin) are throttled by django-axes (guichet.core.lockouts): after
 # GUICHET_LOGIN_FAILURE_LIMIT failures for one account or from one address, logins are refused
@@ -244,6 +249,25 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("GUICHET_LOGIN_COOLOFF_MINUTES", 1
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # per account, and per address
 AXES_CLIENT_IP_CALLABLE = "guichet.core.ratelimit.client_address"
 AXES_LOCKOUT_CALLABLE = "guichet.core.lockouts.lockout_response"
+
+# Sign-in with OpenID Connect (guichet/identity; README, "Identity"). A provider's button shows
+# only when its three variables are set; its discovery document is read from the issuer.
+#   GUICHET_FRANCECONNECT_ISSUER, _CLIENT_ID, _CLIENT_SECRET   residents
+#   GUICHET_PROCONNECT_ISSUER, _CLIENT_ID, _CLIENT_SECRET      agents (existing accounts only)
+#   GUICHET_AGENT_TOTP  1: an agent's password sign-in needs a TOTP code, enrolled at the first
+#                       sign-in (default 1 in production; 0 elsewhere: only enrolled agents)
+GUICHET_FRANCECONNECT = {
+    "issuer": env("GUICHET_FRANCECONNECT_ISSUER"),
+    "client_id": env("GUICHET_FRANCECONNECT_CLIENT_ID"),
+    "client_secret": env("GUICHET_FRANCECONNECT_CLIENT_SECRET"),
+}
+GUICHET_PROCONNECT = {
+    "issuer": env("GUICHET_PROCONNECT_ISSUER"),
+    "client_id": env("GUICHET_PROCONNECT_CLIENT_ID"),
+    "client_secret": env("GUICHET_PROCONNECT_CLIENT_SECRET"),
+}
+GUICHET_AGENT_TOTP = env_bool("GUICHET_AGENT_TOTP", default=IS_PRODUCTION)
+OTP_TOTP_ISSUER = env("GUICHET_OPERATOR_NAME", "Guichet").strip() or "Guichet"  # in the app
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = IS_PRODUCTION

@@ -8,6 +8,9 @@ admin.site.site_title = "Guichet"
 admin.site.index_title = "Administration de la plateforme"
 
 urlpatterns = [
+    # Sign-in pages first: the agents' password sign-in with its second factor also serves
+    # /admin/login/; FranceConnect and ProConnect (guichet/identity).
+    path("", include("guichet.identity.urls")),
     path("admin/", admin.site.urls),
     # Development only (404 otherwise): the e-mails the file backend kept.
     path("agents/courriels/", views_mail.sent_mails, name="sent_mails"),

@@ -26,7 +26,11 @@ PERMISSIONS_POLICY = "geolocation=(self), camera=(), microphone=(), payment=(), 
 # Every page of these URL namespaces is an agent's page (the back office, the agendas, the
 # administration, broadcasts and templates, satisfaction scores) or a person's own (an
 # opt-out or a survey reached through a personal link).
-PRIVATE_NAMESPACES = frozenset({"backoffice", "agendas", "admin", "notifications", "satisfaction"})
+# The sign-in pages (identity: FranceConnect, ProConnect, the agents' second factor, « Mon
+# compte ») too.
+PRIVATE_NAMESPACES = frozenset(
+    {"backoffice", "agendas", "admin", "notifications", "satisfaction", "identity"}
+)
 # The residents' namespaces: every page is private (tracking, sign-in, "my requests",
 # preferences, receipts, forms holding a CSRF token, a person's appointment…) except these,
 # the same for everyone. A page added later is private until it is listed here.

@@ -1,5 +1,6 @@
 """Every write on the citizen record: one transaction and one journal event per call."""
 
+from guichet.people.actions.accounts import AccountSignIn, sign_in_with_account, unlink_account
 from guichet.people.actions.applicants import Applicant, person_for
 from guichet.people.actions.choices import record_consent, set_preferences
 from guichet.people.actions.lookups import record_counter_access
@@ -21,6 +22,7 @@ from guichet.people.errors import IdentityConflict, MergeRefused, PeopleError
 from guichet.people.identifiers import IdentifierError
 
 __all__ = [
+    "AccountSignIn",
     "Applicant",
     "IdentifierError",
     "IdentityConflict",
@@ -43,6 +45,8 @@ __all__ = [
     "record_counter_access",
     "save_household",
     "set_preferences",
+    "sign_in_with_account",
     "suspect_duplicate",
+    "unlink_account",
     "verify_identity",
 ]

@@ -1,0 +1,1 @@
+"""One folder per sign-in provider; each registers itself (see `identity.apps`)."""

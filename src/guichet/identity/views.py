@@ -1,0 +1,165 @@
+"""Residents: signing in with FranceConnect, signing out through it, and « Mon compte »."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from guichet.identity import oidc, registry
+from guichet.identity.base import Provider, SignInError
+from guichet.people.actions import PeopleError, sign_in_with_account, unlink_account
+from guichet.people.models import Identity
+from guichet.portal.session import current_person
+from guichet.portal.session import sign_in as open_session
+
+logger = logging.getLogger(__name__)
+
+# What the session keeps of a provider's sign-in, for signing out through it.
+PROVIDER_KEY = "identity_provider"
+ID_TOKEN_KEY = "identity_id_token"  # noqa: S105 (a session key, not a secret)
+
+
+def _resident_provider(name: str) -> Provider:
+    provider = registry.get(name)
+    if provider is None or provider.audience != "resident" or not provider.enabled:
+        raise Http404("Ce moyen de connexion n'est pas proposé.")
+    return provider
+
+
+def failure(http_request, provider: Provider, error: SignInError, *, base: str):
+    """The French page every failed sign-in ends on (never signed in, never a 500)."""
+    logger.warning("%s sign-in refused: %s", provider.name, error.reason)
+    return render(
+        http_request,
+        "identity/failure.html",
+        {
+            "title": f"Connexion avec {provider.label} impossible",
+            "provider": provider,
+            "message": error.message,
+            "base": base,
+            "retry_url": reverse("portal:sign_in")
+            if base == "portal/base.html"
+            else reverse("identity:agent_login"),
+        },
+        status=error.status,
+    )
+
+
+@require_POST
+def start(http_request, provider: str):
+    """The FranceConnect button: off to the provider's page."""
+    chosen = _resident_provider(provider)
+    redirect_uri = settings.GUICHET_BASE_URL + reverse(
+        "identity:callback", kwargs={"provider": chosen.name}
+    )
+    try:
+        return redirect(oidc.begin(http_request, chosen, redirect_uri=redirect_uri))
+    except SignInError as error:
+        return failure(http_request, chosen, error, base="portal/base.html")
+
+
+@require_GET
+def callback(http_request, provider: str):
+    """The provider sends the browser back here with a code and our state."""
+    chosen = _resident_provider(provider)
+    try:
+        proof = oidc.finish(http_request, chosen)
+        claims = proof.claims
+        outcome = sign_in_with_account(
+            provider=chosen.name,
+            subject=proof.subject,
+            email=claims.get("email"),
+            first_name=str(claims.get("given_name") or "").split(" ")[0][:120],
+            last_name=str(claims.get("family_name") or "")[:120],
+        )
+    except SignInError as error:
+        return failure(http_request, chosen, error, base="portal/base.html")
+    except PeopleError as error:
+        return failure(
+            http_request, chosen, SignInError(str(error), reason=repr(error)),
+            base="portal/base.html",
+        )  # fmt: skip
+    open_session(http_request, outcome.person)
+    http_request.session[PROVIDER_KEY] = chosen.name
+    http_request.session[ID_TOKEN_KEY] = proof.id_token
+    messages.success(http_request, f"Vous êtes connecté(e) avec {chosen.label}.")
+    return redirect("portal:my_requests")
+
+
+@require_POST
+def sign_out(http_request, provider: str):
+    """Sign out here at once, then at the provider (its end-session page sends the browser
+    back to `logout_return`)."""
+    chosen = _resident_provider(provider)
+    id_token = http_request.session.get(ID_TOKEN_KEY, "")
+    http_request.session.flush()
+    url = oidc.logout_url(
+        http_request,
+        chosen,
+        id_token=id_token,
+        post_logout_redirect_uri=settings.GUICHET_BASE_URL
+        + reverse("identity:logout_return", kwargs={"provider": chosen.name}),
+    )
+    if url is None:
+        messages.info(http_request, "Vous êtes déconnecté(e).")
+        return redirect("portal:home")
+    return redirect(url)
+
+
+@require_GET
+def logout_return(http_request, provider: str):
+    chosen = _resident_provider(provider)
+    if oidc.check_logout_return(http_request, chosen):
+        messages.info(http_request, f"Vous êtes déconnecté(e), ici et de {chosen.label}.")
+    else:
+        messages.info(http_request, "Vous êtes déconnecté(e).")
+    return redirect("portal:home")
+
+
+def account(http_request):
+    """« Mon compte » : how the person is known (identities, linked accounts), with unlinking."""
+    person = current_person(http_request)
+    if person is None:
+        return redirect("portal:sign_in")
+    identities = list(person.identities.order_by("kind", "provider", "value"))
+    accounts = [
+        (identity, registry.get(identity.provider))
+        for identity in identities
+        if identity.kind == Identity.Kind.ACCOUNT
+    ]
+    return render(
+        http_request,
+        "identity/account.html",
+        {
+            "title": "Mon compte",
+            "signed_in_person": person,
+            "person": person,
+            "identities": [i for i in identities if i.kind != Identity.Kind.ACCOUNT],
+            "accounts": accounts,
+            "merged": list(person.merged_from.order_by("pk")),
+            "signed_in_with": registry.get(http_request.session.get(PROVIDER_KEY, "")),
+        },
+    )
+
+
+@require_POST
+def unlink(http_request, provider: str):
+    person = current_person(http_request)
+    if person is None:
+        return redirect("portal:sign_in")
+    chosen = registry.get(provider)
+    if chosen is None or chosen.audience != "resident":
+        raise Http404("Ce compte n'existe pas.")
+    if unlink_account(person=person, provider=chosen.name):
+        messages.success(
+            http_request,
+            f"Votre compte {chosen.label} n'est plus lié. Vous pourrez le lier de nouveau "
+            f"en vous connectant avec {chosen.label}.",
+        )
+    return redirect("identity:account")

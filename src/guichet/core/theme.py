@@ -165,6 +165,11 @@ class Brand:
         return self.name != PLATFORM_NAME
 
     @property
+    def accent_code(self) -> str:
+        """The accent without its #, as in the stylesheet's address."""
+        return self.accent[1:]
+
+    @property
     def stylesheet_url(self) -> str:
         return reverse("theme_css", kwargs={"colour": self.accent[1:]})
 

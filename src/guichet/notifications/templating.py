@@ -103,7 +103,7 @@ class Rendered:
 @dataclass(frozen=True)
 class Branding:
     name: str = "Guichet"
-    color: str = "#000091"
+    color: str = theme.DEFAULT_ACCENT  # never the State's bleu France (core/theme.py)
     logo_url: str = ""
     contact_email: str = ""
 

@@ -131,8 +131,15 @@ def _attempt(w) -> Any:
     )  # fmt: skip
 
 
+def _device(w) -> Any:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=w.agent_sceaux, name="application", confirmed=True)
+
+
 CASES: dict[str, Case] = {
     "axes.accessattempt": Case(kind="", existing=_attempt, deleted="account.unlocked"),
+    "otp_totp.totpdevice": Case(kind="", existing=_device, deleted="account.totp_removed"),
     "api.apikey": Case(
         kind="api.key_rate_limit_changed",
         existing=lambda w: keys.issue_key(

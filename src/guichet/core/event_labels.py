@@ -62,6 +62,7 @@ EVENT_LABELS: dict[str, str] = {
     "person.account_unlinked": "Compte FranceConnect délié",
     "account.proconnect_signed_in": "Connexion d'un agent par ProConnect",
     "account.totp_enrolled": "Double authentification activée",
+    "account.totp_removed": "Double authentification réinitialisée",
     "household.created": "Foyer créé",
     "household.changed": "Foyer modifié",
     "organisation.created": "Organisation créée",

@@ -85,3 +85,17 @@ def qr_svg(device: TOTPDevice, *, account: str) -> str:
         buffer, kind="svg", scale=5, xmldecl=False, svgns=True, title=f"QR code pour {account}"
     )
     return buffer.getvalue().decode()
+
+
+@transaction.atomic
+def remove_device(*, actor: Actor, device: TOTPDevice) -> None:
+    """Remove an agent's device (lost phone): they enrol again at their next sign-in."""
+    user = device.user
+    was_confirmed = device.confirmed
+    device.delete()
+    journal.append(
+        kind="account.totp_removed",
+        actor=actor,
+        subject=user,
+        payload={"confirmed": was_confirmed},
+    )

@@ -63,6 +63,7 @@ def test_the_agents_question_reads_as_a_message_on_both_sides_and_the_answer_clo
     assert question.bounding_box()["y"] < form_title.bounding_box()["y"]
     assert "Répondez à la question ci-dessus." in page.locator("#reponse-titre + p").inner_text()
     ARTIFACTS.mkdir(exist_ok=True)
+    page.evaluate("document.fonts.ready.then(() => true)")  # no text hidden by a loading font
     page.screenshot(path=str(ARTIFACTS / "tracking-agent-question.png"), full_page=True)
     audit(page)
 

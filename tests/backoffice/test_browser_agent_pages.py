@@ -78,6 +78,11 @@ def test_the_front_desk_prints_the_receipt_of_a_request_filed_at_the_counter(
     assert case.tracking_secret not in page.url
     audit(page)
     screenshot(page, "counter-receipt-screen")
+    # (its label readable on the accent: not the accent itself)
+    colours = page.locator("[data-print-page]").evaluate(
+        "b => [getComputedStyle(b).color, getComputedStyle(b).backgroundColor]"
+    )
+    assert colours[0] != colours[1], colours
     # when they press « Imprimer le récépissé », then the browser's print dialog is asked for
     page.click("text=Imprimer le récépissé")
     assert page.evaluate("() => window.printed === true")

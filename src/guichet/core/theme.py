@@ -137,7 +137,7 @@ def stylesheet(colour: RGB) -> str:
         f"--blue-france-sun-113-625: {accent};",
         f"--blue-france-sun-113-625-hover: {darker};",
         f"--blue-france-sun-113-625-active: {darkest};",
-        f"--blue-france-975-sun-113: {accent};",
+        # (not --blue-france-975-sun-113: it is the text on those buttons, light on the accent)
         f"--blue-france-main-525: {hex_of(mix(colour, WHITE, 0.6))};",
     ]
     for step, share in TINTS.items():

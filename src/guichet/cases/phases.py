@@ -9,6 +9,7 @@ is asked to act, the agent is told the request waits for them. No database here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from guichet.cases.events import STATUS_CHANGED
@@ -20,6 +21,7 @@ from guichet.cases.workflow import (
     IllegalTransition,
     Workflow,
 )
+from guichet.core.models import Event
 
 
 @dataclass(frozen=True)
@@ -67,10 +69,10 @@ def state_detail(workflow: Workflow, state_name: str, *, for_person: bool) -> st
     return "" if state.label.casefold() in said else state.label
 
 
-def question_ids(events) -> set[int]:
+def question_ids(events: Iterable[Event]) -> set[int]:
     """The messages that asked the person for something, from the request's journal events
     (`actions.change_status` names the message it wrote in the event's payload)."""
-    found = set()
+    found: set[int] = set()
     for event in events:
         message = (event.payload or {}).get("message") if event.kind == STATUS_CHANGED else None
         if isinstance(message, int):

@@ -8,12 +8,14 @@ flags a service that does not keep its own promise.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
 
 from guichet.cases.models import Request
+from guichet.catalogue.models import Service
 from guichet.catalogue.selectors import service_by_id
 from guichet.core import calendar, refcache
 from guichet.core.plurals import ngettext
@@ -97,7 +99,10 @@ def _observed_quantile(ordered: list[int], *, tenths: int) -> int:
 
 
 def working_days_taken(
-    received: datetime, resolved: datetime, pauses: list, departement: str | None = None
+    received: datetime,
+    resolved: datetime,
+    pauses: list[list[str]] | None,
+    departement: str | None = None,
 ) -> int:
     """Working days from receipt to resolution, less those spent waiting for the person
     (closed pauses, counted as `core.calendar.due_date` gives them back)."""
@@ -197,7 +202,7 @@ class Promise:
         )
 
 
-def promise_of(service, authority_id: int) -> Promise:
+def promise_of(service: Service, authority_id: int) -> Promise:
     """The promise of `service` as delivered by the authority `authority_id`."""
     return Promise(
         promised_days=service.sla_working_days,
@@ -207,12 +212,12 @@ def promise_of(service, authority_id: int) -> Promise:
 
 @dataclass(frozen=True)
 class MissedPromise:
-    service: object  # catalogue.Service
+    service: Service
     authority_id: int
     promise: Promise
 
 
-def promises_missed(authority_ids) -> list[MissedPromise]:
+def promises_missed(authority_ids: Iterable[int]) -> list[MissedPromise]:
     """The services these authorities deliver whose recent requests show the promise not kept
     (for their managers), worst first."""
     pairs = (

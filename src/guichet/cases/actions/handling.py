@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 
 from guichet.authorities.models import Authority, Team
@@ -60,16 +62,17 @@ def change_status(
     transition = workflow.ensure_allowed(request.state, to, role, comment=note)
     source, target = workflow.state(request.state), workflow.state(to)
     apply_state(request, workflow, to)
-    question = None
+    asked: dict[str, Any] = {}
     if target.public_status == ACTION_NEEDED and note.strip():
         question = Message.objects.create(
             request=request, author_type=Message.Author.AGENT, author_user=actor.user,
             body=note.strip(), channel=channel,
         )  # fmt: skip
+        asked["message"] = question.pk
     append(
         events.STATUS_CHANGED, request, actor, visible=target.visible, channel=channel,
         source=source.name, target=target.name, action=transition.action, note=note.strip(),
-        **({"message": question.pk} if question is not None else {}),
+        **asked,
     )  # fmt: skip
     return request
 

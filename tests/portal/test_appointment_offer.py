@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import time
 
 import pytest
+from browser_checks import audit
 
 from guichet.appointments.actions import save_place
 from guichet.appointments.models import AppointmentType, Desk, OpeningHours, Place
 from guichet.authorities.actions import change_authority
 from guichet.catalogue.models import Service
 
-from .conftest import SYSTEM, page_text
+from .conftest import SYSTEM, build_world, page_text
 
 PASSPORT = "/communes/92071/services/rendez-vous-passeport-cni/"
 
@@ -95,3 +96,25 @@ def test_the_commune_page_lists_its_places_or_says_there_is_none(client, world):
     # then the commune page links to it
     assert f'href="/rendez-vous/lieu/{booked.place_id}/titres/"' in response.content.decode()
     assert "Aucun lieu d'accueil" not in page_text(response)
+
+
+@pytest.mark.browser
+def test_a_resident_types_her_address_and_finds_how_to_get_an_appointment(
+    live_server, page, transactional_db
+):
+    # given Sceaux's authorities, none taking bookings online yet
+    build_world()
+    # when a resident types her whole address on the home page
+    page.goto(live_server.url + "/")
+    page.fill("#id_q", "12 rue Houdan 92330 Sceaux")
+    page.click("text=Voir mes services")
+    # then she reaches Sceaux's services, which say no place books online yet
+    page.wait_for_url("**/communes/92071/")
+    assert "Aucun lieu d'accueil ne propose encore" in page.locator("#rendez-vous").inner_text()
+    audit(page)
+    # when she opens the passport appointment service
+    page.goto(live_server.url + PASSPORT)
+    # then it says so too, and offers to ask for an appointment
+    assert page.locator("#sans-rendez-vous").is_visible()
+    assert page.locator("a:has-text('Demander un rendez-vous')").count() == 1
+    audit(page)

@@ -42,6 +42,12 @@ def test_filing_a_valid_request_creates_one_request_one_person_and_shows_the_ref
     assert filed.reference in text
     assert f"/suivi/{filed.reference}?cle={filed.tracking_secret}" in receipt.content.decode()
     assert "Et maintenant ?" in text
+    # and the promise, said as one, with this request's own date (no history: no estimate)
+    assert (
+        "Notre engagement : réponse sous 10 jours ouvrés. Pour votre demande : au plus tard le"
+        in text
+    )
+    assert "Ces derniers mois" not in text
 
 
 def test_the_form_renders_every_field_type_with_dsfr_markup(client, world):

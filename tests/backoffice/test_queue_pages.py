@@ -299,3 +299,8 @@ def test_the_receipt_is_for_the_agents_of_the_authority_and_the_agent_who_filed_
     # then the first two get it, the colleague (who has no part in it) does not
     assert for_filer.status_code == for_issy.status_code == 200
     assert for_colleague.status_code == 404
+    # and the filing agent, whose authority does not handle it, reads only who to recognise
+    filer_html = html_unescape(for_filer.content.decode())
+    assert f"{world.claire.first_name} {world.claire.last_name[0]}." in filer_html
+    assert world.claire.last_name not in filer_html
+    assert world.claire.last_name in html_unescape(for_issy.content.decode())

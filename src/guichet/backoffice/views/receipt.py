@@ -13,6 +13,7 @@ from guichet.backoffice import selectors
 from guichet.backoffice.views._common import agent_required
 from guichet.cases.access import access_request
 from guichet.cases.promises import promise_of
+from guichet.people.access import recognition
 
 
 @agent_required
@@ -24,11 +25,14 @@ def counter_receipt(http, pk: int):
     """
     try:
         case = access_request(http.user, pk)
+        person_shown: object = case.person
     except Http404:
-        # Filed here for another authority (the competence map sent it there at once).
+        # Filed here for another authority (the competence map sent it there at once): the
+        # agent may only recognise the person (ADR 0017), the receipt names them no further.
         case = selectors.filed_by(http.user, pk)
         if case is None:
             raise
+        person_shown = recognition(case.person).name
     tracking_page = settings.GUICHET_BASE_URL + reverse(
         "portal:tracking", kwargs={"reference": case.reference}
     )
@@ -41,6 +45,7 @@ def counter_receipt(http, pk: int):
             "title": f"Récépissé de la demande {case.reference}",
             "nav": "intake",
             "case": case,
+            "person_shown": person_shown,
             "lookup_page": settings.GUICHET_BASE_URL + reverse("portal:track"),
             "tracking_link": link,
             # segno's SVG: paths and attributes only, nothing the CSP would refuse

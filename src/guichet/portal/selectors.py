@@ -11,7 +11,6 @@ from guichet.authorities.competence import Competence, services_at, who_handles
 from guichet.authorities.models import Authority
 from guichet.cases import events, phases
 from guichet.cases.models import Request
-from guichet.cases.promises import Promise, promise_of
 from guichet.cases.selectors import person_timeline
 from guichet.cases.workflow import IllegalTransition, workflow_for
 from guichet.catalogue.models import Category, Service
@@ -62,11 +61,6 @@ def offer_at(commune: Commune) -> list[tuple[Category, list[Offer]]]:
 def offer_of(service: Service, commune: Commune) -> Offer:
     """Who delivers `service` at `commune` (check `.competence.available`)."""
     return Offer(service, who_handles(service, commune))
-
-
-def promise_for(service: Service, authority_id: int) -> Promise:
-    """The service's commitment and what recent requests of that authority show."""
-    return promise_of(service, authority_id)
 
 
 def sign_in_identity(email: str) -> Identity | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from guichet.cases.promises import Promise
+from guichet.cases.promises import Promise, promise_of
 from guichet.catalogue.selectors import (
     categories_with_services,
     published_services,
@@ -93,7 +93,7 @@ def service_detail(request, slug, code=None):
         offer = selectors.offer_of(service, commune)
         context.update(commune=commune, offer=offer)
         if offer.competence.available:
-            context["promise"] = selectors.promise_for(service, offer.authority.pk)
+            context["promise"] = promise_of(service, offer.authority.pk)
             context["booking"] = booking.booking_for(service, offer.authority)
     context["address_form"] = AddressForm()
     return page(request, "portal/service.html", context)

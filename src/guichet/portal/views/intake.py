@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from guichet.cases.actions import IntakeError, file_request
+from guichet.cases.promises import promise_of
 from guichet.catalogue.models import Channel
 from guichet.catalogue.presentation import form_fields
 from guichet.catalogue.selectors import service_by_slug
@@ -148,6 +149,6 @@ def receipt(request, reference):
             "title": f"Demande {filed.reference} envoyée",
             "filed": filed,
             "tracking_link": f"{link}?cle={filed.tracking_secret}",
-            "promise": selectors.promise_for(filed.service, filed.authority_id),
+            "promise": promise_of(filed.service, filed.authority_id),
         },
     )

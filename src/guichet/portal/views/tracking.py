@@ -13,6 +13,7 @@ from guichet.cases import events
 from guichet.cases.access import access_request_by_tracking
 from guichet.cases.actions import reply_as_person
 from guichet.cases.models import PublicStatus
+from guichet.cases.promises import promise_of
 from guichet.cases.selectors import person_conversation
 from guichet.cases.workflow import IllegalTransition
 from guichet.core.journal import Actor
@@ -184,7 +185,7 @@ def _tracking_page(request, found, *, reply_form=None, file_errors=(), status: i
             "conversation": conversation,
             "open_question": next((m for m in conversation if m.is_open_question), None),
             "outcome": follow_up.outcome_of(found, entries),
-            "promise": selectors.promise_for(found.service, found.authority_id),
+            "promise": promise_of(found.service, found.authority_id),
             "waiting": waiting,
             "reply_form": reply_form or (ReplyForm() if waiting else None),
             "file_errors": list(file_errors),

@@ -174,3 +174,22 @@ def test_signing_out_goes_through_the_provider_s_end_session(client, world, fran
         f"/connexion/franceconnect/deconnexion/?state={query['state'][0]}", follow=True
     )
     assert "Vous êtes déconnecté(e), ici et de FranceConnect." in back.content.decode()
+
+
+def test_a_record_with_the_same_e_mail_but_a_verified_phone_is_suspected_not_merged(
+    client, world, franceconnect
+):
+    # given a record that typed Léa's e-mail but whose phone was checked by SMS (someone proven)
+    other = people.create_person(
+        actor=SYSTEM, first_name="Léo", last_name="Marchand", email="lea.m@exemple.fr",
+        phone="06 11 22 33 44", verification=Verification.SMS_VERIFIED,
+    )  # fmt: skip
+    register_user(franceconnect, "fc-lea", given_name="Léa", family_name="Marchand",
+                  email="lea.m@exemple.fr")  # fmt: skip
+    # when Léa signs in with FranceConnect
+    client.get(consent_at_provider(start(client), "fc-lea"))
+    # then the other record stays apart, and an agent is asked to decide
+    person = Person.objects.get(pk=client.session["person_id"])
+    other.refresh_from_db()
+    assert other.merged_into_id is None and person.pk != other.pk
+    assert DuplicateSuspicion.objects.filter(person=person, candidate=other).exists()

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Case, IntegerField, Value, When
 
 from guichet.core import journal
 from guichet.core.journal import Actor
@@ -52,8 +51,9 @@ def sign_in_with_account(
     """The person the account `subject` of `provider` proves, linked and raised to `level`.
 
     Found by the account itself, else by the e-mail the provider vouches for (a verified
-    e-mail first, else the first person who gave that address: who controls the mailbox can
-    already sign in by an e-mail link); else created. Every other active record holding the
+    e-mail first, else the first record that gave that address and proves nobody else by a
+    verified identity: who controls the mailbox can already sign in by an e-mail link); else
+    created. Every other active record holding the
     same e-mail is then merged into it (their requests and appointments follow), and a record
     with only the same name raises a duplicate suspicion for an agent, never a merge.
     """
@@ -65,10 +65,13 @@ def sign_in_with_account(
     except IdentifierError:
         email = None  # a provider's odd address proves nothing we can use
     system = Actor.system(provider)
-    person = _account_owner(provider, subject)
-    created = linked = False
+    person, holds_account = _account_owner(provider, subject)
+    created = False
     if person is None and email:
-        person = _email_owner(email)
+        person = _verified_email_owner(email)
+        if person is None:  # the first record that gave it, unless it proves someone else
+            mergeable, _ = _same_email_records(email, None)
+            person = mergeable[0] if mergeable else None
     if person is None:
         person = create_person(
             actor=system,
@@ -81,9 +84,8 @@ def sign_in_with_account(
         created = True
     actor = Actor.person(person)
     ensure_active(person)
-    if not person.identities.filter(
-        kind=Identity.Kind.ACCOUNT, provider=provider, value=subject
-    ).exists():
+    linked = not holds_account
+    if linked:
         add_identity(
             actor=actor,
             person=person,
@@ -92,28 +94,41 @@ def sign_in_with_account(
             provider=provider,
             verification=level,
         )
-        linked = True
-    _fill_names(person, first_name, last_name)
+    changed = _fill_names(person, first_name, last_name)
     suspicions: list[DuplicateSuspicion] = []
     attached: list[int] = []
     if email:
-        try:
-            add_identity(
-                actor=actor,
-                person=person,
-                kind=Identity.Kind.EMAIL,
-                value=email,
-                verification=level,
-            )
-        except IdentityConflict as conflict:  # verified for someone else: an agent decides
-            if conflict.suspicion is not None:
-                suspicions.append(conflict.suspicion)
-        for other in _same_email_records(email, person):
+        known = person.identities.filter(kind=Identity.Kind.EMAIL, provider="", value=email)
+        if not known.filter(verification__gte=level).exists():
+            try:
+                add_identity(
+                    actor=actor,
+                    person=person,
+                    kind=Identity.Kind.EMAIL,
+                    value=email,
+                    verification=level,
+                )
+            except IdentityConflict as conflict:  # verified for someone else: an agent decides
+                if conflict.suspicion is not None:
+                    suspicions.append(conflict.suspicion)
+        mergeable, proven = _same_email_records(email, person)
+        for other in mergeable:
             merge_persons(actor=actor, survivor=person, merged=other)
             attached.append(other.pk)
+        suspicions += [
+            suspect_duplicate(
+                actor=actor,
+                person=person,
+                candidate=other,
+                reason="même courriel qu'un usager connecté par FranceConnect",
+                score=0.85,
+            )
+            for other in proven
+        ]
     if created:
         suspicions += _namesakes(actor, person)
-    person.refresh_from_db()
+    if attached or changed:
+        person.refresh_from_db()  # the merge filled blanks, the names were written
     journal.append(
         kind="person.account_signed_in",
         actor=actor,
@@ -162,50 +177,54 @@ def unlink_account(*, person: Person, provider: str) -> int:
     return removed
 
 
-def _account_owner(provider: str, subject: str) -> Person | None:
+def _account_owner(provider: str, subject: str) -> tuple[Person | None, bool]:
+    """The person the account proves (the survivor of a merge), and whether that record holds
+    the account itself."""
     identity = (
         Identity.objects.filter(kind=Identity.Kind.ACCOUNT, provider=provider, value=subject)
         .select_related("person")
         .order_by("-verification", "pk")
         .first()
     )
+    if identity is None:
+        return None, False
+    person = selectors.resolve(identity.person)
+    return person, person.pk == identity.person_id
+
+
+def _verified_email_owner(email: str) -> Person | None:
+    identity = (
+        Identity.objects.filter(
+            kind=Identity.Kind.EMAIL,
+            provider="",
+            value=email,
+            verification__gt=Verification.DECLARED,
+        )
+        .select_related("person")
+        .first()
+    )
     return selectors.resolve(identity.person) if identity else None
 
 
-def _email_owner(email: str) -> Person | None:
-    rank = Case(
-        When(verification__gt=Verification.DECLARED, then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
+def _same_email_records(email: str, person: Person | None) -> tuple[list[Person], list[Person]]:
+    """Other active records that gave the same address: those with no verified identity (to
+    merge), and those with one (a verified phone or account proves someone: a suspicion for an
+    agent, never a merge). One indexed look-up when there is none, as on most sign-ins."""
+    found = Identity.objects.filter(
+        kind=Identity.Kind.EMAIL, provider="", value=email, person__merged_into__isnull=True
     )
-    identity = (
+    if person is not None:
+        found = found.exclude(person=person)
+    ids = set(found.values_list("person_id", flat=True))
+    if not ids:
+        return [], []
+    proven = set(
         Identity.objects.filter(
-            kind=Identity.Kind.EMAIL, provider="", value=email, person__merged_into__isnull=True
-        )
-        .select_related("person")
-        .annotate(rank=rank)
-        .order_by("rank", "created_at", "pk")
-        .first()
+            person_id__in=ids, verification__gt=Verification.DECLARED
+        ).values_list("person_id", flat=True)
     )
-    return identity.person if identity else None
-
-
-def _same_email_records(email: str, person: Person) -> list[Person]:
-    """Other active records that gave the same address and are not verified as someone else
-    (a verified identity proves another person: that is a suspicion, not a merge)."""
-    others = (
-        Person.objects.filter(
-            merged_into__isnull=True,
-            identities__kind=Identity.Kind.EMAIL,
-            identities__provider="",
-            identities__value=email,
-        )
-        .exclude(pk=person.pk)
-        .exclude(identities__verification__gt=Verification.DECLARED)
-        .distinct()
-        .order_by("pk")
-    )
-    return list(others)
+    others = list(Person.objects.filter(pk__in=ids).order_by("pk"))
+    return [p for p in others if p.pk not in proven], [p for p in others if p.pk in proven]
 
 
 def _namesakes(actor: Actor, person: Person) -> list[DuplicateSuspicion]:
@@ -229,7 +248,7 @@ def _namesakes(actor: Actor, person: Person) -> list[DuplicateSuspicion]:
     ]
 
 
-def _fill_names(person: Person, first_name: str, last_name: str) -> None:
+def _fill_names(person: Person, first_name: str, last_name: str) -> bool:
     """The State's names fill a record that has none (an agent's spelling is kept)."""
     changed = []
     if first_name and not person.first_name:
@@ -240,3 +259,4 @@ def _fill_names(person: Person, first_name: str, last_name: str) -> None:
         changed.append("last_name")
     if changed:
         person.save(update_fields=[*changed, *Person.NAME_DERIVED, "updated_at"])
+    return bool(changed)

@@ -64,6 +64,12 @@ def test_a_resident_on_a_phone_reaches_her_requests_and_the_agents_space_through
     page.locator("#menu-principal").get_by_role("link", name="Espace agents").click()
     page.wait_for_url("**/agents/connexion/**")
     audit(page)
+    # and the footer's legal pages read well on a phone too
+    for label in ("Accessibilité : non conforme", "Mentions légales", "Données personnelles"):
+        page.locator("#pied-de-page").get_by_role("link", name=label).click()
+        page.wait_for_load_state("load")
+        assert page.locator("h1").is_visible()
+        audit(page)
 
 
 @pytest.mark.browser

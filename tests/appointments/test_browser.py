@@ -21,7 +21,9 @@ def test_a_resident_books_online_and_the_agent_sees_it_in_the_agenda(
     ARTIFACTS.mkdir(exist_ok=True)
 
     def shot(name, where=page):
-        where.screenshot(path=str(ARTIFACTS / f"appointments-{name}.png"), full_page=True, caret="initial")
+        where.screenshot(
+            path=str(ARTIFACTS / f"appointments-{name}.png"), full_page=True, caret="initial"
+        )
 
     # when a resident opens "Prendre rendez-vous" and chooses an identity card appointment
     page.goto(live_server.url + "/")

@@ -33,7 +33,9 @@ def test_a_manager_sees_the_charts_the_map_and_the_process_map(
     assert page.locator("h1").inner_text() == "Tableau de bord"
     assert page.locator("figure svg[role=img]").count() == 6
     assert page.locator("figure svg .rect, figure svg rect.rect").count() > 0
-    page.screenshot(path=str(ARTIFACTS / "dashboards-1-figures.png"), full_page=True, caret="initial")
+    page.screenshot(
+        path=str(ARTIFACTS / "dashboards-1-figures.png"), full_page=True, caret="initial"
+    )
 
     # when they open the map, then Leaflet draws Sceaux's outline, and its popup opens
     page.click("a.fr-tag:has-text('Carte par commune')")
@@ -48,4 +50,6 @@ def test_a_manager_sees_the_charts_the_map_and_the_process_map(
     page.wait_for_selector("svg.process-map")
     assert page.locator("svg.process-map g.pm-node").count() >= 5
     assert page.locator("svg.process-map path.pm-edge").count() >= 5
-    page.screenshot(path=str(ARTIFACTS / "dashboards-3-process.png"), full_page=True, caret="initial")
+    page.screenshot(
+        path=str(ARTIFACTS / "dashboards-3-process.png"), full_page=True, caret="initial"
+    )

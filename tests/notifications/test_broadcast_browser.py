@@ -94,18 +94,24 @@ def test_a_manager_targets_a_commune_sees_the_audience_sends_and_follows_it(
     page.wait_for_selector("#audience-total:has-text('Messages à envoyer : 4')")
     page.wait_for_selector("#sms-length:has-text('SMS')")
     assert "Fête de la musique" in page.inner_text("#sms-preview")
-    page.screenshot(path=str(ARTIFACTS / "broadcast-1-audience.png"), full_page=True, caret="initial")
+    page.screenshot(
+        path=str(ARTIFACTS / "broadcast-1-audience.png"), full_page=True, caret="initial"
+    )
 
     # when they check, then the confirmation repeats the audience size
     page.click("button:has-text('Vérifier avant l')")
     page.wait_for_selector("#confirm-total:has-text('4 messages à envoyer')")
-    page.screenshot(path=str(ARTIFACTS / "broadcast-2-confirm.png"), full_page=True, caret="initial")
+    page.screenshot(
+        path=str(ARTIFACTS / "broadcast-2-confirm.png"), full_page=True, caret="initial"
+    )
 
     # when they confirm, then the broadcast's page says the queueing goes on in the background
     page.click("button:has-text('Confirmer l')")
     page.wait_for_selector("#broadcast-status[data-status=pending]")
     assert "vous pouvez quitter cette page" in page.inner_text("#broadcast-status")
-    page.screenshot(path=str(ARTIFACTS / "broadcast-3-pending.png"), full_page=True, caret="initial")
+    page.screenshot(
+        path=str(ARTIFACTS / "broadcast-3-pending.png"), full_page=True, caret="initial"
+    )
     # when the worker runs, then the page, polling, follows it until everything is sent
     call_command("worker", once=True, verbosity=0)
     page.wait_for_selector("#broadcast-status[data-status=queued]")

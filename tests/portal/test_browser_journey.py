@@ -26,7 +26,9 @@ def test_a_resident_reports_a_pothole_answers_the_agent_and_sees_it_resolved(
     ARTIFACTS.mkdir(exist_ok=True)
 
     def shot(name, where=page):
-        where.screenshot(path=str(ARTIFACTS / f"portal-journey-{name}.png"), full_page=True, caret="initial")
+        where.screenshot(
+            path=str(ARTIFACTS / f"portal-journey-{name}.png"), full_page=True, caret="initial"
+        )
 
     def agent_moves(filed, to, note=""):
         """The agent takes a transition from the back office's request page."""

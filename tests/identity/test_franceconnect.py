@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -193,3 +194,34 @@ def test_a_record_with_the_same_e_mail_but_a_verified_phone_is_suspected_not_mer
     other.refresh_from_db()
     assert other.merged_into_id is None and person.pk != other.pk
     assert DuplicateSuspicion.objects.filter(person=person, candidate=other).exists()
+
+
+def test_changing_the_e_mail_waits_for_the_link_sent_to_the_new_address(
+    client, world, franceconnect, mailoutbox
+):
+    # given Nina signed in with FranceConnect
+    register_user(franceconnect, "fc-nina", given_name="Nina", family_name="Roux",
+                  email="nina.roux@exemple.fr")  # fmt: skip
+    client.get(consent_at_provider(start(client), "fc-nina"))
+    person = Person.objects.get(pk=client.session["person_id"])
+    # when she asks for a new address on « Mon compte »
+    client.post("/mon-compte/courriel/", {"email": "Nina.Nouvelle@Exemple.fr"})
+    # then nothing changed yet, and a link went to the new address only
+    assert list(person.identities.filter(kind="email").values_list("value", flat=True)) == [
+        "nina.roux@exemple.fr"
+    ]
+    (mail,) = mailoutbox
+    assert mail.to == ["nina.nouvelle@exemple.fr"]
+    link = re.search(r"http://\S+/mon-compte/courriel/\S+/", mail.body).group(0)
+    path = urlsplit(link).path
+    # when she opens it and confirms, then the new address replaces the old one, verified
+    assert "nina.nouvelle@exemple.fr" in client.get(path).content.decode()
+    assert client.post(path).status_code == 302
+    email = person.identities.get(kind="email")
+    assert (email.value, email.verification) == (
+        "nina.nouvelle@exemple.fr",
+        Verification.EMAIL_VERIFIED,
+    )
+    assert Event.objects.filter(kind="person.email_changed", person_id=person.pk).count() == 1
+    # and the link serves once
+    assert client.post(path).status_code == 400

@@ -60,6 +60,7 @@ EVENT_LABELS: dict[str, str] = {
     "person.preferences_changed": "Préférences de notification modifiées",
     "person.account_signed_in": "Connexion par FranceConnect",
     "person.account_unlinked": "Compte FranceConnect délié",
+    "person.email_changed": "Adresse électronique changée (vérifiée)",
     "account.proconnect_signed_in": "Connexion d'un agent par ProConnect",
     "account.totp_enrolled": "Double authentification activée",
     "account.totp_removed": "Double authentification réinitialisée",

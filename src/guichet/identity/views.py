@@ -9,12 +9,20 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from guichet.identity import oidc, registry
+from guichet.core.ratelimit import hit
+from guichet.identity import contact, oidc, registry
 from guichet.identity.base import Provider, SignInError
-from guichet.people.actions import PeopleError, sign_in_with_account, unlink_account
-from guichet.people.models import Identity
+from guichet.people.actions import (
+    PeopleError,
+    change_email,
+    sign_in_with_account,
+    unlink_account,
+)
+from guichet.people.identifiers import IdentifierError, normalise_email
+from guichet.people.models import Identity, Person
+from guichet.people.selectors import resolve
 from guichet.portal.session import current_person
 from guichet.portal.session import sign_in as open_session
 
@@ -163,3 +171,76 @@ def unlink(http_request, provider: str):
             f"en vous connectant avec {chosen.label}.",
         )
     return redirect("identity:account")
+
+
+# Links asked per person: a few a day (each sends an e-mail to an address they typed).
+EMAIL_CHANGE_LIMIT, EMAIL_CHANGE_WINDOW = 5, 86400
+
+
+@require_POST
+def email_change(http_request):
+    """Ask to change the e-mail: a confirmation link goes to the new address."""
+    person = current_person(http_request)
+    if person is None:
+        return redirect("portal:sign_in")
+    try:
+        email = normalise_email(http_request.POST.get("email", ""))
+    except IdentifierError as error:
+        messages.error(http_request, str(error))
+        return redirect("identity:account")
+    if not hit(
+        "identity.email-change",
+        str(person.pk),
+        limit=EMAIL_CHANGE_LIMIT,
+        window=EMAIL_CHANGE_WINDOW,
+    ).allowed:
+        messages.error(
+            http_request, "Trop de demandes de changement aujourd'hui. Réessayez demain."
+        )
+        return redirect("identity:account")
+    contact.send_link(person, email)
+    messages.info(
+        http_request,
+        f"Un lien de confirmation a été envoyé à {email}. Votre adresse ne change qu'une fois "
+        "ce lien ouvert.",
+    )
+    return redirect("identity:account")
+
+
+@require_http_methods(["GET", "POST"])
+def email_confirm(http_request, token: str):
+    """The link of the e-mail: GET asks for a click (mail scanners follow links), POST changes."""
+    try:
+        if http_request.method == "POST":
+            person_id, email = contact.consume_token(token)
+        else:
+            person_id, email = contact.read_token(token)
+    except contact.InvalidLink:
+        return _email_refused(http_request, "Ce lien a expiré ou a déjà servi.")
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        return _email_refused(http_request, "Ce lien a expiré ou a déjà servi.")
+    person = resolve(person)
+    if http_request.method == "GET":
+        return render(
+            http_request,
+            "identity/email_confirm.html",
+            {"title": "Confirmer ma nouvelle adresse", "email": email,
+             "signed_in_person": current_person(http_request)},
+        )  # fmt: skip
+    try:
+        change_email(person=person, email=email)
+    except (PeopleError, IdentifierError) as error:
+        return _email_refused(http_request, str(error))
+    messages.success(http_request, f"Votre adresse électronique est désormais {email}.")
+    return redirect("identity:account" if current_person(http_request) else "portal:sign_in")
+
+
+def _email_refused(http_request, message: str):
+    return render(
+        http_request,
+        "identity/email_invalid.html",
+        {"title": "Adresse non confirmée", "message": message,
+         "signed_in_person": current_person(http_request)},
+        status=400,
+    )  # fmt: skip

@@ -1,6 +1,11 @@
 """Every write on the citizen record: one transaction and one journal event per call."""
 
-from guichet.people.actions.accounts import AccountSignIn, sign_in_with_account, unlink_account
+from guichet.people.actions.accounts import (
+    AccountSignIn,
+    change_email,
+    sign_in_with_account,
+    unlink_account,
+)
 from guichet.people.actions.applicants import Applicant, person_for
 from guichet.people.actions.choices import record_consent, set_preferences
 from guichet.people.actions.lookups import record_counter_access
@@ -30,6 +35,7 @@ __all__ = [
     "MergeRefused",
     "PeopleError",
     "add_identity",
+    "change_email",
     "change_organisation",
     "change_person",
     "create_organisation",

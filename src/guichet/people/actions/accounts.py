@@ -260,3 +260,38 @@ def _fill_names(person: Person, first_name: str, last_name: str) -> bool:
     if changed:
         person.save(update_fields=[*changed, *Person.NAME_DERIVED, "updated_at"])
     return bool(changed)
+
+
+@transaction.atomic
+def change_email(*, person: Person, email: str) -> Identity:
+    """Replace the person's e-mail by `email`, which they just proved (a link sent there).
+
+    The new address is verified at the e-mail level; the person's other e-mail addresses are
+    removed (their notifications go to the new one). Raises IdentifierError for a malformed
+    address, IdentityConflict when it is verified for someone else (nothing changes then). One event, `person.email_changed`, without the addresses.
+    """
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    ensure_active(person)
+    actor = Actor.person(person)
+    value = normalise_email(email)
+    identity = add_identity(
+        actor=actor,
+        person=person,
+        kind=Identity.Kind.EMAIL,
+        value=value,
+        verification=Verification.EMAIL_VERIFIED,
+    )
+    removed, _ = (
+        person.identities.filter(kind=Identity.Kind.EMAIL, provider="")
+        .exclude(pk=identity.pk)
+        .delete()
+    )
+    journal.append(
+        kind="person.email_changed",
+        actor=actor,
+        channel="web",
+        person_id=person.pk,
+        subject=person,
+        payload={"removed": removed, "verification": int(identity.verification)},
+    )
+    return identity

@@ -217,7 +217,7 @@ def verify_jws(client: DjangoOAuth2App, compact: str) -> Any:
     registry = JWSRegistry(algorithms=[algorithm])
     kid = header.get("kid")
     for force in (False, True):
-        keys = KeySet.import_key_set(client.fetch_jwk_set(force=force)).keys
+        keys = _imported(client.fetch_jwk_set(force=force))
         if kid:
             candidates = [key for key in keys if key.kid == kid]
         else:
@@ -233,6 +233,15 @@ def verify_jws(client: DjangoOAuth2App, compact: str) -> Any:
         except BadSignatureError as error:
             last_error = error
     raise last_error or BadSignatureError()
+
+
+def _imported(jwks: dict[str, Any]) -> list[Any]:
+    """The keys of a published key set, parsed once per set read (the set is cached with the
+    discovery document; parsing it on every sign-in cost more than the verification)."""
+    cached = jwks.get("_guichet_keys")
+    if cached is None:
+        cached = jwks["_guichet_keys"] = KeySet.import_key_set({"keys": jwks.get("keys", [])}).keys
+    return cached
 
 
 def _padded(part: str) -> bytes:

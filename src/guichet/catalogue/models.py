@@ -89,6 +89,12 @@ class Service(models.Model):
     form_definition = models.JSONField("formulaire", default=list, blank=True)
     keywords = models.CharField("mots-clés", max_length=300, blank=True)
     is_active = models.BooleanField("publié", default=True)
+    retention_days = models.PositiveIntegerField(
+        "conservation des données personnelles après clôture (jours)",
+        null=True,
+        blank=True,
+        help_text="vide : la durée par défaut de la plateforme (GUICHET_RETENTION_DAYS)",
+    )
 
     class Meta:
         verbose_name = "service"

@@ -443,3 +443,10 @@ GUICHET_HOST_ADDRESS = env("GUICHET_HOST_ADDRESS", "").strip()
 GUICHET_DPO_CONTACT = env("GUICHET_DPO_CONTACT", "").strip()
 GUICHET_ACCESSIBILITY_LEVEL = env("GUICHET_ACCESSIBILITY_LEVEL", "non").strip().lower()
 GUICHET_ACCESSIBILITY_AUDIT = env("GUICHET_ACCESSIBILITY_AUDIT", "").strip()
+
+# RGPD (people/rights/):
+#   GUICHET_RETENTION_DAYS  how long after a request's closure the person's identifying data is
+#                           kept, where the service sets no duration of its own (3 years)
+#   GUICHET_EXPORT_DAYS     how long a person's data export can be downloaded (7 days)
+GUICHET_RETENTION_DAYS = env_int("GUICHET_RETENTION_DAYS", 3 * 365)
+GUICHET_EXPORT_DAYS = env_int("GUICHET_EXPORT_DAYS", 7)

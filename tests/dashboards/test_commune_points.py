@@ -83,6 +83,9 @@ def test_many_requests_are_counted_on_a_grid(world, client, monkeypatch):
     assert all(cell["properties"]["colour"].startswith("#") for cell in cells)
     # and the legend and the table say so
     assert "comptées par maille" in page
+    # (its first class reads in good French whatever its bound: « jusqu'à 1 demande »)
+    assert re.search(r"jusqu’à|jusqu&#x27;à|jusqu'à", page)
+    assert not re.search(r"\b1 demandes\b", page)
     rows = html_tables(response.content)["mailles"]
     assert sum(int(row[-1]) for row in rows[1:]) == 4
 

@@ -17,6 +17,7 @@ import polars as pl
 from guichet.backoffice.analytics import Names, Table
 from guichet.backoffice.commune_map import COLOURS, LegendClass, breaks, class_of
 from guichet.cases.models import Request
+from guichet.core.plurals import ngettext
 
 POINTS_AT_MOST = 300
 GRID_CELLS = 16  # cells along the longer side of the located requests' extent
@@ -123,7 +124,11 @@ def _grid(rows: list[Row], name: str, *, total: int) -> LocatedRequests:
     legend, low = [], None
     for colour, bound in zip(colours, bounds, strict=True):
         shown = f"{int(bound)}"
-        label = f"jusqu'à {shown} demandes" if low is None else f"de {low} à {shown} demandes"
+        label = (
+            ngettext("jusqu'à %(n)s demande", "jusqu'à %(n)s demandes", int(bound)) % {"n": shown}
+            if low is None
+            else f"de {low} à {shown} demandes"
+        )
         legend.append(LegendClass(colour, label))
         low = shown
     metres = round(size_lat * 111_320)

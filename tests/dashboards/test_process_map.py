@@ -10,8 +10,9 @@ import pytest
 from django.http import QueryDict
 from journeys.factories import contact, log_of, received, resolved_path, step
 
-from guichet.backoffice import process_page
-from guichet.backoffice.process_graph import render
+from guichet.backoffice import process_graph, process_page
+from guichet.backoffice.process_graph import activity_label, render
+from guichet.catalogue.models import WorkflowDefinition
 from guichet.core.models import Event
 from guichet.journeys.engine.simplify import simplify
 
@@ -90,8 +91,42 @@ def test_the_svg_is_rebuilt_from_an_allow_list_and_escapes_labels_from_data():
 def test_without_dot_the_page_says_so_and_keeps_its_tables(monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
     page = process_page.build(three_requests(), QueryDict(""))
-    assert "Graphviz (dot) est absent" in str(page.svg)
+    assert "Graphviz (dot) est absent, en erreur ou trop lent" in str(page.svg)
     assert page.tables[0].rows
+
+
+@needs_dot
+def test_a_dot_that_hangs_is_stopped_and_the_page_says_so(monkeypatch):
+    # given a layout that cannot finish in the time allowed
+    monkeypatch.setattr(process_graph, "DOT_TIMEOUT_SECONDS", 1e-6)
+    # then the page gives up on the drawing, says why and keeps its tables
+    page = process_page.build(three_requests(), QueryDict(""))
+    assert "trop lent" in str(page.svg) and "<svg" not in str(page.svg)
+    assert page.tables[0].rows
+
+
+@pytest.mark.django_db
+def test_a_state_of_a_services_own_circuit_reads_as_its_label():
+    # given a circuit stored as data with a state the default lifecycle does not have
+    WorkflowDefinition.objects.create(
+        slug="instruction", name="Instruction", definition={
+            "initial": "depot",
+            "states": [
+                {"name": "depot", "label": "dépôt", "public_status": "ongoing"},
+                {"name": "instruction_technique", "label": "instruction technique",
+                 "public_status": "ongoing"},
+            ],
+            "transitions": [{"source": "depot", "target": "instruction_technique",
+                             "action": "Instruire", "min_role": "case_handler"}],
+        },
+    )  # fmt: skip
+    # then the map and its tables name the state as the circuit does, and the default ones still
+    assert (
+        activity_label("request.status_changed:instruction_technique")
+        == "État : instruction technique"
+    )
+    assert activity_label("request.status_changed:unknown_state") == "État : unknown_state"
+    assert activity_label("request.status_changed:resolved").startswith("État : ")
 
 
 @pytest.mark.parametrize(

@@ -281,6 +281,9 @@ def test_after_filing_at_the_counter_the_agent_gets_a_printable_receipt(world, c
     assert case.tracking_secret in html
     # never as a link on the page (it would leave in a Referer or a log)
     assert "?cle=" not in " ".join(re.findall(r'href="([^"]*)"', html))
+    # and the request's page prints it again, for a person who lost it
+    request_page = client.get(f"/agents/demandes/{case.pk}/").content.decode()
+    assert f'href="/agents/demandes/{case.pk}/recepisse/"' in request_page
 
 
 def test_the_receipt_is_for_the_agents_of_the_authority_and_the_agent_who_filed_it(world, client):

@@ -300,3 +300,7 @@ class DuplicateSuspicion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ≈ {self.candidate}"
+
+
+# The RGPD rights' own models (people/rights/): registered with this app.
+from guichet.people.rights.models import AccessLog, DataExport  # noqa: E402, F401

@@ -8,6 +8,7 @@ from guichet.backoffice.views import (
     intake,
     lists,
     people,
+    person_data,
     queue,
     receipt,
 )
@@ -30,6 +31,12 @@ urlpatterns = [
     path("nouvelle-demande/usager/", intake.intake_person, name="intake_person"),
     path("nouvelle-demande/demande/", intake.intake_request, name="intake_request"),
     path("usagers/<int:pk>/", people.person_detail, name="person"),
+    path("usagers/<int:pk>/export/", person_data.export_person, name="person_export"),
+    path(
+        "usagers/<int:pk>/export/<int:export_pk>/",
+        person_data.download_export,
+        name="person_export_download",
+    ),
     path("retards/", lists.overdue, name="overdue"),
     path("orientation/", lists.routing, name="routing"),
     path("tableaux-de-bord/", dashboards.dashboard, name="dashboard"),

@@ -29,6 +29,7 @@ SECRET_PATHS = [
     for pattern in (
         r"(/connexion/lien/)[^/?#\s]+",
         r"(/mon-compte/notifications/lien/)[^/?#\s]+",
+        r"(/mon-compte/donnees/telecharger/)[^/?#\s]+",
         r"(/notifications/desabonnement/)[^/?#\s]+",
         r"(/rendez-vous/rdv/)[^/?#\s]+",
         r"(/satisfaction/)(?!scores(?:/|$))[^/?#\s]+",

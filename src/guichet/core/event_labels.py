@@ -66,6 +66,11 @@ EVENT_LABELS: dict[str, str] = {
     "person.export_ready": "Export des données personnelles prêt",
     "person.export_failed": "Export des données personnelles en échec",
     "person.exports_expired": "Exports de données personnelles expirés supprimés",
+    # Access and portability (people/rights/actions.py).
+    "person.export_requested": "Export des données personnelles demandé",
+    "person.export_ready": "Export des données personnelles prêt",
+    "person.export_failed": "Export des données personnelles en échec",
+    "person.exports_expired": "Exports de données personnelles expirés supprimés",
     "account.proconnect_signed_in": "Connexion d'un agent par ProConnect",
     "account.totp_enrolled": "Double authentification activée",
     "account.totp_removed": "Double authentification réinitialisée",

@@ -7,7 +7,7 @@ registered providers' names match, so /connexion/lien/ (the e-mail link) stays t
 
 from django.urls import path, re_path
 
-from guichet.identity import agents, registry, views
+from guichet.identity import agents, data, registry, views
 
 app_name = "identity"
 
@@ -28,6 +28,10 @@ urlpatterns = [
     path("mon-compte/courriel/", views.email_change, name="email_change"),
     path("mon-compte/courriel/<str:token>/", views.email_confirm, name="email_confirm"),
     re_path(rf"^mon-compte/comptes/{RESIDENT}/delier/$", views.unlink, name="unlink"),
+    path("mon-compte/donnees/", data.data_page, name="data"),
+    path("mon-compte/donnees/export/", data.data_export, name="data_export"),
+    path("mon-compte/donnees/export/etat/", data.data_status, name="data_status"),
+    path("mon-compte/donnees/telecharger/<str:token>/", data.data_download, name="data_download"),
     path("agents/connexion/", agents.password_sign_in, name="agent_login"),
     path("admin/login/", agents.password_sign_in, name="admin_login"),
     path("agents/connexion/code/", agents.second_factor, name="agent_code"),

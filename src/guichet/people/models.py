@@ -304,3 +304,7 @@ class DuplicateSuspicion(models.Model):
 
 # The RGPD rights' own models (people/rights/): registered with this app.
 from guichet.people.rights.models import AccessLog, DataExport  # noqa: E402, F401
+
+
+# The RGPD rights' own models (people/rights/): registered with this app.
+from guichet.people.rights.models import AccessLog, DataExport  # noqa: E402, F401

@@ -7,6 +7,7 @@ from datetime import datetime
 from ninja import Path, Query, Router
 
 from guichet.api import access, schemas, serialize
+from guichet.api.access_log import log_api_read
 from guichet.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, paginate
 from guichet.api.v1.params import BIG_ID, moment
 from guichet.cases.models import Request
@@ -39,6 +40,7 @@ def list_persons(
     if q and fold(q):
         rows = rows.filter(search_name__contains=fold(q))
     page = paginate(rows, cursor=cursor, limit=limit)
+    log_api_read(request.auth, [p.pk for p in page.items], "liste des usagers")
     return schemas.PersonPage(
         items=[serialize.person_out(p) for p in page.items], next_cursor=page.next_cursor
     )
@@ -56,6 +58,7 @@ def list_persons(
 def get_person(request, person_id: int = Path(..., ge=1, le=BIG_ID)):
     """One person, with their contacts and the references of your authorities' requests."""
     person = access.person_for(request.auth, person_id)
+    log_api_read(request.auth, [person.pk], "fiche usager")
     references = list(
         access.requests_for(request.auth)
         .filter(person=person)

@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404
 from ninja import File, Form, Path, Query, Router, UploadedFile
 
 from guichet.api import access, schemas, serialize
+from guichet.api.access_log import log_api_read
 from guichet.api.caller import Caller
 from guichet.api.idempotency import run_once
 from guichet.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, paginate
@@ -148,7 +149,11 @@ def _checked_contact(person: schemas.PersonIn) -> dict[str, str]:
     description="Une demande par sa référence.",
 )
 def get_request(request, reference: str):
-    return serialize.request_out(access.request_for(request.auth, reference))
+    case = access.request_for(request.auth, reference)
+    log_api_read(
+        request.auth, [case.person_id], f"demande {case.reference}", authority_id=case.authority_id
+    )
+    return serialize.request_out(case)
 
 
 @router.get(

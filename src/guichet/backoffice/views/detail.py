@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 
 from guichet.backoffice import selectors
+from guichet.backoffice.access_log import log_view
 from guichet.backoffice.forms import (
     AssignForm,
     ContactForm,
@@ -53,7 +54,12 @@ def request_detail(request, pk: int):
             {"title": f"Demande {departure.reference} transférée", "nav": "queue",
              "departure": departure},
         )  # fmt: skip
-    return render(request, "backoffice/request.html", detail_context(request, case))
+    context = detail_context(request, case)
+    log_view(
+        request.user, person=case.person_id, what=f"demande {case.reference}",
+        authority_id=case.authority_id, role=context["role"],
+    )  # fmt: skip
+    return render(request, "backoffice/request.html", context)
 
 
 def form_options(case: Request, name: str) -> dict:

@@ -6,7 +6,9 @@ from django.shortcuts import render
 
 from guichet.authorities.access import authority_ids_for
 from guichet.backoffice import selectors
+from guichet.backoffice.access_log import log_view
 from guichet.backoffice.views._common import agent_required
+from guichet.backoffice.views.person_data import latest_export
 from guichet.people import access
 from guichet.people.selectors import person_360
 
@@ -25,6 +27,7 @@ def person_detail(request, pk: int):
     requests = selectors.person_requests_for(request.user, person)
     events, hidden_events = selectors.person_events_for(request.user, view.events)
     others = {s.person_id for s in view.suspicions} | {s.candidate_id for s in view.suspicions}
+    log_view(request.user, person=person, what="fiche usager")
     return render(
         request,
         "backoffice/person.html",
@@ -38,5 +41,6 @@ def person_detail(request, pk: int):
             "hidden_events": hidden_events,
             # a suspected duplicate is named only if the agent may see it too
             "visible_others": access.visible_ids_among(authority_ids, others - {person.pk}),
+            "export": latest_export(person),
         },
     )

@@ -92,3 +92,17 @@ def screenshot(page, name: str) -> Path:
     path.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(path), full_page=True, caret="initial")
     return path
+
+
+def signed_in_page(page, base_url: str, user):
+    """Give `page` the session of `user`, signed in by Django's test client (which it returns)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies([{
+        "name": settings.SESSION_COOKIE_NAME, "url": base_url,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+    }])  # fmt: skip
+    return client

@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from browser_checks import audit, screenshot
-from django.test import Client
+from browser_checks import audit, screenshot, signed_in_page
 
 from guichet.cases.models import Request
 
 from .conftest import QUESTION, build_world, file_question
 
 INTAKE = "/agents/nouvelle-demande/"
-
-
-def signed_in_page(page, live_server, settings, user):
-    """`page` with the session of `user` (signed in by Django's test client)."""
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies([{
-        "name": settings.SESSION_COOKIE_NAME,
-        "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": live_server.url,
-    }])  # fmt: skip
-    return client
 
 
 @pytest.mark.browser
@@ -32,7 +20,7 @@ def test_an_agent_picks_doublon_in_the_link_block_and_links_the_requests(
     world = build_world()
     first = file_question(world, sujet="Horaires du samedi")
     second = file_question(world, sujet="Horaires du samedi (bis)")
-    signed_in_page(page, live_server, settings, world.handler)
+    signed_in_page(page, live_server.url, world.handler)
     # when the handler opens the second one's page
     page.goto(f"{live_server.url}/agents/demandes/{second.pk}/")
     block = page.locator("section[aria-labelledby=action-link]")
@@ -60,7 +48,7 @@ def test_the_front_desk_prints_the_receipt_of_a_request_filed_at_the_counter(
 ):
     # given the front desk with Claire at the counter, her question filed
     world = build_world()
-    client = signed_in_page(page, live_server, settings, world.front)
+    client = signed_in_page(page, live_server.url, world.front)
     client.get(INTAKE, {"q": "claire.martin@example.org"})
     filed = client.post(
         f"{INTAKE}demande/?personne={world.claire.pk}&canal=counter"

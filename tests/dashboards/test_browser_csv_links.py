@@ -6,8 +6,7 @@ import csv
 import io
 
 import pytest
-from browser_checks import audit
-from django.test import Client
+from browser_checks import audit, signed_in_page
 
 from .conftest import build_world
 
@@ -19,12 +18,7 @@ def test_each_chart_shows_its_two_csv_links_and_the_excel_one_downloads(
     # given Sceaux's history and its manager, signed in, on the dashboard
     settings.DATA_DIR = tmp_path
     world = build_world()
-    client = Client()
-    client.force_login(world.manager)
-    page.context.add_cookies([{
-        "name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "url": live_server.url,
-    }])  # fmt: skip
+    signed_in_page(page, live_server.url, world.manager)
     page.goto(f"{live_server.url}/agents/tableaux-de-bord/")
     audit(page)
     # then under every chart both downloads are visible, without opening the data block

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.test import Client
+from browser_checks import signed_in_page
 
 from .conftest import build_world
 
@@ -19,12 +19,7 @@ def test_a_manager_sees_the_charts_the_map_and_the_process_map(
     # given Sceaux's history and its manager, signed in
     settings.DATA_DIR = tmp_path
     world = build_world()
-    client = Client()
-    client.force_login(world.manager)
-    page.context.add_cookies([{
-        "name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "url": live_server.url,
-    }])  # fmt: skip
+    signed_in_page(page, live_server.url, world.manager)
     ARTIFACTS.mkdir(exist_ok=True)
 
     # when they open the dashboard

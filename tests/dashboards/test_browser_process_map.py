@@ -6,8 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser_checks import audit
-from django.test import Client
+from browser_checks import audit, signed_in_page
 
 from .conftest import build_world
 
@@ -22,12 +21,7 @@ def test_a_manager_simplifies_the_process_map_with_its_sliders(
     # given Sceaux's history and its manager, signed in
     settings.DATA_DIR = tmp_path
     world = build_world()
-    client = Client()
-    client.force_login(world.manager)
-    page.context.add_cookies([{
-        "name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-        "url": live_server.url,
-    }])  # fmt: skip
+    signed_in_page(page, live_server.url, world.manager)
     ARTIFACTS.mkdir(exist_ok=True)
 
     # when they open the process map with every path

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from browser_checks import signed_in_page
 from cases.factories import SYSTEM, build_world
 from django.core.management import call_command
 from django.test import Client
@@ -75,12 +76,7 @@ def test_a_manager_targets_a_commune_sees_the_audience_sends_and_follows_it(
     settings.GUICHET_BROADCAST_IN_BACKGROUND = True
     world = build_world()
     sceaux_segment(world)
-    client = Client()
-    client.force_login(world.manager_sceaux)
-    page.context.add_cookies([{
-        "name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
-        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-    }])  # fmt: skip
+    signed_in_page(page, live_server.url, world.manager_sceaux)
     ARTIFACTS.mkdir(exist_ok=True)
 
     # when they open the screen, pick Sceaux, e-mail and SMS, and write the message

@@ -59,9 +59,11 @@ def build_rights_world() -> SimpleNamespace:
 def _module_world(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.test import override_settings
 
-    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
-        with built_for_the_module(django_db_blocker, build_rights_world) as world:
-            yield world
+    with (
+        override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")),
+        built_for_the_module(django_db_blocker, build_rights_world) as world,
+    ):
+        yield world
 
 
 @pytest.fixture

@@ -61,16 +61,17 @@ EVENT_LABELS: dict[str, str] = {
     "person.account_signed_in": "Connexion par FranceConnect",
     "person.account_unlinked": "Compte FranceConnect délié",
     "person.email_changed": "Adresse électronique changée (vérifiée)",
+    "person.phone_changed": "Numéro de téléphone changé (vérifié par SMS)",
+    "person.rectified": "Données de la fiche rectifiées",
     # Access and portability (people/rights/actions.py).
     "person.export_requested": "Export des données personnelles demandé",
     "person.export_ready": "Export des données personnelles prêt",
     "person.export_failed": "Export des données personnelles en échec",
     "person.exports_expired": "Exports de données personnelles expirés supprimés",
-    # Access and portability (people/rights/actions.py).
-    "person.export_requested": "Export des données personnelles demandé",
-    "person.export_ready": "Export des données personnelles prêt",
-    "person.export_failed": "Export des données personnelles en échec",
-    "person.exports_expired": "Exports de données personnelles expirés supprimés",
+    # Erasure and retention (people/rights/erasure.py, retention.py).
+    "person.erased": "Données personnelles effacées",
+    "person.erasure_requested": "Effacement des données demandé par l'usager",
+    "retention.run": "Données personnelles expirées anonymisées",
     "account.proconnect_signed_in": "Connexion d'un agent par ProConnect",
     "account.totp_enrolled": "Double authentification activée",
     "account.totp_removed": "Double authentification réinitialisée",

@@ -77,6 +77,9 @@ class Person(models.Model):
     last_name_key = DerivedCharField(max_length=3, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set when the person's identifying data was erased (people.rights.erasure): the record
+    # stays, pseudonymised, so that requests and statistics keep their person.
+    erased_at = models.DateTimeField("données effacées le", null=True, blank=True)
 
     class Meta:
         verbose_name = "usager"
@@ -117,6 +120,10 @@ class Person(models.Model):
     @property
     def is_merged(self) -> bool:
         return self.merged_into_id is not None
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
 
 class Verification(models.IntegerChoices):
@@ -300,10 +307,6 @@ class DuplicateSuspicion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ≈ {self.candidate}"
-
-
-# The RGPD rights' own models (people/rights/): registered with this app.
-from guichet.people.rights.models import AccessLog, DataExport  # noqa: E402, F401
 
 
 # The RGPD rights' own models (people/rights/): registered with this app.

@@ -24,7 +24,14 @@ NAV = re.compile(r'<nav class="fr-nav" id="navigation-principale".*?</nav>', re.
 LINK = re.compile(r'<a class="fr-nav__link" href="([^"]+)"[^>]*>([^<]+)</a>')
 
 EVERYONE = ["File des demandes", "Nouvelle demande", "Agendas"]
-MANAGERS = ["Retards", "Règles d'orientation", "Tableaux de bord", "Satisfaction", "Diffusion"]
+MANAGERS = [
+    "Retards",
+    "Règles d'orientation",
+    "Tableaux de bord",
+    "Satisfaction",
+    "Diffusion",
+    "Registre des traitements",
+]
 EXPECTED = {
     "front": EVERYONE,
     "handler": EVERYONE,

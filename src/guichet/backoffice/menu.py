@@ -37,6 +37,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("dashboards", "Tableaux de bord", "backoffice:dashboard", "view_dashboards"),
     Entry("satisfaction", "Satisfaction", "satisfaction:scores", "view_dashboards"),
     Entry("broadcast", "Diffusion", "notifications:broadcast", "broadcast"),
+    Entry("register", "Registre des traitements", "backoffice:register", "view_dashboards"),
 )
 
 

@@ -11,6 +11,8 @@ from guichet.backoffice.views import (
     person_data,
     queue,
     receipt,
+    rectification,
+    register,
 )
 
 app_name = "backoffice"
@@ -37,6 +39,8 @@ urlpatterns = [
         person_data.download_export,
         name="person_export_download",
     ),
+    path("usagers/<int:pk>/rectifier/", rectification.rectify, name="person_rectify"),
+    path("registre-des-traitements/", register.register_page, name="register"),
     path("retards/", lists.overdue, name="overdue"),
     path("orientation/", lists.routing, name="routing"),
     path("tableaux-de-bord/", dashboards.dashboard, name="dashboard"),

@@ -11,16 +11,20 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from guichet.core.journal import Actor
 from guichet.core.ratelimit import hit
-from guichet.identity import contact, oidc, registry
+from guichet.identity import contact, oidc, phone, registry
 from guichet.identity.base import Provider, SignInError
 from guichet.people.actions import (
     PeopleError,
     change_email,
+    change_phone,
+    rectify_person,
     sign_in_with_account,
     unlink_account,
 )
-from guichet.people.identifiers import IdentifierError, normalise_email
+from guichet.people.actions.rectification import RESIDENT_FIELDS, STATE_NAME, name_from_the_state
+from guichet.people.identifiers import IdentifierError, normalise_email, normalise_phone
 from guichet.people.models import Identity, Person
 from guichet.people.selectors import resolve
 from guichet.portal.session import current_person
@@ -152,8 +156,88 @@ def account(http_request):
             "accounts": accounts,
             "merged": list(person.merged_from.order_by("pk")),
             "signed_in_with": registry.get(http_request.session.get(PROVIDER_KEY, "")),
+            "name_from_the_state": name_from_the_state(person),
+            "state_name": STATE_NAME,
+            "phone_pending": phone.pending(person),
         },
     )
+
+
+@require_POST
+def details(http_request):
+    """The person corrects their name (unless the State vouches for it) and postal address."""
+    person = current_person(http_request)
+    if person is None:
+        return redirect("portal:sign_in")
+    changes = {f: http_request.POST[f] for f in RESIDENT_FIELDS if f in http_request.POST}
+    try:
+        done = rectify_person(actor=Actor.person(person), person=person, changes=changes,
+                              channel="web")  # fmt: skip
+    except PeopleError as error:
+        messages.error(http_request, str(error))
+        return redirect("identity:account")
+    if done.changed:
+        messages.success(http_request, "Vos informations ont été corrigées.")
+    else:
+        messages.info(http_request, "Rien n'a changé.")
+    return redirect("identity:account")
+
+
+# Codes asked per person: a few a day (each sends an SMS, which costs, to a number they typed).
+PHONE_CHANGE_LIMIT, PHONE_CHANGE_WINDOW = 5, 86400
+
+
+@require_POST
+def phone_change(http_request):
+    """Ask to change the phone number: a code goes to the new number by SMS."""
+    person = current_person(http_request)
+    if person is None:
+        return redirect("portal:sign_in")
+    try:
+        number = normalise_phone(http_request.POST.get("phone", ""))
+    except IdentifierError as error:
+        messages.error(http_request, str(error))
+        return redirect("identity:account")
+    if not hit("identity.phone-change", str(person.pk), limit=PHONE_CHANGE_LIMIT,
+               window=PHONE_CHANGE_WINDOW).allowed:  # fmt: skip
+        messages.error(http_request, "Trop de codes demandés aujourd'hui. Réessayez demain.")
+        return redirect("identity:account")
+    try:
+        phone.send_code(person, number)
+    except phone.SmsNotSent as error:
+        messages.error(http_request, str(error))
+        return redirect("identity:account")
+    return redirect("identity:phone_confirm")
+
+
+@require_http_methods(["GET", "POST"])
+def phone_confirm(http_request):
+    """Type the code received by SMS: the number changes only then."""
+    person = current_person(http_request)
+    if person is None:
+        return redirect("portal:sign_in")
+    waiting = phone.pending(person)
+    if http_request.method == "POST":
+        try:
+            number = phone.check_code(person, http_request.POST.get("code", ""))
+            change_phone(person=person, phone=number)
+        except (phone.CodeRefused, PeopleError, IdentifierError) as error:
+            messages.error(http_request, str(error))
+            waiting = phone.pending(person)
+            if waiting is None:
+                return redirect("identity:account")
+        else:
+            messages.success(http_request, "Votre numéro de téléphone est confirmé.")
+            return redirect("identity:account")
+    if waiting is None:
+        messages.info(http_request, "Aucun code en attente : demandez-en un nouveau.")
+        return redirect("identity:account")
+    return render(
+        http_request,
+        "identity/phone_confirm.html",
+        {"title": "Confirmer mon numéro de téléphone", "pending": waiting,
+         "signed_in_person": person},
+    )  # fmt: skip
 
 
 @require_POST

@@ -27,6 +27,7 @@ urlpatterns = [
     path("accessibilite/", legal.accessibility, name="accessibility"),
     path("mentions-legales/", legal.legal_notice, name="legal_notice"),
     path("donnees-personnelles/", legal.privacy, name="privacy"),
+    path("donnees-personnelles/registre-des-traitements/", legal.register, name="register"),
     path(
         "mon-compte/notifications/lien/<str:token>/",
         preferences.from_link,

@@ -23,6 +23,11 @@ from guichet.people.actions.persons import (
     verify_identity,
 )
 from guichet.people.actions.records import change_organisation, change_person, save_household
+from guichet.people.actions.rectification import (
+    Rectification,
+    change_phone,
+    rectify_person,
+)
 from guichet.people.errors import IdentityConflict, MergeRefused, PeopleError
 from guichet.people.identifiers import IdentifierError
 
@@ -34,9 +39,11 @@ __all__ = [
     "MatchResult",
     "MergeRefused",
     "PeopleError",
+    "Rectification",
     "add_identity",
     "change_email",
     "change_organisation",
+    "change_phone",
     "change_person",
     "create_organisation",
     "create_person",
@@ -49,6 +56,7 @@ __all__ = [
     "person_relations",
     "record_consent",
     "record_counter_access",
+    "rectify_person",
     "save_household",
     "set_preferences",
     "sign_in_with_account",

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.views.decorators.http import require_safe
 
 from guichet.core.theme import accessibility_level
+from guichet.people.rights.register import build_register
 from guichet.portal.views._common import page
 
 
@@ -49,3 +50,11 @@ def privacy(request):
         "session_days": settings.SESSION_COOKIE_AGE // 86400,
     }
     return page(request, "portal/legal/privacy.html", context)
+
+
+@require_safe
+def register(request):
+    """The register of processing in its public form: purposes, data, recipients, retention
+    (not the number of agents per authority, which the back office's register shows)."""
+    context = _operator() | {"title": "Registre des traitements", "register": build_register()}
+    return page(request, "portal/legal/register.html", context)

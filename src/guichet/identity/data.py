@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from guichet.core.plurals import ngettext
+from guichet.core.ratelimit import hit
 from guichet.people.rights import links
 from guichet.people.rights.actions import request_export
 from guichet.people.rights.models import AccessLog, DataExport
@@ -17,6 +18,8 @@ from guichet.portal.session import current_person
 
 # How many consultations the page lists (the export holds them all).
 SHOWN_ACCESSES = 100
+# New exports a person may ask for per day: each one reads all their data and writes a file.
+EXPORT_LIMIT, EXPORT_WINDOW = 5, 86400
 
 
 def _latest_export(person) -> DataExport | None:
@@ -70,6 +73,13 @@ def data_export(http_request):
     person = current_person(http_request)
     if person is None:
         return redirect("portal:sign_in")
+    if not hit("rights.export", str(person.pk), limit=EXPORT_LIMIT, window=EXPORT_WINDOW).allowed:
+        messages.error(
+            http_request,
+            "Vous avez demandé plusieurs exports aujourd'hui : réessayez demain, ou téléchargez "
+            "le dernier, toujours disponible ci-dessous.",
+        )
+        return redirect("identity:data")
     export, created = request_export(person=person)
     if created:
         messages.success(

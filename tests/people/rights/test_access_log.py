@@ -73,3 +73,16 @@ def test_the_access_log_is_in_the_export(world, client):
     assert row["role"] == "instructeur"
     assert row["agent"] == "instructeur.sceaux"
     assert row["donnee_consultee"] == "fiche usager"
+
+
+def test_the_journey_view_is_logged_with_the_authority_it_was_opened_for(world, client):
+    # when the Sceaux case handler opens Alice's journey
+    client.force_login(world.agent_sceaux)
+    assert client.get(reverse("backoffice:journey"), {"usager": world.alice.pk}).status_code == 200
+    # then it is logged, for Sceaux
+    [row] = AccessLog.objects.filter(person=world.alice)
+    assert (row.authority, row.role, row.what) == (
+        world.sceaux,
+        "instructeur",
+        "parcours de l'usager",
+    )

@@ -169,3 +169,31 @@ def test_the_download_path_is_masked_in_logs():
     assert mask_path("/mon-compte/donnees/telecharger/eyJhIjoxfQ:1abc:sig/") == (
         "/mon-compte/donnees/telecharger/***/"
     )
+
+
+def test_a_person_asking_too_often_is_refused_in_french(world, signed_in_person, one_rate_window):
+    client = signed_in_person(world.alice)
+    url = reverse("identity:data_export")
+    # given five exports asked today (each built at once)
+    for _ in range(5):
+        assert client.post(url).status_code == 302
+        run_export(DataExport.objects.filter(person=world.alice).latest("pk").pk)
+    # when she asks a sixth time
+    page = client.post(url, follow=True).content.decode()
+    # then it is refused with a French message and no export is added
+    assert "Vous avez demandé plusieurs exports aujourd" in page
+    assert DataExport.objects.filter(person=world.alice).count() == 5
+
+
+def test_the_export_page_asks_for_sign_in_and_survives_hostile_tokens(
+    world, client, signed_in_person
+):
+    # when nobody is signed in, the page sends to the sign-in page
+    assert client.get(reverse("identity:data")).status_code == 302
+    # when a signed-in person sends garbage in place of the token: a French page, never a 500
+    # (a NUL byte is refused before any view, 400; the others by the link's check, 410)
+    alice = signed_in_person(world.alice)
+    for token, status in (("%00", 400), ("é" * 500, 410), ("a:b:c", 410), ("eyJ4Ijoi", 410)):
+        response = alice.get(f"/mon-compte/donnees/telecharger/{token}/")
+        assert response.status_code == status, token
+        assert 'lang="fr"' in response.content.decode()

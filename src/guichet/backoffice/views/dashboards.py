@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from guichet.backoffice import analytics, dashboard_figures, process_page
+from guichet.backoffice.access_log import log_view
 from guichet.backoffice.analytics import DIMENSION_LABELS, PERIOD_LABELS, Table
 from guichet.backoffice.commune_map import MEASURES, commune_map
 from guichet.backoffice.commune_points import located_requests, single_commune
@@ -150,6 +151,10 @@ def journey(request):
         if case is None:
             raise Http404("Aucune demande de vos collectivités ne porte cette référence.")
         found, subject = journey_of([case]), f"demande {case.reference}"
+        log_view(
+            request.user, person=case.person_id, what=f"parcours de la demande {case.reference}",
+            authority_id=case.authority_id,
+        )  # fmt: skip
     elif person_pk:
         person = person_or_none(person_pk)
         if person is None:
@@ -159,6 +164,7 @@ def journey(request):
             raise Http404("Usager introuvable.")
         found = journey_of(owned.visible, hidden=owned.hidden_count)
         subject = f"{person.first_name} {person.last_name}".strip()
+        log_view(request.user, person=person, what="parcours de l'usager")
     context = {
         "title": f"Parcours — {subject}" if subject else "Parcours d'un usager",
         "nav": "dashboards",

@@ -205,7 +205,9 @@ def record_accesses(
     return len(rows)
 
 
-def _access_row(agent, authority, person, what, role, agent_label) -> dict[str, Any]:
+def _access_row(
+    agent: Any, authority: Any, person: Person | int, what: str, role: str, agent_label: str
+) -> dict[str, Any]:
     label = agent_label or (_name_of(agent) if agent is not None else "")
     return {
         "agent": agent,

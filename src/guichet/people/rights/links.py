@@ -42,9 +42,10 @@ def export_for(token: str, person_id: int) -> DataExport:
         raise expired from None
     except (signing.BadSignature, ValueError, TypeError, UnicodeError):
         raise InvalidLink("Ce lien de téléchargement n'est pas valide.") from None
-    if not isinstance(data, dict) or data.get("person") != person_id:
+    export_id = data.get("export") if isinstance(data, dict) else None
+    if not isinstance(export_id, int) or data.get("person") != person_id:
         raise InvalidLink("Ce lien de téléchargement n'est pas valide.")
-    export = DataExport.objects.filter(pk=data.get("export"), person_id=person_id).first()
+    export = DataExport.objects.filter(pk=export_id, person_id=person_id).first()
     if export is None:
         raise InvalidLink("Ce lien de téléchargement n'est pas valide.")
     if not export.is_downloadable():

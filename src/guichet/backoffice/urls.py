@@ -4,6 +4,7 @@ from django.urls import path, re_path
 from guichet.backoffice.views import (
     dashboards,
     detail,
+    erasure,
     handling,
     intake,
     lists,
@@ -33,6 +34,7 @@ urlpatterns = [
     path("nouvelle-demande/usager/", intake.intake_person, name="intake_person"),
     path("nouvelle-demande/demande/", intake.intake_request, name="intake_request"),
     path("usagers/<int:pk>/", people.person_detail, name="person"),
+    path("usagers/<int:pk>/effacer/", erasure.erase, name="person_erase"),
     path("usagers/<int:pk>/export/", person_data.export_person, name="person_export"),
     path(
         "usagers/<int:pk>/export/<int:export_pk>/",

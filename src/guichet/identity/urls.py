@@ -7,7 +7,7 @@ registered providers' names match, so /connexion/lien/ (the e-mail link) stays t
 
 from django.urls import path, re_path
 
-from guichet.identity import agents, data, registry, views
+from guichet.identity import agents, data, erasure, registry, views
 
 app_name = "identity"
 
@@ -32,6 +32,7 @@ urlpatterns = [
     path("mon-compte/courriel/<str:token>/", views.email_confirm, name="email_confirm"),
     re_path(rf"^mon-compte/comptes/{RESIDENT}/delier/$", views.unlink, name="unlink"),
     path("mon-compte/donnees/", data.data_page, name="data"),
+    path("mon-compte/effacement/", erasure.erasure_page, name="erasure"),
     path("mon-compte/donnees/export/", data.data_export, name="data_export"),
     path("mon-compte/donnees/export/etat/", data.data_status, name="data_status"),
     path("mon-compte/donnees/telecharger/<str:token>/", data.data_download, name="data_download"),

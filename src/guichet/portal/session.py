@@ -25,7 +25,9 @@ def current_person(http_request) -> Person | None:
     if person_id is None:
         return None
     person = Person.objects.filter(pk=person_id).first()
-    return resolve(person) if person is not None else None
+    person = resolve(person) if person is not None else None
+    # An erased person's session ends with their data (people.rights.erasure).
+    return person if person is not None and not person.is_erased else None
 
 
 def sign_in(http_request, person: Person) -> None:

@@ -47,6 +47,7 @@ from guichet.people.models import (
 )
 
 ERASED_KIND = "person.erased"
+REQUESTED_KIND = "person.erasure_requested"
 # What a person's names become: the record keeps its number, so it stays a pseudonym.
 PSEUDONYM = "Usager effacé"
 # What a free text written by or about the person becomes.
@@ -278,6 +279,23 @@ def erase_person(
         payload={"reason": reason, "counts": counts},
     )
     return counts
+
+
+@transaction.atomic
+def record_erasure_request(
+    *, person: Person, blockers: list[str], authority_id: int | None
+) -> None:
+    """The person asked for erasure and something keeps the data now: one
+    `person.erasure_requested` event on their record (for the agents of `authority_id`), saying
+    how many obligations hold it (their French reasons are shown to the person, not stored)."""
+    journal.append(
+        kind=REQUESTED_KIND,
+        actor=Actor.person(person),
+        person_id=person.pk,
+        subject=person,
+        authority_id=authority_id,
+        payload={"blockers": len(blockers)},
+    )
 
 
 def erase_batch(person_ids: Iterable[int], *, actor: Actor) -> dict[str, int]:

@@ -87,6 +87,14 @@ class PersonAdmin(ThroughActionAdmin[Person]):
             actor=Actor.agent(request.user), person=obj, **changes_of(form, PERSON_FIELDS)
         )
 
+    def get_urls(self) -> list[Any]:
+        from django.urls import path
+
+        from guichet.people.rights.retention_admin import retention_view
+
+        view = self.admin_site.admin_view(lambda request: retention_view(self, request))
+        return [path("retention/", view, name="people_retention"), *super().get_urls()]
+
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Person], search_term: str
     ) -> tuple[QuerySet[Person], bool]:

@@ -106,3 +106,32 @@ def test_the_dry_run_command_counts_without_erasing(world, residents, settings, 
     call_command("retention")
     assert "4 usagers anonymisés en 1 lot." in capsys.readouterr().out
     assert Person.objects.filter(erased_at__isnull=False).count() == 4
+
+
+def test_the_admin_page_lists_the_rules_and_the_next_run(admin_client, world, residents, settings):
+    # given a service of its own keeping data 30 days, and a default of 0 days
+    slug = Request.objects.filter(person=residents["closed"]).get().service.slug
+    own = service(slug)
+    own.__class__.objects.filter(pk=own.pk).update(retention_days=30)
+    settings.GUICHET_RETENTION_DAYS = 0
+    # when an administrator opens the retention page
+    page = admin_client.get("/admin/people/person/retention/")
+    text = page.content.decode()
+    # then it lists the default and the service's rule, and what the next run would do:
+    # Alice and Bob (holding nothing, default 0 days) go; the 30-day service keeps the others
+    assert page.status_code == 200
+    assert "Par défaut (tous les autres services)" in text and "0 jour" in text
+    assert own.name in text and "30 jours" in text
+    assert "2 usagers seront anonymisés." in text
+    assert (
+        "La tâche n&#x27;a pas encore tourné." in text or "La tâche n'a pas encore tourné." in text
+    )
+    # and after a run, the last run's count
+    retention.run()
+    assert (
+        "Dernier passage le" in admin_client.get("/admin/people/person/retention/").content.decode()
+    )
+
+
+def test_the_admin_page_is_for_staff_only(client, world):
+    assert client.get("/admin/people/person/retention/").status_code == 302

@@ -196,7 +196,7 @@ def _keeps(now: datetime) -> Q:
     for pk, days in Service.objects.exclude(retention_days=None).values_list(
         "pk", "retention_days"
     ):
-        by_days.setdefault(days, []).append(pk)
+        by_days.setdefault(days or 0, []).append(pk)
     for days, ids in by_days.items():
         recent |= Q(service_id__in=ids, closure__gt=now - timedelta(days=days))
     needed = (

@@ -50,7 +50,7 @@ def _authority_of(person) -> int | None:
     from guichet.cases.models import Request
 
     return (
-        Request.objects.filter(person=person, in_queue=True)
+        Request.objects.filter(person=person, in_queue=True, service__kind="transactional")
         .order_by("-received_at")
         .values_list("authority_id", flat=True)
         .first()

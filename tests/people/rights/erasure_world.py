@@ -22,7 +22,7 @@ from guichet.core import calendar, clock
 from guichet.core.calendar import PARIS
 from guichet.core.journal import Actor
 from guichet.people import actions as people
-from guichet.people.models import Verification
+from guichet.people.models import Household, Verification
 
 FIRST, LAST = "Zéphyrine", "Quenouillard"
 EMAIL = "zephyrine.quenouillard@exemple.fr"
@@ -42,6 +42,8 @@ def plant(world: SimpleNamespace) -> SimpleNamespace:
         actor=SYSTEM, first_name=FIRST, last_name=LAST, email=EMAIL, phone=PHONE,
         address=ADDRESS, commune=world.sceaux_commune, verification=Verification.EMAIL_VERIFIED,
     )  # fmt: skip
+    household = people.save_household(actor=SYSTEM, household=Household(), name=f"Foyer {LAST}")
+    person = people.change_person(actor=SYSTEM, person=person, household=household)
     people.record_consent(
         actor=SYSTEM, person=person, purpose="notifications", granted=True, source="portail"
     )

@@ -40,6 +40,7 @@ from guichet.people.errors import PeopleError
 from guichet.people.identifiers import fold
 from guichet.people.models import (
     DuplicateSuspicion,
+    Household,
     Identity,
     NotificationPreference,
     OrganisationRole,
@@ -366,6 +367,11 @@ def _erase_people(batch: Batch) -> dict[str, int]:
     DuplicateSuspicion.objects.filter(Q(person_id__in=ids) | Q(candidate_id__in=ids)).delete()
     _erase_exports(batch)
     events = _erase_journal(batch)
+    households = set(
+        Person.objects.filter(pk__in=ids, household__isnull=False).values_list(
+            "household_id", flat=True
+        )
+    )
     persons = Person.objects.filter(pk__in=ids).update(
         first_name="",
         last_name=PSEUDONYM,
@@ -377,6 +383,9 @@ def _erase_people(batch: Batch) -> dict[str, int]:
         erased_at=batch.now,
         updated_at=batch.now,
     )
+    # A household left without members goes (its name is often the family's); one shared with
+    # others keeps its name, which is theirs too.
+    Household.objects.filter(pk__in=households, members__isnull=True).delete()
     return {"records": persons, "identities": identities, "events": events}
 
 
@@ -404,6 +413,7 @@ def _erase_journal(batch: Batch) -> int:
         about |= Q(case_id__in=list(batch.cases))
     changed = []
     for event in Event.objects.filter(about).only("pk", "person_id", "case_id", "payload"):
+        whose: int | None
         if event.person_id in batch.owner:
             whose = event.person_id
         else:  # an event of one of their requests, written under another person's id

@@ -122,7 +122,7 @@ def forecast(now: datetime | None = None) -> tuple[int, list[Rule]]:
                 per_service[pk] = per_service.get(pk, 0) + count
     default_days = settings.GUICHET_RETENTION_DAYS
     rules = [
-        Rule(service=s, days=s.retention_days, expected_requests=per_service.get(s.pk, 0))
+        Rule(service=s, days=s.retention_days or 0, expected_requests=per_service.get(s.pk, 0))
         for s in Service.objects.exclude(retention_days=None).order_by("name")
     ]
     explicit = {rule.service.pk for rule in rules}

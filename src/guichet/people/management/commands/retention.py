@@ -1,5 +1,7 @@
 """`guichet retention [--dry-run]`: anonymise the persons whose retention expired (ADR 0025)."""
 
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from guichet.core.plurals import ngettext
@@ -12,7 +14,7 @@ class Command(BaseCommand):
         "(--dry-run : dit seulement ce qui serait effacé)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
             "--dry-run", action="store_true", help="ne rien effacer, compter seulement"
         )
@@ -21,7 +23,13 @@ class Command(BaseCommand):
             help="usagers effacés par transaction",
         )  # fmt: skip
 
-    def handle(self, *args, dry_run=False, batch_size=retention.BATCH_SIZE, **options):
+    def handle(
+        self,
+        *args: Any,
+        dry_run: bool = False,
+        batch_size: int = retention.BATCH_SIZE,
+        **options: Any,
+    ) -> None:
         if dry_run:
             expected, rules = retention.forecast()
             self.stdout.write(

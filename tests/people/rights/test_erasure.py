@@ -66,6 +66,9 @@ def test_erasure_leaves_no_planted_value_in_any_table_or_file(
     assert Appointment.objects.get(pk=planted.appointment.pk).status == "cancelled"
     person = Person.objects.get(pk=planted.person.pk)
     assert person.is_erased and str(person) == erasure.PSEUDONYM
+    derived = (person.search_name, person.first_name_key, person.last_name_key)
+    person.fill_search_columns()
+    assert derived == (person.search_name, person.first_name_key, person.last_name_key)
     assert not Identity.objects.filter(person=person).exists()
     assert not Attachment.objects.filter(request=request).exists()
     assert Message.objects.filter(request=request).count() == 3

@@ -37,7 +37,7 @@ from guichet.core import clock, journal
 from guichet.core.journal import Actor
 from guichet.core.models import Event
 from guichet.people.errors import PeopleError
-from guichet.people.identifiers import fold
+from guichet.people.identifiers import fold, name_keys
 from guichet.people.models import (
     DuplicateSuspicion,
     Household,
@@ -51,6 +51,8 @@ ERASED_KIND = "person.erased"
 REQUESTED_KIND = "person.erasure_requested"
 # What a person's names become: the record keeps its number, so it stays a pseudonym.
 PSEUDONYM = "Usager effacé"
+# The derived search columns of that name (`Person.derive_*`), written by one UPDATE.
+PSEUDONYM_KEYS = name_keys("", PSEUDONYM)
 # What a free text written by or about the person becomes.
 ERASED = "[effacé]"
 REASONS = {
@@ -377,9 +379,9 @@ def _erase_people(batch: Batch) -> dict[str, int]:
         last_name=PSEUDONYM,
         address="",
         household=None,
-        search_name=fold(PSEUDONYM),
-        first_name_key="",
-        last_name_key="",
+        search_name=fold(f" {PSEUDONYM}"),
+        first_name_key=PSEUDONYM_KEYS[0],
+        last_name_key=PSEUDONYM_KEYS[1],
         erased_at=batch.now,
         updated_at=batch.now,
     )

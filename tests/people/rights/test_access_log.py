@@ -86,3 +86,18 @@ def test_the_journey_view_is_logged_with_the_authority_it_was_opened_for(world, 
         "instructeur",
         "parcours de l'usager",
     )
+
+
+def test_an_attachment_opened_by_an_agent_is_logged(world, client):
+    # given the attachment Alice sent with her reply
+    attachment = world.pothole.attachments.get()
+    client.force_login(world.agent_sceaux)
+    # when the Sceaux case handler opens it
+    response = client.get(reverse("backoffice:attachment", args=[attachment.pk]))
+    assert response.status_code == 200
+    # then the access log names the file and the request
+    [row] = AccessLog.objects.filter(person=world.alice)
+    assert row.what == (
+        f"pièce jointe « photo-du-trou.pdf » de la demande {world.pothole.reference}"
+    )
+    assert (row.authority, row.role) == (world.sceaux, "instructeur")

@@ -153,13 +153,17 @@ def attachment_download(request, pk: int):
     if attachment is None:
         raise Http404(NO_FILE)
     try:
-        access_request(request.user, attachment.request_id)
+        case = access_request(request.user, attachment.request_id)
     except Http404:
         raise Http404(NO_FILE) from None
     try:
         handle = attachment.file.open("rb")
     except (FileNotFoundError, ValueError):
         raise Http404(NO_FILE) from None
+    log_view(
+        request.user, person=case.person_id, authority_id=case.authority_id,
+        what=f"pièce jointe « {attachment.original_name} » de la demande {case.reference}",
+    )  # fmt: skip
     return FileResponse(
         handle,
         as_attachment=True,

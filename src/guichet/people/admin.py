@@ -265,3 +265,7 @@ class DuplicateSuspicionAdmin(admin.ModelAdmin[DuplicateSuspicion]):
                 % {"n": done},
                 messages.SUCCESS,
             )
+
+
+# The RGPD rights' models (people/rights/admin.py), read-only.
+from guichet.people.rights import admin as _rights_admin  # noqa: E402, F401

@@ -197,3 +197,31 @@ def test_the_export_page_asks_for_sign_in_and_survives_hostile_tokens(
         response = alice.get(f"/mon-compte/donnees/telecharger/{token}/")
         assert response.status_code == status, token
         assert 'lang="fr"' in response.content.decode()
+
+
+def test_guichet_worker_runs_the_queued_export(world, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    # given an export asked for (its task enqueued once the request commits)
+    with django_capture_on_commit_callbacks(execute=True):
+        export, _ = actions.request_export(person=world.alice)
+    assert DataExport.objects.get(pk=export.pk).status == DataExport.Status.QUEUED
+    # when `guichet worker` runs once
+    call_command("worker", once=True, verbosity=0)
+    # then the export is ready
+    export.refresh_from_db()
+    assert export.status == DataExport.Status.READY and export.is_downloadable()
+
+
+def test_an_export_left_running_by_a_dead_worker_is_failed_and_may_be_asked_again(world):
+    # given an export claimed by a worker that died
+    export, _ = actions.request_export(person=world.alice)
+    assert actions.claim_export(export_id=export.pk) is not None
+    # when the periodic job runs more than an hour later
+    with clock.frozen_at(export.created_at + actions.STALE_AFTER + timedelta(minutes=1)):
+        actions.expire_exports()
+    # then it is failed, and a new request makes a new export
+    export.refresh_from_db()
+    assert export.status == DataExport.Status.FAILED
+    again, created = actions.request_export(person=world.alice)
+    assert created and again.pk != export.pk

@@ -66,12 +66,18 @@ def generate(count: int):
     start = datetime(2024, 1, 1, tzinfo=UTC)
     requests = Request.objects.bulk_create(
         Request(
-            reference=f"BENCH-{n:06d}", tracking_secret=secrets.token_hex(8),
-            service=services[n % len(services)], authority=authority, person=person,
-            channel="web", state="closed", public_status="closed",
+            reference=f"BENCH-{n:06d}",
+            tracking_secret=secrets.token_hex(8),
+            service=services[n % len(services)],
+            authority=authority,
+            person=person,
+            channel="web",
+            state="closed",
+            public_status="closed",
             summary=f"Signalement n° {n}: un trou dans la chaussée",
             form_data={"nature": "nid_de_poule", "description": "Un trou profond. " * 20},
-            address=f"{n} rue de la République", received_at=start + timedelta(hours=n),
+            address=f"{n} rue de la République",
+            received_at=start + timedelta(hours=n),
             resolved_at=start + timedelta(hours=n, days=3),
             closed_at=start + timedelta(hours=n, days=4),
         )  # fmt: skip
@@ -90,8 +96,12 @@ def generate(count: int):
              "request.person_replied", "request.status_changed")  # fmt: skip
     Event.objects.bulk_create(
         event_row(
-            kind=kind, actor=system, authority_id=authority.pk, person_id=person.pk,
-            case_id=r.pk, visible_to_person=kind != "request.assigned",
+            kind=kind,
+            actor=system,
+            authority_id=authority.pk,
+            person_id=person.pk,
+            case_id=r.pk,
+            visible_to_person=kind != "request.assigned",
             payload={"from": "received", "to": "closed"},
             occurred_at=r.received_at + timedelta(minutes=i),
         )  # fmt: skip
@@ -100,10 +110,17 @@ def generate(count: int):
     )
     Notification.objects.bulk_create(
         Notification(
-            person=person, request=r, authority=authority, channel="email",
-            message_kind="status", recipient="camille@exemple.fr",
-            subject=f"Votre demande {r.reference}", text=f"Votre demande {r.reference} est close.",
-            status="sent", next_attempt_at=r.received_at, sent_at=r.received_at,
+            person=person,
+            request=r,
+            authority=authority,
+            channel="email",
+            message_kind="status",
+            recipient="camille@exemple.fr",
+            subject=f"Votre demande {r.reference}",
+            text=f"Votre demande {r.reference} est close.",
+            status="sent",
+            next_attempt_at=r.received_at,
+            sent_at=r.received_at,
             idempotency_key=f"bench:{r.pk}",
         )  # fmt: skip
         for r in requests

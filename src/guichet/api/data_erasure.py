@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from guichet.api.models import IdempotencyRecord
 from guichet.cases.models import Request
-from guichet.people.rights.erasure import Batch, Part, register
+from guichet.people.rights.erasure import Batch, Part, register, write_rows
 
 
 def _erase(batch: Batch) -> dict[str, int]:
@@ -32,7 +32,7 @@ def _erase(batch: Batch) -> dict[str, int]:
         if scrubbed != body:
             record.response_body = scrubbed
             changed.append(record)
-    IdempotencyRecord.objects.bulk_update(changed, ["response_body"], batch_size=500)
+    write_rows(IdempotencyRecord, changed, ["response_body"])
     return {"api_replies": len(changed)}
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from guichet.channels.models import InboundMail
-from guichet.people.rights.erasure import ERASED, Batch, Part, register
+from guichet.people.rights.erasure import ERASED, Batch, Part, register, write_rows
 
 
 def _erase(batch: Batch) -> dict[str, int]:
@@ -32,8 +32,8 @@ def _erase(batch: Batch) -> dict[str, int]:
         mail.subject = ERASED if mail.subject else ""
         mail.recipients = []
         mail.raw = ""
-    InboundMail.objects.bulk_update(
-        mails, ["reason", "envelope_from", "sender", "subject", "recipients", "raw"], batch_size=500
+    write_rows(
+        InboundMail, mails, ["reason", "envelope_from", "sender", "subject", "recipients", "raw"]
     )
     return {"inbound_mails": len(mails)}
 

@@ -6,8 +6,6 @@ go; one not sent yet never will be (failed, « usager effacé »).
 
 from __future__ import annotations
 
-from django.db.models import Q
-
 from guichet.notifications.models import Notification
 from guichet.people.rights.erasure import ERASED, Batch, Part, register
 
@@ -15,11 +13,8 @@ NOT_SENT = "Usager effacé : message non envoyé."
 
 
 def _erase(batch: Batch) -> dict[str, int]:
-    addresses = {v.lower() for values in batch.values.values() for v in values if "@" in v}
-    mine = Q(person_id__in=batch.person_ids)
-    if addresses:
-        mine |= Q(recipient__in=addresses)
-    rows = Notification.objects.filter(mine)
+    # Every notification names its person (the column is required and indexed).
+    rows = Notification.objects.filter(person_id__in=batch.person_ids)
     rows.filter(status__in=[Notification.Status.QUEUED, Notification.Status.SENDING]).update(
         status=Notification.Status.FAILED, claimed_until=None, last_error=NOT_SENT
     )

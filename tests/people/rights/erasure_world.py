@@ -23,6 +23,8 @@ from guichet.core.calendar import PARIS
 from guichet.core.journal import Actor
 from guichet.people import actions as people
 from guichet.people.models import Household, Verification
+from guichet.people.rights.actions import request_export
+from guichet.people.rights.tasks import run_export
 
 FIRST, LAST = "Zéphyrine", "Quenouillard"
 EMAIL = "zephyrine.quenouillard@exemple.fr"
@@ -36,8 +38,9 @@ NEEDLES = (
 
 
 def plant(world: SimpleNamespace) -> SimpleNamespace:
-    """Zéphyrine Quenouillard with a request (answers, messages, an attachment, an e-mail
-    reply), an upcoming appointment and the notifications they queued. Returns what it made."""
+    """Zéphyrine Quenouillard with a household, a request (answers, messages, an attachment, an
+    e-mail reply), an upcoming appointment, the notifications they queued and her data export.
+    Returns what it made."""
     person = people.create_person(
         actor=SYSTEM, first_name=FIRST, last_name=LAST, email=EMAIL, phone=PHONE,
         address=ADDRESS, commune=world.sceaux_commune, verification=Verification.EMAIL_VERIFIED,
@@ -75,7 +78,12 @@ def plant(world: SimpleNamespace) -> SimpleNamespace:
     appointment = appointments.book_appointment(
         appointment_type=_appointment_type(world), start=_next_slot(), person=person
     )
-    return SimpleNamespace(person=person, request=request, mail=mail, appointment=appointment)
+    # Her data export, built: a ZIP whose compressed content no byte scan would read.
+    export, _ = request_export(person=person)
+    run_export(export.pk)
+    return SimpleNamespace(
+        person=person, request=request, mail=mail, appointment=appointment, export=export
+    )
 
 
 def _email(sender: str, subject: str, body: str) -> bytes:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from cases.factories import build_world, file_request
 from support import built_for_the_module, refreshed
@@ -45,6 +47,8 @@ def test_erasure_leaves_no_planted_value_in_any_table_or_file(
     with django_capture_on_commit_callbacks(execute=True):
         planted = plant(world)
     assert found_in_tables() and found_in_files(settings.MEDIA_ROOT)  # the scan sees them
+    archive = planted.export.__class__.objects.get(pk=planted.export.pk).file.path
+    assert os.path.exists(archive)
     request = Request.objects.get(pk=planted.request.pk)
     case_events = Event.objects.filter(case_id=request.pk).count()
     # when a manager erases her, confirming the appointment's cancellation
@@ -56,6 +60,7 @@ def test_erasure_leaves_no_planted_value_in_any_table_or_file(
     # then no table and no file holds any of the planted values any more
     assert found_in_tables() == []
     assert found_in_files(settings.MEDIA_ROOT) == []
+    assert not os.path.exists(archive)  # her export's ZIP (compressed: not scanned) is gone
     # and the request still counts: service, authority, commune, status and dates kept
     after = Request.objects.get(pk=request.pk)
     kept = ("service_id", "authority_id", "commune_id", "state", "public_status", "received_at",
@@ -185,3 +190,15 @@ def test_a_merged_record_is_erased_with_the_record_that_took_it(world):
         record = Person.objects.get(pk=pk)
         assert record.is_erased and record.first_name == "" and record.address == ""
     assert not Identity.objects.filter(person_id__in=[world.alice.pk, world.bob.pk]).exists()
+
+
+def test_the_person_cancels_their_own_open_report_by_erasing(world):
+    # given Alice's open report, not yet taken in hand
+    request = file_request(world, "signalement-voirie")
+    # when she erases her data herself, confirming
+    erase_person(person=world.alice, by=Actor.person(world.alice), reason="request", confirmed=True)
+    # then her report is cancelled through the workflow's « Annuler ma demande »
+    request.refresh_from_db()
+    assert request.state == "cancelled" and request.public_status == "cancelled"
+    change = Event.objects.filter(case_id=request.pk, kind="request.status_changed").last()
+    assert change.actor_type == "person" and change.payload["action"] == "Annuler ma demande"

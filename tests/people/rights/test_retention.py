@@ -13,7 +13,7 @@ from guichet.cases.models import Request
 from guichet.core import clock
 from guichet.core.models import Event
 from guichet.people.models import Person
-from guichet.people.rights import retention
+from guichet.people.rights import erasure, retention
 
 from .erasure_world import _appointment_type, _next_slot
 
@@ -135,3 +135,34 @@ def test_the_admin_page_lists_the_rules_and_the_next_run(admin_client, world, re
 
 def test_the_admin_page_is_for_staff_only(client, world):
     assert client.get("/admin/people/person/retention/").status_code == 302
+
+
+def test_a_crash_loses_one_batch_and_the_next_run_resumes(world, residents):
+    # given five expired persons and an app whose part fails on the second batch
+    later = clock.now() + 4 * YEAR
+    calls = []
+
+    def fail_second(batch):
+        calls.append(len(batch.owner))
+        if len(calls) == 2:
+            raise RuntimeError("connexion perdue")
+        return {}
+
+    erasure.register(erasure.Part(name="test-crash", order=99, erase=fail_second))
+    try:
+        # when the task runs, two persons per batch
+        with pytest.raises(RuntimeError):
+            retention.run(now=later, batch_size=2)
+    finally:
+        erasure.unregister("test-crash")
+    # then the first batch is erased, the second left whole, and the run's event says so
+    assert Person.objects.filter(erased_at__isnull=False).count() == 2
+    interrupted = Event.objects.get(kind=retention.RUN_KIND)
+    assert interrupted.payload["counts"]["interrupted"] is True
+    assert interrupted.payload["counts"]["persons"] == 2
+    # and the next run erases the rest
+    resumed = retention.run(now=later, batch_size=2)
+    assert resumed["persons"] == 3
+    assert set(Person.objects.filter(erased_at__isnull=True).values_list("pk", flat=True)) == {
+        residents["open"].pk
+    }

@@ -23,6 +23,7 @@ Files (attachments, raw e-mails, exports) are deleted once the transaction commi
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -47,6 +48,8 @@ from guichet.people.models import (
     OrganisationRole,
     Person,
 )
+
+logger = logging.getLogger(__name__)
 
 ERASED_KIND = "person.erased"
 REQUESTED_KIND = "person.erasure_requested"
@@ -346,8 +349,13 @@ def write_rows(model: Any, rows: list[Any], fields: list[str]) -> None:
 
 
 def _delete_files(files: list[tuple[Any, str]]) -> None:
+    """After commit: a file that cannot be deleted is logged (without its name, which may name
+    the person) and never fails the erasure, already committed."""
     for storage, name in files:
-        storage.delete(name)
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.exception("erasure: a stored file could not be deleted")
 
 
 def _batch(person_ids: Iterable[int], actor: Actor) -> Batch:

@@ -354,8 +354,8 @@ def _delete_files(files: list[tuple[Any, str]]) -> None:
     for storage, name in files:
         try:
             storage.delete(name)
-        except OSError:
-            logger.exception("erasure: a stored file could not be deleted")
+        except OSError as error:  # its message holds the path: only its kind is logged
+            logger.warning("erasure: a stored file could not be deleted (%s)", type(error).__name__)
 
 
 def _batch(person_ids: Iterable[int], actor: Actor) -> Batch:

@@ -13,7 +13,9 @@ from cases.factories import PDF_BYTES, SYSTEM, bring_to, file_request
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
+from django.test import Client
 
+from guichet.api.keys import issue_key
 from guichet.appointments import actions as appointments
 from guichet.appointments.models import AppointmentType, Desk, OpeningHours, Place
 from guichet.cases import actions as cases
@@ -63,6 +65,7 @@ def plant(world: SimpleNamespace) -> SimpleNamespace:
         files={"piece_jointe": upload},
     )  # fmt: skip
     agent = Actor.agent(world.agent_sceaux)
+    _through_the_api(world, request.reference)
     cases.send_message(
         request=request, actor=agent, body=f"Bonjour Madame {LAST}, nous vous rappelons au {PHONE}."
     )
@@ -84,6 +87,26 @@ def plant(world: SimpleNamespace) -> SimpleNamespace:
     return SimpleNamespace(
         person=person, request=request, mail=mail, appointment=appointment, export=export
     )
+
+
+def _through_the_api(world: SimpleNamespace, reference: str) -> None:
+    """A message and a file added by an application with idempotency keys: their answers are
+    kept for retries (api.IdempotencyRecord)."""
+    _, raw_key = issue_key(
+        actor=SYSTEM, authority=world.sceaux, application="logiciel-metier",
+        scopes=["read", "write"],
+    )  # fmt: skip
+    client, url = Client(), f"/api/v1/requests/{reference}"
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw_key}"}
+    sent = client.post(
+        f"{url}/messages", {"body": f"Mme {LAST} rappelée au {PHONE}."},
+        content_type="application/json", HTTP_IDEMPOTENCY_KEY="message-1", **auth,
+    )  # fmt: skip
+    upload = SimpleUploadedFile(f"releve-{LAST}.pdf", PDF_BYTES, "application/pdf")
+    stored = client.post(
+        f"{url}/attachments", {"files": [upload]}, HTTP_IDEMPOTENCY_KEY="upload-1", **auth
+    )
+    assert (sent.status_code, stored.status_code) == (201, 201), (sent.json(), stored.json())
 
 
 def _email(sender: str, subject: str, body: str) -> bytes:

@@ -76,12 +76,13 @@ def test_erasure_leaves_no_planted_value_in_any_table_or_file(
     assert derived == (person.search_name, person.first_name_key, person.last_name_key)
     assert not Identity.objects.filter(person=person).exists()
     assert not Attachment.objects.filter(request=request).exists()
-    assert Message.objects.filter(request=request).count() == 3
+    assert Message.objects.filter(request=request).count() == 4
     # one person.erased event with counts and no personal data
     event = Event.objects.get(kind=erasure.ERASED_KIND, person_id=person.pk)
     assert event.payload["reason"] == "request"
     assert event.payload["counts"] == counts
-    assert counts["requests"] == 1 and counts["attachments"] == 1 and counts["closed"] == 1
+    assert counts["api_replies"] == 2  # the API's kept answers (a message, a file)
+    assert counts["requests"] == 1 and counts["attachments"] == 2 and counts["closed"] == 1
 
 
 def test_erasing_twice_runs_once(world):

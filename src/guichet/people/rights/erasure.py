@@ -99,6 +99,8 @@ class Batch:
     # The persons' requests (id → person id), filled by the cases part: their journal events.
     cases: dict[int, int] = field(default_factory=dict)
     files: list[Any] = field(default_factory=list)
+    # What a part's `collect` keeps for its own `erase` (read before another part deletes it).
+    extra: dict[str, Any] = field(default_factory=dict)
     _patterns: dict[int, re.Pattern[str] | None] = field(default_factory=dict)
 
     def add_value(self, person_id: int, value: Any) -> None:

@@ -100,3 +100,48 @@ def test_a_new_session_never_takes_a_key_already_in_use(redis_sessions, monkeypa
     # then the second session got the fresh key and the first one is untouched
     assert second.session_key == "k" * 32
     assert redis_sessions(first.session_key)["person_id"] == 1
+
+
+def test_a_sign_in_s_new_key_is_written_once_without_asking_first(redis_sessions, monkeypatch):
+    # given a visitor's session holding a sign-in's state
+    session = redis_sessions()
+    session["identity_state"] = "abc"
+    session.save()
+    old = session.session_key
+    client = cache._cache.get_client(write=True)
+    sent = []
+    real = client.execute_command
+    monkeypatch.setattr(
+        client, "execute_command", lambda *a, **k: sent.append(a[0]) or real(*a, **k)
+    )
+    # when the sign-in cycles the key, then the response saves the session
+    session.cycle_key()
+    session["person_id"] = 7
+    session.save()
+    # then the old key was deleted and the new one added once (no GET, no second SET)
+    assert sent == ["DEL", "SET"]
+    assert session.session_key != old
+    assert redis_sessions(session.session_key)["person_id"] == 7
+    assert redis_sessions(session.session_key)["identity_state"] == "abc"
+    assert not redis_sessions().exists(old)
+    # and a later save is an ordinary update
+    sent.clear()
+    session["person_id"] = 8
+    session.save()
+    assert sent == ["GET", "SET"]
+
+
+def test_a_cycled_key_already_taken_is_drawn_again(redis_sessions, monkeypatch):
+    taken = redis_sessions()
+    taken["person_id"] = 1
+    taken.save()
+    session = redis_sessions()
+    session["person_id"] = 2
+    session.save()
+    draws = iter([taken.session_key, "c" * 32])
+    monkeypatch.setattr(sessions, "get_random_string", lambda *a: next(draws))
+    session.cycle_key()
+    session.save()
+    assert session.session_key == "c" * 32
+    assert redis_sessions(taken.session_key)["person_id"] == 1
+    assert redis_sessions("c" * 32)["person_id"] == 2

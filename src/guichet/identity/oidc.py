@@ -17,11 +17,13 @@ import time
 from base64 import urlsafe_b64decode
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.base_client import MismatchingStateError, OAuthError
 from authlib.integrations.django_client import DjangoIntegration, DjangoOAuth2App
+from authlib.integrations.requests_client import OAuth2Session
 from authlib.oidc.core import CodeIDToken, UserInfo
 from django.core.cache import cache
 from joserfc import jwt
@@ -184,8 +186,53 @@ def _client(provider: Provider) -> DjangoOAuth2App:
     return client
 
 
+class _KeptAlive(requests.adapters.HTTPAdapter):
+    """One connection pool per process for the providers' endpoints: a sign-in's token and
+    userinfo calls reuse kept-alive connections instead of opening two new ones. Authlib makes
+    a session per call and closes it; closing a session leaves this pool open."""
+
+    def close(self) -> None:
+        pass
+
+
+_ADAPTER = _KeptAlive(pool_maxsize=8)
+# What requests derives from the environment (proxies, CA bundle) per origin, read once.
+_ENVIRONMENT: dict[str, dict[str, Any]] = {}
+
+
+class _Http(requests.Session):
+    """A requests session on the shared pool, reading the environment once per origin:
+    requests scans every environment variable for proxies on each call (`getproxies`), which
+    cost more CPU than verifying the ID token's signature."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.mount("https://", _ADAPTER)
+        self.mount("http://", _ADAPTER)
+
+    def merge_environment_settings(self, url, proxies, stream, verify, cert):  # type: ignore[no-untyped-def]
+        if proxies or cert or verify not in (None, True):  # explicit settings: requests' merge
+            return super().merge_environment_settings(url, proxies, stream, verify, cert)
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        found = _ENVIRONMENT.get(origin)
+        if found is None:
+            found = super().merge_environment_settings(url, {}, None, verify, None)
+            _ENVIRONMENT[origin] = found
+        return {**found, "proxies": dict(found["proxies"]), "stream": stream}
+
+
+class _OAuth2Http(_Http, OAuth2Session):
+    """Authlib's requests session (token endpoint, discovery, keys) on `_Http`."""
+
+
+_http = _Http()
+
+
 class _Client(DjangoOAuth2App):
     """Authlib's Django client, verifying signatures with `verify_jws` (a key without `kid`)."""
+
+    client_cls = _OAuth2Http
 
     def parse_id_token(self, token, nonce, claims_options=None, claims_cls=None, leeway=120):
         metadata = self.load_server_metadata()
@@ -272,7 +319,7 @@ def _userinfo(
         return {}
     try:
         # A plain bearer request: Authlib's session would try to refresh a token living 60 s.
-        response = requests.get(
+        response = _http.get(
             endpoint,
             headers={"Authorization": f"Bearer {token['access_token']}"},
             timeout=HTTP_TIMEOUT_SECONDS,

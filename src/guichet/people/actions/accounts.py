@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from guichet.core import journal
+from guichet.core import journal, rows
 from guichet.core.journal import Actor
 from guichet.people import selectors
 from guichet.people.actions.merge import merge_persons
@@ -65,12 +65,13 @@ def sign_in_with_account(
     except IdentifierError:
         email = None  # a provider's odd address proves nothing we can use
     system = Actor.system(provider)
-    person, holds_account = _account_owner(provider, subject)
+    known = _look_up(provider, subject, email)
+    person, holds_account = _account_owner(known)
     created = False
     if person is None and email:
-        person = _verified_email_owner(email)
+        person = _verified_email_owner(known)
         if person is None:  # the first record that gave it, unless it proves someone else
-            mergeable, _ = _same_email_records(email, None)
+            mergeable, _ = _same_email_records(known, None)
             person = mergeable[0] if mergeable else None
     if person is None:
         person = create_person(
@@ -98,8 +99,15 @@ def sign_in_with_account(
     suspicions: list[DuplicateSuspicion] = []
     attached: list[int] = []
     if email:
-        known = person.identities.filter(kind=Identity.Kind.EMAIL, provider="", value=email)
-        if not known.filter(verification__gte=level).exists():
+        if created:  # its identities were written here, after the look-up
+            at_level = person.identities.filter(
+                kind=Identity.Kind.EMAIL, provider="", value=email, verification__gte=level
+            ).exists()
+        else:  # nothing wrote this person's e-mail identities since the look-up
+            at_level = any(
+                i.person_id == person.pk and i.verification >= level for i in known.emails
+            )
+        if not at_level:
             try:
                 add_identity(
                     actor=actor,
@@ -111,7 +119,7 @@ def sign_in_with_account(
             except IdentityConflict as conflict:  # verified for someone else: an agent decides
                 if conflict.suspicion is not None:
                     suspicions.append(conflict.suspicion)
-        mergeable, proven = _same_email_records(email, person)
+        mergeable, proven = _same_email_records(known, person)
         for other in mergeable:
             merge_persons(actor=actor, survivor=person, merged=other)
             attached.append(other.pk)
@@ -177,45 +185,69 @@ def unlink_account(*, person: Person, provider: str) -> int:
     return removed
 
 
-def _account_owner(provider: str, subject: str) -> tuple[Person | None, bool]:
+@dataclass(frozen=True)
+class _Known:
+    """What one query tells, before anything is written, about the account and the e-mail a
+    provider vouches for: the account's identities (best first) and every identity holding
+    the e-mail (oldest first), each with its person."""
+
+    accounts: list[Identity]
+    emails: list[Identity]
+
+
+# The look-up's two statements, compiled once (`core.rows`): a sign-in is a hot path.
+_ACCOUNT = "kind = %s AND provider = %s AND value = %s"
+_ACCOUNT_OR_EMAIL = f"({_ACCOUNT}) OR (kind = %s AND provider = '' AND value = %s)"
+
+
+def _look_up(provider: str, subject: str, email: str | None) -> _Known:
+    if email:
+        found = rows.select(
+            Identity, _ACCOUNT_OR_EMAIL,
+            [Identity.Kind.ACCOUNT, provider, subject, Identity.Kind.EMAIL, email],
+        )  # fmt: skip
+    else:
+        found = rows.select(Identity, _ACCOUNT, [Identity.Kind.ACCOUNT, provider, subject])
+    ids = sorted({i.person_id for i in found})
+    if ids:
+        where = "id IN ({})".format(", ".join(["%s"] * len(ids)))
+        persons = {p.pk: p for p in rows.select(Person, where, ids)}
+        for identity in found:
+            identity.person = persons[identity.person_id]
+    return _Known(
+        accounts=sorted(
+            (i for i in found if i.kind == Identity.Kind.ACCOUNT),
+            key=lambda i: (-i.verification, i.pk),
+        ),
+        emails=sorted((i for i in found if i.kind == Identity.Kind.EMAIL), key=lambda i: i.pk),
+    )
+
+
+def _account_owner(known: _Known) -> tuple[Person | None, bool]:
     """The person the account proves (the survivor of a merge), and whether that record holds
     the account itself."""
-    identity = (
-        Identity.objects.filter(kind=Identity.Kind.ACCOUNT, provider=provider, value=subject)
-        .select_related("person")
-        .order_by("-verification", "pk")
-        .first()
-    )
-    if identity is None:
+    if not known.accounts:
         return None, False
+    identity = known.accounts[0]
     person = selectors.resolve(identity.person)
     return person, person.pk == identity.person_id
 
 
-def _verified_email_owner(email: str) -> Person | None:
-    identity = (
-        Identity.objects.filter(
-            kind=Identity.Kind.EMAIL,
-            provider="",
-            value=email,
-            verification__gt=Verification.DECLARED,
-        )
-        .select_related("person")
-        .first()
-    )
+def _verified_email_owner(known: _Known) -> Person | None:
+    identity = next((i for i in known.emails if i.verification > Verification.DECLARED), None)
     return selectors.resolve(identity.person) if identity else None
 
 
-def _same_email_records(email: str, person: Person | None) -> tuple[list[Person], list[Person]]:
+def _same_email_records(known: _Known, person: Person | None) -> tuple[list[Person], list[Person]]:
     """Other active records that gave the same address: those with no verified identity (to
     merge), and those with one (a verified phone or account proves someone: a suspicion for an
-    agent, never a merge). One indexed look-up when there is none, as on most sign-ins."""
-    found = Identity.objects.filter(
-        kind=Identity.Kind.EMAIL, provider="", value=email, person__merged_into__isnull=True
-    )
-    if person is not None:
-        found = found.exclude(person=person)
-    ids = set(found.values_list("person_id", flat=True))
+    agent, never a merge). Read from the look-up (only `person`'s identities were written
+    since); no query when there is none, as on most sign-ins."""
+    ids = {
+        i.person_id
+        for i in known.emails
+        if i.person.merged_into_id is None and (person is None or i.person_id != person.pk)
+    }
     if not ids:
         return [], []
     proven = set(

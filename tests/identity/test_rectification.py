@@ -284,3 +284,22 @@ def test_the_agent_may_not_rename_a_person_franceconnect_vouches_for(world):
         actor=SYSTEM, person=someone, changes={"address": "5 rue Houdan"}, reason="courrier"
     )
     assert done.changed == ("address",)
+
+
+def test_the_agent_s_hostile_input_is_refused_in_french(world):
+    bob = world.bob
+    file_request(world, person=bob, commune=world.tours_commune)  # Tours may see Bob
+    client = _agent(world.agent_tours)
+    url = f"/agents/usagers/{bob.pk}/rectifier/"
+    base = {"first_name": "Bob", "last_name": "Durand", "address": "", "email": "bob@exemple.fr",
+            "phone": "", "reason": "erreur de saisie"}  # fmt: skip
+    response = client.post(url, base | {"address": "a" * 301})
+    assert response.status_code == 400
+    assert "Le champ « adresse » dépasse 300 caractères (301)." in response.content.decode()
+    response = client.post(url, base | {"last_name": "Du\x00rand"})
+    assert response.status_code == 400
+    response = client.post(url, base | {"email": "pas-une-adresse"})
+    assert response.status_code == 400 and "pas-une-adresse" in response.content.decode()
+    bob.refresh_from_db()
+    assert (bob.last_name, bob.address) == ("Durand", "")
+    assert not Event.objects.filter(kind="person.rectified", person_id=bob.pk).exists()

@@ -13,6 +13,7 @@ from guichet.people.models import (
     Person,
     Verification,
 )
+from guichet.people.rights.models import AccessLog, DataExport
 
 from .factories import HouseholdFactory, OrganisationFactory, PersonFactory
 
@@ -176,6 +177,9 @@ def test_every_foreign_key_to_person_is_moved(actor, pair):
     actions.suspect_duplicate(actor=actor, person=merged, candidate=third, reason="x")
     actions.suspect_duplicate(actor=actor, person=fourth, candidate=merged, reason="y")
     PersonFactory(merged_into=merged)
+    # (the RGPD rights' rows: an export and an agent's look at the record)
+    DataExport.objects.create(person=merged, status=DataExport.Status.READY)
+    AccessLog.objects.create(person=merged, agent_label="Agent", what="fiche usager")
     relations = actions.person_relations()
     # (the generic list covers Django's related_objects and the hidden relations too)
     covered = {(r.related_model, r.field.name) for r in relations}

@@ -73,7 +73,9 @@ def data_export(http_request):
     person = current_person(http_request)
     if person is None:
         return redirect("portal:sign_in")
-    if not hit("rights.export", str(person.pk), limit=EXPORT_LIMIT, window=EXPORT_WINDOW).allowed:
+    if not hit(
+        "people.data-export", str(person.pk), limit=EXPORT_LIMIT, window=EXPORT_WINDOW
+    ).allowed:
         messages.error(
             http_request,
             "Vous avez demandé plusieurs exports aujourd'hui : réessayez demain, ou téléchargez "

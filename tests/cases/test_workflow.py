@@ -169,7 +169,8 @@ def test_a_service_follows_the_workflow_stored_for_it(world):
         slug="deux-etapes", name="Deux étapes", definition=TWO_STEP
     )
     voirie = save_service(service=service("signalement-voirie"), actor=SYSTEM, workflow=definition)
-    assert workflow_for(voirie).name == "deux-etapes"
+    # (published as the service's new version, whose workflow it is: ADR 0027)
+    assert [s.name for s in workflow_for(voirie).states] == ["nouvelle", "validee"]
     # when a request is filed and a case handler then a manager try to validate it
     request = file_request(world)
     with pytest.raises(IllegalTransition, match="Votre rôle ne permet pas"):

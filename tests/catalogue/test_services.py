@@ -34,6 +34,7 @@ def test_saving_a_service_stores_a_compact_form_and_journals_the_change(catalogu
         "service": "question-generale",
         "created": False,
         "changed": ["form_definition", "sla_working_days"],
+        "version": 2,  # the change is published as the service's version 2 (ADR 0027)
     }
 
 

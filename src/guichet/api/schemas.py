@@ -113,10 +113,19 @@ class RequestIn(Strict):
     address: Line = Field("", max_length=300)
 
 
+class AnswerOut(Schema):
+    field: str = Field(description="le nom du champ")
+    label: str = Field(description="son libellé dans la version du formulaire déposée")
+    text: str = Field(description="la réponse en clair (choix par leur libellé, dates JJ/MM/AAAA)")
+
+
 class RequestOut(Schema):
     reference: str
     service: str
     service_name: str
+    service_version: int | None = Field(
+        description="le numéro de la version du service avec laquelle la demande a été déposée"
+    )
     authority_id: int
     authority: str
     team: str | None
@@ -128,6 +137,9 @@ class RequestOut(Schema):
     public_status: str
     summary: str
     form_data: dict[str, Any]
+    answers: list[AnswerOut] = Field(
+        description="les réponses avec les libellés de la version du formulaire déposée"
+    )
     address: str
     commune: str | None
     latitude: float | None

@@ -7,7 +7,10 @@ from guichet.authorities.competence import Competence
 from guichet.authorities.models import Authority
 from guichet.cases.models import Attachment, Message, Request
 from guichet.cases.workflow import IllegalTransition, workflow_for
+from guichet.catalogue import presentation
+from guichet.catalogue.formdef import InvalidFormDefinition
 from guichet.catalogue.models import Service
+from guichet.catalogue.selectors import form_of_request, service_name_of_request, version_by_id
 from guichet.core.event_labels import event_label
 from guichet.core.models import Event
 from guichet.people.models import Person
@@ -94,15 +97,26 @@ def competence_out(service: Service, commune: Commune, found: Competence) -> sch
     )
 
 
-def request_out(request: Request) -> schemas.RequestOut:
+def _answers(request: Request) -> list[schemas.AnswerOut]:
+    """The answers labelled as the version the request was filed with spelled them."""
     try:
-        state_label = workflow_for(request.service).state(request.state).label
+        shown = presentation.answers(form_of_request(request), request.form_data or {}, [])
+    except InvalidFormDefinition:
+        return []
+    return [schemas.AnswerOut(field=a.name, label=a.label, text=a.text) for a in shown]
+
+
+def request_out(request: Request) -> schemas.RequestOut:
+    version = version_by_id(request.service_version_id) if request.service_version_id else None
+    try:
+        state_label = workflow_for(request).state(request.state).label
     except IllegalTransition:  # a state removed from the service's workflow since
         state_label = request.state
     return schemas.RequestOut(
         reference=request.reference,
         service=request.service.slug,
-        service_name=request.service.name,
+        service_name=service_name_of_request(request),
+        service_version=version.number if version is not None else None,
         authority_id=request.authority_id,
         authority=request.authority.name,
         team=request.team.slug if request.team_id else None,
@@ -114,6 +128,7 @@ def request_out(request: Request) -> schemas.RequestOut:
         public_status=request.public_status,
         summary=request.summary,
         form_data=request.form_data or {},
+        answers=_answers(request),
         address=request.address,
         commune=request.commune.code if request.commune_id else None,
         latitude=request.latitude,

@@ -9,8 +9,12 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from guichet.cases.models import RoutingRule
         from guichet.cases.relationships import with_requests_of
+        from guichet.cases.workflow import check_workflow_document, expand_workflow_document
+        from guichet.catalogue.versions import register_workflow_rules
         from guichet.core import refcache
         from guichet.people.access import register_relationship
 
         refcache.watch(RoutingRule)  # read by every filing (ADR 0010)
         register_relationship("requests", with_requests_of)  # who an agent may see (ADR 0017)
+        # a service version's workflow is checked before publication (ADR 0027)
+        register_workflow_rules(check=check_workflow_document, expand=expand_workflow_document)

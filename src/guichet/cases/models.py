@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from guichet.authorities.models import Authority, Team
-from guichet.catalogue.models import Service
+from guichet.catalogue.models import Service, ServiceVersion
 from guichet.core import rows
 from guichet.people.models import Person
 from guichet.territory.models import Commune
@@ -30,6 +30,19 @@ class Request(models.Model):
     reference = models.CharField("référence", max_length=16, unique=True)
     tracking_secret = models.CharField(max_length=32)
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="requests")
+    # The version of the service it was filed with: its form's fields and labels, its workflow
+    # (ADR 0027). Null only for rows written before versions existed and not yet migrated.
+    service_version = models.ForeignKey(
+        ServiceVersion,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requests",
+        verbose_name="version du service",
+    )
+    # Filed by a designer on a draft to try it: kept out of queues, statistics, journeys,
+    # the API's lists and open data.
+    is_test = models.BooleanField("demande de test", default=False)
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="requests")
     team = models.ForeignKey(
         Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
@@ -72,12 +85,13 @@ class Request(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )
     related = models.ManyToManyField("self", blank=True, symmetrical=True)
-    # Computed by the database from the public status. The queue's index starts with it rather
-    # than being partial: a prepared statement's generic plan cannot prove a parameter matches
-    # a partial index's condition, and counted the whole authority instead (ADR 0011).
+    # Computed by the database from the public status (a test request is never in a queue).
+    # The queue's index starts with it rather than being partial: a prepared statement's
+    # generic plan cannot prove a parameter matches a partial index's condition, and counted
+    # the whole authority instead (ADR 0011).
     in_queue = models.GeneratedField(
         expression=models.ExpressionWrapper(
-            models.Q(public_status__in=["ongoing", "action_needed"]),
+            models.Q(public_status__in=["ongoing", "action_needed"], is_test=False),
             output_field=models.BooleanField(),
         ),
         output_field=models.BooleanField(),

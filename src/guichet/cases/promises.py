@@ -69,7 +69,10 @@ def delay_estimate(
 def _delay_estimate(service_id: int, authority_id: int, sample_size: int) -> DelayEstimate | None:
     rows_ = (
         Request.objects.filter(
-            service_id=service_id, authority_id=authority_id, resolved_at__isnull=False
+            service_id=service_id,
+            authority_id=authority_id,
+            resolved_at__isnull=False,
+            is_test=False,  # a designer's test request says nothing of delays (ADR 0027)
         )
         .order_by("-resolved_at")
         .values_list("received_at", "resolved_at", "pauses", "commune__departement__code")[
@@ -225,6 +228,7 @@ def promises_missed(authority_ids: Iterable[int]) -> list[MissedPromise]:
             authority_id__in=list(authority_ids),
             resolved_at__isnull=False,
             service__sla_working_days__isnull=False,
+            is_test=False,
         )
         .order_by()  # the model's ordering would make DISTINCT keep one row per request
         .values_list("service_id", "authority_id")

@@ -68,7 +68,9 @@ def queue_for_agent(
         .defer("form_data", "pauses")
     )
     if filters.open_only and not filters.state and not filters.public_status:
-        requests = requests.filter(in_queue=True)
+        requests = requests.filter(in_queue=True)  # never a test request (ADR 0027)
+    else:
+        requests = requests.filter(is_test=False)
     if filters.state:
         requests = requests.filter(state=filters.state)
     if filters.public_status:

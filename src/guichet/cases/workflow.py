@@ -8,10 +8,13 @@ default one below in one screen. `Workflow.from_definition()` reads the same sha
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
+
+from guichet.core import refcache
 
 if TYPE_CHECKING:
-    from guichet.catalogue.models import Service
+    from guichet.cases.models import Request
+    from guichet.catalogue.models import Service, ServiceVersion
 
 # Who may take a transition. Agent roles are ranked (a manager may do what a case handler may);
 # the person and the system are not ranked.
@@ -160,10 +163,64 @@ class Workflow:
         for transition in self.transitions:
             if transition.source not in names or transition.target not in names:
                 problems.append(f"transition vers ou depuis un état inconnu : {transition.action}")
-            if transition.min_role not in (*AGENT_RANKS, PERSON, SYSTEM):
+            if not str(transition.min_role or "").strip():
+                problems.append(
+                    f"la transition « {transition.action} » depuis « {transition.source} » "
+                    "n'indique aucun rôle autorisé"
+                )
+            elif transition.min_role not in (*AGENT_RANKS, PERSON, SYSTEM):
                 problems.append(f"rôle inconnu « {transition.min_role} »")
         if problems:
             raise InvalidWorkflowDefinition(f"Circuit « {self.name} » : " + " ; ".join(problems))
+
+    def publication_problems(self) -> dict[str, list[str]]:
+        """What stops this workflow from being published, in French, by state name ("" for
+        the workflow as a whole): every state reachable from the initial one, a final state
+        (public status done or cancelled) reachable from every state, no transition without a
+        role. Nothing here touches the database."""
+        problems: dict[str, list[str]] = {}
+        names = {state.name for state in self.states}
+        for transition in self.transitions:
+            if not str(transition.min_role or "").strip():
+                problems.setdefault(transition.source, []).append(
+                    f"La transition « {transition.action} » vers « {self._label(transition.target)} »"
+                    " n'indique aucun rôle autorisé."
+                )
+        if self.initial not in names:
+            problems.setdefault("", []).append(f"L'état initial « {self.initial} » n'existe pas.")
+            return problems
+        reachable = self._reachable_from(self.initial)
+        finals = {state.name for state in self.states if state.public_status in (DONE, CANCELLED)}
+        if not finals:
+            problems.setdefault("", []).append(
+                "Aucun état final : au moins un état doit correspondre au statut « traitée » "
+                "ou « annulée »."
+            )
+        for state in self.states:
+            if state.name not in reachable:
+                problems.setdefault(state.name, []).append(
+                    f"L'état « {state.label} » n'est atteignable depuis aucun autre : "
+                    f"ajoutez une transition qui y mène depuis « {self._label(self.initial)} »."
+                )
+            if finals and not (self._reachable_from(state.name) & finals):
+                problems.setdefault(state.name, []).append(
+                    f"Depuis l'état « {state.label} », aucun état final (traitée ou annulée) "
+                    "n'est atteignable : une demande y resterait bloquée."
+                )
+        return problems
+
+    def _reachable_from(self, start: str) -> set[str]:
+        seen, frontier = {start}, [start]
+        while frontier:
+            current = frontier.pop()
+            for transition in self.transitions:
+                if transition.source == current and transition.target not in seen:
+                    seen.add(transition.target)
+                    frontier.append(transition.target)
+        return seen
+
+    def _label(self, name: str) -> str:
+        return next((state.label for state in self.states if state.name == name), name)
 
     def as_definition(self) -> dict[str, Any]:
         return {
@@ -183,9 +240,65 @@ def may_act(role: str, min_role: str) -> bool:
 DEFAULT_WORKFLOW = Workflow(name="default", states=DEFAULT_STATES, transitions=DEFAULT_TRANSITIONS)
 
 
-def workflow_for(service: Service) -> Workflow:
-    """The workflow a service follows: its own definition, or the default lifecycle."""
+def workflow_for(subject: Service | Request | ServiceVersion) -> Workflow:
+    """The workflow to follow: a request's is its service version's (the version it was filed
+    with, ADR 0027), a service's its current version's, a version's its own; the service's
+    stored definition, or the default lifecycle, for rows without a version."""
+    if hasattr(subject, "service_version_id"):  # a request
+        version_id = cast("Request", subject).service_version_id
+    elif hasattr(subject, "current_version_id"):  # a service
+        version_id = cast("Service", subject).current_version_id
+    else:  # a version, perhaps a draft: read as it is now
+        version = subject
+        return workflow_of_document(version.workflow_definition, name=f"version-{version.pk}")
+    if version_id is not None:
+        return refcache.get(("workflow_of_version", version_id), lambda: _of_version(version_id))
+    # a row from before versions: the service's stored definition, or the default
+    service = getattr(subject, "service", subject)
     definition = getattr(service, "workflow", None)
     if definition is None:
         return DEFAULT_WORKFLOW
     return Workflow.from_definition(definition.slug, definition.definition)
+
+
+def workflow_of_document(document: dict[str, Any] | None, *, name: str) -> Workflow:
+    """A version's workflow document read (an empty one is the default lifecycle)."""
+    if not document:
+        return DEFAULT_WORKFLOW
+    return Workflow.from_definition(name, document)
+
+
+def _of_version(version_id: int) -> Workflow:
+    from guichet.catalogue.models import ServiceVersion
+
+    row = ServiceVersion.objects.filter(pk=version_id).values_list(
+        "workflow_definition", "service__slug", "number"
+    )
+    document, slug, number = row.get()
+    return workflow_of_document(document, name=f"{slug}-v{number}")
+
+
+def check_workflow_document(document: dict[str, Any] | None) -> dict[str, list[str]]:
+    """The problems stopping a version's workflow document from being published, in French,
+    by state name ("" for the whole): its shape first, then `publication_problems`. Registered
+    with the catalogue (which may not import this module) in `CasesConfig.ready`."""
+    if not document:
+        return {}
+    if not isinstance(document, dict):
+        return {"": ["Le circuit doit être un objet JSON {initial, states, transitions}."]}
+    transitions = document.get("transitions")
+    if isinstance(transitions, list):  # a missing role is said as such, not as a bad shape
+        transitions = [
+            {"min_role": ""} | item if isinstance(item, dict) else item for item in transitions
+        ]
+        document = document | {"transitions": transitions}
+    try:
+        workflow = Workflow.from_definition("brouillon", document)
+    except InvalidWorkflowDefinition as error:
+        return {"": [str(error)]}
+    return workflow.publication_problems()
+
+
+def expand_workflow_document(document: dict[str, Any] | None) -> dict[str, Any]:
+    """The document with the default lifecycle spelled out when it is empty (for diffs)."""
+    return document if document else DEFAULT_WORKFLOW.as_definition()

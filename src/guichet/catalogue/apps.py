@@ -7,8 +7,13 @@ class CatalogueConfig(AppConfig):
     verbose_name = "Catalogue de services"
 
     def ready(self) -> None:
-        from guichet.catalogue.models import Category, Service, WorkflowDefinition
+        from guichet.catalogue.models import (
+            Category,
+            Service,
+            ServiceVersion,
+            WorkflowDefinition,
+        )
         from guichet.core import refcache
 
         # Read on every request, changed a few times a year: cached per process (ADR 0010).
-        refcache.watch(Category, Service, WorkflowDefinition)
+        refcache.watch(Category, Service, ServiceVersion, WorkflowDefinition)

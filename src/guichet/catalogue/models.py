@@ -89,6 +89,15 @@ class Service(models.Model):
     form_definition = models.JSONField("formulaire", default=list, blank=True)
     keywords = models.CharField("mots-clés", max_length=300, blank=True)
     is_active = models.BooleanField("publié", default=True)
+    current_version = models.ForeignKey(
+        "catalogue.ServiceVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="version en vigueur",
+        help_text="la version publiée que le portail montre et que les demandes suivent",
+    )
     retention_days = models.PositiveIntegerField(
         "conservation des données personnelles après clôture (jours)",
         null=True,
@@ -112,3 +121,90 @@ class Service(models.Model):
         """`form_definition` parsed (raises InvalidFormDefinition), once per object: the
         catalogue's objects are cached per process, so once per process and service."""
         return parse_form_definition(self.form_definition)
+
+
+class ServiceVersion(models.Model):
+    """One version of a service: its public page, form and workflow, frozen once published.
+
+    A service has at most one draft; publishing a draft freezes it and makes it the service's
+    current version (its content is copied onto the `Service` row, which the portal and the
+    filing read). Every request keeps the version it was filed with (`Request.service_version`)
+    and is shown with that version's fields and labels. Writes go through
+    `catalogue.versions`; `save()` refuses any change to a version that is not a draft.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "brouillon"
+        PUBLISHED = "published", "publiée"
+        RETIRED = "retired", "remplacée"
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField("numéro")
+    status = models.CharField("statut", max_length=12, choices=Status.choices)
+    # The content: the public page, the channels and the promise, the form, the workflow.
+    page = models.JSONField(
+        "page publique",
+        default=dict,
+        help_text="nom, nature, catégorie, résumé, description, niveau, pièces, mots-clés",
+    )
+    channels = models.JSONField("canaux acceptés", default=list, blank=True)
+    sla_working_days = models.PositiveSmallIntegerField(
+        "délai promis (jours ouvrés)", null=True, blank=True
+    )
+    form_definition = models.JSONField("formulaire", default=list, blank=True)
+    workflow_definition = models.JSONField(
+        "circuit de traitement", default=dict, blank=True, help_text="vide : le circuit par défaut"
+    )
+    revision = models.PositiveIntegerField("révision du brouillon", default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.CharField("créée par", max_length=150, blank=True)
+    published_at = models.DateTimeField("publiée le", null=True, blank=True)
+    published_by = models.CharField("publiée par", max_length=150, blank=True)
+    note = models.TextField("note de publication", blank=True)
+    based_on = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "version de service"
+        verbose_name_plural = "versions de service"
+        ordering = ["service", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "number"], name="service_version_number"),
+            models.UniqueConstraint(
+                fields=["service"],
+                condition=models.Q(status="draft"),
+                name="service_one_draft",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} — version {self.number} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        """Refuse any write to a frozen version: a published (or retired) one never changes
+        (`catalogue.versions` publishes a draft, and retires the previous version by status)."""
+        if self.pk is not None:
+            stored = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored is not None and stored != self.Status.DRAFT:
+                raise FrozenVersion(
+                    f"La version {self.number} est publiée : elle ne peut plus être modifiée. "
+                    "Ouvrez un brouillon pour la changer."
+                )
+        super().save(*args, **kwargs)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def name(self) -> str:
+        return str(self.page.get("name", ""))
+
+    @cached_property
+    def form(self) -> FormDefinition:
+        return parse_form_definition(self.form_definition)
+
+
+class FrozenVersion(Exception):
+    """A write to a published (or retired) version: refused, with the French reason."""

@@ -154,6 +154,7 @@ class Answer:
     label: str
     text: str
     files: list[Any] = field(default_factory=list)
+    name: str = ""  # the field's name ("" for none)
 
 
 def answers(definition: Any, form_data: dict[str, Any], attachments) -> list[Answer]:
@@ -169,13 +170,15 @@ def answers(definition: Any, form_data: dict[str, Any], attachments) -> list[Ans
             continue
         value = form_data.get(item.name)
         if item.type == "file":
-            shown.append(Answer(item.label, "", by_field.get(item.name, [])))
+            files = by_field.get(item.name, [])
+            names = [f.get("name", "") for f in value or [] if isinstance(f, dict)]
+            shown.append(Answer(item.label, "" if files else ", ".join(names), files, item.name))
             continue
-        shown.append(Answer(item.label, _text(form, item, value)))
+        shown.append(Answer(item.label, _text(form, item, value), name=item.name))
     known = {item.name for item in form.fields}
     for name, value in form_data.items():
         if name not in known:  # answers to a field since removed from the form
-            shown.append(Answer(name, str(value)))
+            shown.append(Answer(name, str(value), name=name))
     return shown
 
 

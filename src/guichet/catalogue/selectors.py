@@ -6,7 +6,8 @@ import unicodedata
 
 from django.db.models import QuerySet
 
-from guichet.catalogue.models import Category, Service
+from guichet.catalogue.formdef import FormDefinition
+from guichet.catalogue.models import Category, Service, ServiceVersion
 from guichet.core import refcache
 
 
@@ -56,6 +57,28 @@ def service_by_id(pk: int) -> Service | None:
         ("service_by_id", pk),
         lambda: Service.objects.select_related("category", "workflow").filter(pk=pk).first(),
     )
+
+
+def version_by_id(pk: int) -> ServiceVersion | None:
+    """The service version `pk` (cached per process like `service_by_id`; any change to a
+    version drops the cache, and a published one never changes)."""
+    return refcache.get(
+        ("version_by_id", pk),
+        lambda: ServiceVersion.objects.select_related("service").filter(pk=pk).first(),
+    )
+
+
+def form_of_request(request) -> FormDefinition:  # type: ignore[no-untyped-def]
+    """The form a request was filed with: its service version's (ADR 0027), or the service's
+    own for a request written before versions existed. Raises InvalidFormDefinition."""
+    version = version_by_id(request.service_version_id) if request.service_version_id else None
+    return version.form if version is not None else request.service.form
+
+
+def service_name_of_request(request) -> str:  # type: ignore[no-untyped-def]
+    """The service's name as the version the request was filed with spelled it."""
+    version = version_by_id(request.service_version_id) if request.service_version_id else None
+    return version.name if version is not None and version.name else request.service.name
 
 
 def categories_with_services() -> QuerySet[Category]:

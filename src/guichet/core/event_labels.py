@@ -98,6 +98,11 @@ EVENT_LABELS: dict[str, str] = {
     "catalogue.loaded": "Catalogue des services chargé",
     "catalogue.service_changed": "Service modifié",
     "catalogue.category_changed": "Catégorie de services modifiée",
+    "service.draft_started": "Brouillon de service ouvert",
+    "service.draft_saved": "Brouillon de service enregistré",
+    "service.version_published": "Version de service publiée",
+    "service.version_rolled_back": "Retour à une version antérieure du service",
+    "service.imported": "Service importé (brouillon)",
     "territory.imported": "Territoire importé",
     # Accounts and API keys.
     "account.created": "Compte créé",

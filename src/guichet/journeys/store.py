@@ -105,7 +105,15 @@ def refresh(*, batch_size: int = BATCH) -> RefreshReport:
         last_id, rebuilt = 0, True
     exported = 0
     rows: list[tuple] = []
-    query = Event.objects.filter(id__gt=last_id).order_by("id").values_list(*_FIELDS, "payload")
+    # A designer's test requests (ADR 0027) stay out of the analytics: their events are never
+    # exported (a request is a test one from its filing on).
+    tests = Request.objects.filter(is_test=True).values("id")
+    query = (
+        Event.objects.filter(id__gt=last_id)
+        .exclude(case_id__in=tests)
+        .order_by("id")
+        .values_list(*_FIELDS, "payload")
+    )
     for *fields, payload in query.iterator(chunk_size=10_000):
         payload = payload if isinstance(payload, dict) else {}
         rows.append((*fields, *(_payload_value(payload, k, t) for k, t in _PAYLOAD.items())))
@@ -132,7 +140,7 @@ def _write_part(folder: Path, rows: list[tuple]) -> int:
 
 
 def _write_cases() -> int:
-    rows = Request.objects.values_list(
+    rows = Request.objects.filter(is_test=False).values_list(
         "id", "person__category", "channel", "service__slug", "team__slug", "authority__slug",
         "commune__code", "received_at", "due_at",
     )  # fmt: skip

@@ -35,7 +35,7 @@ class Outcome:
 
 
 def phase_of(request: Request) -> Phase:
-    workflow = workflow_for(request.service)
+    workflow = workflow_for(request)
     return Phase(
         phases.person_label(request.public_status),
         phases.state_detail(workflow, request.state, for_person=True),

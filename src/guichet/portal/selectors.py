@@ -13,7 +13,10 @@ from guichet.cases import events, phases
 from guichet.cases.models import Request
 from guichet.cases.selectors import person_timeline
 from guichet.cases.workflow import IllegalTransition, workflow_for
+from guichet.catalogue.formdef import InvalidFormDefinition
 from guichet.catalogue.models import Category, Service
+from guichet.catalogue.presentation import Answer, answers
+from guichet.catalogue.selectors import form_of_request, service_name_of_request
 from guichet.people.identifiers import IdentifierError, normalise_email
 from guichet.people.models import Identity, Verification
 from guichet.territory.models import Commune
@@ -108,7 +111,7 @@ def public_timeline(request: Request) -> list[TimelineEntry]:
     comment is shown with it, except when it was written as a message (a question to the
     person): the conversation shows that one, above the reply form.
     """
-    workflow = workflow_for(request.service)
+    workflow = workflow_for(request)
     entries = []
     for event in person_timeline(request):
         label = events.PUBLIC_LABELS.get(event.kind)
@@ -139,3 +142,16 @@ def _public_status(workflow, state_name: str) -> str:
         return workflow.state(state_name).public_status
     except IllegalTransition:
         return ""
+
+
+def public_service_name(request: Request) -> str:
+    return service_name_of_request(request)
+
+
+def public_answers(request: Request) -> list[Answer]:
+    """The person's answers as the version of the form they filed spelled them (ADR 0027):
+    its labels and choices, even after the service changed its form."""
+    try:
+        return answers(form_of_request(request), request.form_data or {}, [])
+    except InvalidFormDefinition:
+        return []

@@ -128,7 +128,7 @@ def _check(survey: Survey, resolved, score) -> None:
 def _may_reopen(request: Request, comment: str) -> bool:
     if not reopens_when_not_resolved(request.service):
         return False
-    workflow = workflow_for(request.service)
+    workflow = workflow_for(request)
     try:
         workflow.ensure_allowed(request.state, REOPEN_TO, PERSON, comment=comment)
     except IllegalTransition:

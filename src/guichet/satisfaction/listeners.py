@@ -18,7 +18,7 @@ def on_status_changed(event: Event) -> None:
     request = Request.objects.select_related("service").filter(pk=event.case_id).first()
     if request is None or request.resolved_at is None:
         return
-    workflow = workflow_for(request.service)
+    workflow = workflow_for(request)
     try:
         source = workflow.state(event.payload.get("source", ""))
         target = workflow.state(event.payload.get("target", ""))

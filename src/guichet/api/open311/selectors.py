@@ -81,7 +81,7 @@ class RequestFilters:
 
 def public_requests(authority: Authority | None = None) -> QuerySet[Request]:
     """Requests of Open311 services (any channel), of `authority` when given."""
-    requests = Request.objects.filter(service__in=[s.pk for s in open311_services()])
+    requests = Request.objects.filter(service__in=[s.pk for s in open311_services()], is_test=False)
     if authority is not None:
         requests = requests.filter(authority=authority)
     return requests.select_related("service__category", "authority", "commune")

@@ -67,7 +67,8 @@ def list_requests(
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
 ):
     """The requests your authorities handle, newest first, page by page (`next_cursor`)."""
-    rows = access.requests_for(request.auth)
+    # a designer's test request (ADR 0027) is read by reference, never listed
+    rows = access.requests_for(request.auth).filter(is_test=False)
     exact = {
         "state": state, "public_status": public_status, "service__slug": service,
         "channel": channel, "commune__code": commune, "person_id": person,
@@ -167,7 +168,7 @@ def list_transitions(request, reference: str):
     caller: Caller = request.auth
     case = access.request_for(caller, reference)
     role = caller.role_in(case.authority_id)
-    workflow = workflow_for(case.service)
+    workflow = workflow_for(case)
     return [
         schemas.TransitionOut(
             to=t.target,

@@ -24,6 +24,7 @@ from guichet.cases.selectors import conversation, repeat_contacts, timeline
 from guichet.cases.workflow import workflow_for
 from guichet.catalogue import presentation
 from guichet.catalogue.formdef import InvalidFormDefinition
+from guichet.catalogue.selectors import form_of_request, service_name_of_request, version_by_id
 from guichet.notifications import selectors as notifications
 
 NO_FILE = "Pièce jointe introuvable."
@@ -92,7 +93,7 @@ def detail_context(http, case: Request, *, bound: dict | None = None, error: str
     """Everything the request page shows; `bound` holds the form that was just posted."""
     bound = bound or {}
     agent = Agent(http.user, case)
-    workflow = workflow_for(case.service)
+    workflow = workflow_for(case)
     transitions = []
     for transition in workflow.allowed(case.state, agent.role) if agent.role else []:
         form = bound.get(f"transition:{transition.target}") or TransitionForm(
@@ -107,7 +108,8 @@ def detail_context(http, case: Request, *, bound: dict | None = None, error: str
     }
     attachments = list(case.attachments.all())
     try:
-        answers = presentation.answers(case.service.form_definition, case.form_data, attachments)
+        # the fields and labels of the version the request was filed with (ADR 0027)
+        answers = presentation.answers(form_of_request(case), case.form_data, attachments)
     except InvalidFormDefinition:
         answers = [presentation.Answer(name, str(value)) for name, value in case.form_data.items()]
     events = list(timeline(case))
@@ -122,6 +124,10 @@ def detail_context(http, case: Request, *, bound: dict | None = None, error: str
         "transitions": transitions,
         "actions": actions,
         "answers": answers,
+        "service_name": service_name_of_request(case),
+        "service_version": version_by_id(case.service_version_id)
+        if case.service_version_id
+        else None,
         "letters": [a for a in attachments if a.field_name == "courrier"],
         "timeline": events,
         "notifications": list(notifications.messages_about(case)),

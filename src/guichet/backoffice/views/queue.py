@@ -123,13 +123,14 @@ def _rows(requests: list[Request], *, now) -> list[str]:
     workflows = {}
     rows = []
     for item in with_reference_objects(requests):
-        if item.service_id not in workflows:
+        key = (item.service_id, item.service_version_id)  # a request follows its version's
+        if key not in workflows:
             try:
-                workflows[item.service_id] = workflow_for(item.service)
+                workflows[key] = workflow_for(item)
             except InvalidWorkflowDefinition:
-                workflows[item.service_id] = None
+                workflows[key] = None
         try:
-            label = workflows[item.service_id].state(item.state).label
+            label = workflows[key].state(item.state).label
         except (AttributeError, IllegalTransition):
             label = item.state
         badge = deadline_badge(item, now)

@@ -23,6 +23,7 @@ from guichet.cases.actions.handling import (
 )
 from guichet.cases.actions.inbound import file_email_for_triage, receive_email_reply
 from guichet.cases.actions.intake import IntakeError, NotPermitted, file_request, submit_request
+from guichet.cases.actions.testing import file_test_request
 
 __all__ = [
     "AttachmentError",
@@ -36,6 +37,7 @@ __all__ = [
     "delete_routing_rule",
     "file_email_for_triage",
     "file_request",
+    "file_test_request",
     "hand_off",
     "link_requests",
     "receive_email_reply",

@@ -96,7 +96,7 @@ def reply_as_person(
     body = _body(body)
     checked = check_loose_files(files)
     request = lock(request)
-    workflow = workflow_for(request.service)
+    workflow = workflow_for(request)
     state = workflow.state(request.state)
     if state.public_status not in ("ongoing", "action_needed"):
         raise IllegalTransition("Cette demande est terminée : vous ne pouvez plus y répondre.")

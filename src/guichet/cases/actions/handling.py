@@ -57,7 +57,7 @@ def change_status(
     names that message (`message`), so the question shows above the person's reply form.
     """
     request = lock(request)
-    workflow = workflow_for(request.service)
+    workflow = workflow_for(request)
     _ensure_fresh(request, expected_state, workflow)
     transition = workflow.ensure_allowed(request.state, to, role, comment=note)
     source, target = workflow.state(request.state), workflow.state(to)
@@ -108,7 +108,7 @@ def hand_off(*, request: Request, to_authority: Authority, reason: str, actor: A
         raise IllegalTransition("La demande est déjà traitée par cette collectivité.")
     if not to_authority.is_active:
         raise IllegalTransition(f"{to_authority.name} n'est pas active sur la plateforme.")
-    if workflow_for(request.service).state(request.state).clock == STOPPED:
+    if workflow_for(request).state(request.state).clock == STOPPED:
         raise IllegalTransition("Une demande terminée ne peut pas être transférée.")
     previous = request.authority
     destination = route(

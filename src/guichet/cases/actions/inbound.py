@@ -85,7 +85,7 @@ def receive_email_reply(
     checked, refused = check_tolerantly(files or [])
     text = _text(body, refused)
     request = lock(request)
-    state = workflow_for(request.service).state(request.state)
+    state = workflow_for(request).state(request.state)
     if state.public_status in ("ongoing", "action_needed"):
         return reply_as_person(
             request=request, actor=actor, body=text,

@@ -19,7 +19,8 @@ from guichet.cases.models import Request
 from guichet.cases.references import new_reference, new_tracking_secret
 from guichet.cases.routing import NotRoutable, Route, route
 from guichet.cases.workflow import workflow_for
-from guichet.catalogue.models import Service
+from guichet.catalogue.formdef import FormDefinition
+from guichet.catalogue.models import Service, ServiceVersion
 from guichet.catalogue.uploads import uploaded_list
 from guichet.catalogue.validation import (
     CleanedSubmission,
@@ -70,6 +71,9 @@ class Filing:
     filed_by: Any = None
     received_at: datetime | None = None
     payload: dict[str, Any] = field(default_factory=dict)
+    # the version filed against: a draft for a designer's test request (ADR 0027); None: the
+    # service's current version
+    version: ServiceVersion | None = None
 
 
 def file_request(
@@ -90,6 +94,7 @@ def file_request(
     filed_by: Any = None,
     received_at: datetime | None = None,
     competence: Competence | None = None,
+    version: ServiceVersion | None = None,
 ) -> Request:
     """File a request on `channel` for `applicant`, found or created; every channel's one path.
 
@@ -107,7 +112,9 @@ def file_request(
     `letter` is the scanned paper mail (channel `mail`). `competence` is
     who_handles(service, commune) when the caller already asked it. `form_data` may be what
     `validate_submission` returned for this service's form, with the `files` it was given: it
-    is not checked twice. Raises IntakeError (French messages per field), NotPermitted, or
+    is not checked twice. `version` is a draft of the service a designer tries: the request is
+    a test one, checked against the draft's form and following its workflow (ADR 0027); every
+    other request follows the service's current version. Raises IntakeError (French messages per field), NotPermitted, or
     people's IdentifierError for a malformed e-mail or phone; nothing is written then.
     """
     errors: dict[str, list[str]] = {}
@@ -117,13 +124,17 @@ def file_request(
         intake = Intake(channel=channel, filed_by=filed_by, letter=uploaded_list(letter))
         for name, messages in channels[channel].check(intake).items():
             errors.setdefault(name, []).extend(messages)
-    if not service.is_active or not service.accepts_requests:
+    accepted = service.channels if version is None else version.channels
+    if version is not None and version.service_id != service.pk:
+        errors["service"] = ["Cette version n'est pas celle de ce service."]
+    elif version is None and (not service.is_active or not service.accepts_requests):
         errors["service"] = ["Ce service ne permet pas de déposer une demande en ligne."]
-    elif channel in channels and service.channels and channel not in service.channels:
+    elif channel in channels and accepted and channel not in accepted:
         errors["channel"] = [
             f"Ce service n'accepte pas les demandes par « {channels[channel].label} »."
         ]
-    cleaned = _validated_form(service, form_data, files, errors)
+    form = service.form if version is None else version.form
+    cleaned = _validated_form(service, form_data, files, errors, form=form)
     letter_files = _checked_letter(letter, errors)
     latitude, longitude = _point(cleaned, latitude, longitude)
     if commune is None and latitude is not None and longitude is not None:
@@ -151,8 +162,9 @@ def file_request(
         service=service, channel=channel, cleaned=cleaned, destination=destination,
         category=category, commune=commune, address=address or cleaned.get("adresse", ""),
         latitude=latitude, longitude=longitude, filed_by=filed_by, received_at=received_at,
-        files=[*_form_files(service, cleaned, files), ("courrier", letter_files)],
+        files=[*_form_files(form, cleaned, files), ("courrier", letter_files)],
         payload={"routed_by": destination.competence.via if destination.competence else "forced"},
+        version=version,
     )  # fmt: skip
     return write_filing(plan, applicant, actor=actor, registrar=registrar)
 
@@ -183,12 +195,16 @@ def write_filing(
                 form_data=plan.cleaned, authority=destination.authority,
             )  # fmt: skip
         actor = actor or Actor.person(person)
-        workflow = workflow_for(plan.service)
+        version = plan.version
+        workflow = workflow_for(plan.service if version is None else version)
+        form = plan.service.form if version is None else version.form
         request = _create_with_unique_reference(
-            service=plan.service, authority=destination.authority, team=destination.team,
+            service=plan.service,
+            service_version_id=plan.service.current_version_id if version is None else version.pk,
+            is_test=version is not None and version.is_draft, authority=destination.authority, team=destination.team,
             person=person, channel=plan.channel, filed_by=plan.filed_by, state=workflow.initial,
             public_status=workflow.state(workflow.initial).public_status,
-            summary=_summary(plan.service, plan.cleaned), form_data=plan.cleaned,
+            summary=form.summary_of(plan.cleaned) or plan.service.name, form_data=plan.cleaned,
             address=plan.address, commune=plan.commune, latitude=plan.latitude,
             longitude=plan.longitude, received_at=plan.received_at or clock.now(),
         )  # fmt: skip
@@ -205,12 +221,18 @@ def write_filing(
 
 
 def _validated_form(
-    service: Service, form_data: Any, files: Any, errors: dict[str, list[str]]
+    service: Service,
+    form_data: Any,
+    files: Any,
+    errors: dict[str, list[str]],
+    *,
+    form: FormDefinition | None = None,
 ) -> dict[str, Any]:
-    if isinstance(form_data, CleanedSubmission) and form_data.form is service.form:
+    form = service.form if form is None else form
+    if isinstance(form_data, CleanedSubmission) and form_data.form is form:
         return dict(form_data)  # the caller validated it against this very form
     try:
-        return validate_submission(service.form, form_data or {}, files or {})
+        return validate_submission(form, form_data or {}, files or {})
     except FormValidationError as invalid:
         for name, messages in invalid.errors.items():
             label = invalid.labels.get(name)
@@ -229,20 +251,18 @@ def _checked_letter(letter: Any, errors: dict[str, list[str]]) -> Checked:
 
 
 def _form_files(
-    service: Service, cleaned: dict[str, Any], files: Any
+    form: FormDefinition, cleaned: dict[str, Any], files: Any
 ) -> Iterator[tuple[str, Checked]]:
     """Pair each form file field's uploads with the descriptions the validator returned."""
     if not files:
         return
-    for spec in service.form_definition or []:
-        if spec.get("type") == "file" and spec["name"] in cleaned:
+    for spec in form.fields:
+        if spec.type == "file" and spec.name in cleaned:
             getlist = getattr(files, "getlist", None)
             uploads = (
-                getlist(spec["name"])
-                if callable(getlist)
-                else uploaded_list(files.get(spec["name"]))
+                getlist(spec.name) if callable(getlist) else uploaded_list(files.get(spec.name))
             )
-            yield spec["name"], list(zip(uploads, cleaned[spec["name"]], strict=False))
+            yield spec.name, list(zip(uploads, cleaned[spec.name], strict=False))
 
 
 def _point(
@@ -254,12 +274,6 @@ def _point(
         if isinstance(value, dict) and {"lat", "lon"} <= value.keys():
             return value["lat"], value["lon"]
     return None, None
-
-
-def _summary(service: Service, cleaned: dict[str, Any]) -> str:
-    """The service's declared summary field, else the request's description, else the
-    service's name (`FormDefinition.summary_of`): never a personal answer."""
-    return service.form.summary_of(cleaned) or service.name
 
 
 def _create_with_unique_reference(**fields: Any) -> Request:

@@ -178,6 +178,8 @@ def _tracking_page(request, found, *, reply_form=None, file_errors=(), status: i
         {
             "title": f"Demande {found.reference}",
             "found": found,
+            "service_name": selectors.public_service_name(found),
+            "answers": selectors.public_answers(found),
             "phase": follow_up.phase_of(found),
             "entries": entries,
             # Read from the timeline already fetched, not with a second query.

@@ -1,8 +1,16 @@
 """Secrets in logged URLs are masked: gunicorn's access-log atoms and Django's log records."""
 
 import logging
+import re
+
+from django.urls import URLPattern, URLResolver, get_resolver
 
 from guichet.core.accesslog import MaskSecrets, mask_atoms, mask_url
+
+# A path argument holding a secret: `<str:token>`, or `(?P<token>…)` in a regex route.
+SECRET_ARGUMENT = re.compile(
+    r"\(\?P<(?:token|jeton|cle|secret|key)>[^)]*\)|<(?:\w+:)?(?:token|jeton|cle|secret|key)>"
+)
 
 
 def test_secret_path_segments_and_query_values_are_masked():
@@ -23,6 +31,31 @@ def test_secret_path_segments_and_query_values_are_masked():
     assert mask_url("https://g.fr/suivi/R?cle=s") == "https://g.fr/suivi/R?cle=***"
     # nothing secret: unchanged
     assert mask_url("/services/voirie/?page=2&q=trou") == "/services/voirie/?page=2&q=trou"
+
+
+def _routes(patterns, prefix=""):
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern):
+            yield route
+
+
+def test_every_route_with_a_secret_in_its_path_is_masked():
+    # given every route of the site whose path carries a token, a key or a secret
+    routes = [
+        route for route in _routes(get_resolver().url_patterns) if SECRET_ARGUMENT.search(route)
+    ]
+    assert routes, "the site has links carrying secrets (sign-in, opt-out, surveys…)"
+    for route in routes:
+        # when a request to it is logged (other arguments given a harmless value)
+        path = SECRET_ARGUMENT.sub("s3cr3tT0k3n", route)
+        path = re.sub(r"\(\?P<\w+>[^)]*\)|<[^>]+>", "42", path)  # the other arguments
+        path = re.sub(r"\(\?:.*\)\??", "", path)  # optional regex tails (a format suffix)
+        path = "/" + path.replace("^", "").replace("$", "").replace("\\", "")
+        # then the secret does not reach the log
+        assert "s3cr3tT0k3n" not in mask_url(path), route
 
 
 def test_gunicorn_atoms_are_masked_including_headers_and_environ():

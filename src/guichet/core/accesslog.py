@@ -30,6 +30,7 @@ SECRET_PATHS = [
         r"(/connexion/lien/)[^/?#\s]+",
         r"(/mon-compte/notifications/lien/)[^/?#\s]+",
         r"(/mon-compte/donnees/telecharger/)[^/?#\s]+",
+        r"(/mon-compte/courriel/)[^/?#\s]+",
         r"(/notifications/desabonnement/)[^/?#\s]+",
         r"(/rendez-vous/rdv/)[^/?#\s]+",
         r"(/satisfaction/)(?!scores(?:/|$))[^/?#\s]+",

@@ -1,4 +1,4 @@
-"""A real OpenID Connect provider on 127.0.0.1 for the module, and helpers to sign in
+"""A real OpenID Connect provider process on 127.0.0.1 for the module, and helpers to sign in
 through it with Django's test client (the browser tests drive Chromium instead)."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ CLIENT_SECRET = "secret-des-tests"  # noqa: S105
 
 @pytest.fixture(scope="module")
 def oidc_provider():
-    """oidc-provider-mock behind the FranceConnect-like facade, on a free port."""
+    """oidc-provider-mock behind the FranceConnect-like facade, in its own process on a free port."""
     with running_provider(CLIENT_ID) as (issuer, facade):
         yield SimpleNamespace(issuer=issuer, facade=facade)
 

@@ -1,24 +1,28 @@
 """A real OpenID Connect provider for the tests: oidc-provider-mock (PyPI) behind a thin
-FranceConnect-like facade, served by a real WSGI server on 127.0.0.1.
+FranceConnect-like facade, served by a real WSGI server on 127.0.0.1 in a process of its own
+(`python tests/identity/provider.py CLIENT_ID`: it prints its port, then serves until stopped).
 
 The facade does what FranceConnect does and the mock does not: ID tokens signed ES256 (the key
 published in the JWKS beside the mock's RS256 one), the userinfo answer as a signed JWT, the
 claims of FranceConnect's scopes (given_name, family_name… each a scope there, all under
 `profile` in the mock). And what an attacker or an accident would do, on demand: an ID token
 signed by a key the provider never published, an expired one. It also drops the mock pages'
-stylesheet from a CDN (the tests run offline).
+stylesheet from a CDN (the tests run offline). The tests switch these behaviours through
+`FacadeControl`, which posts them to the provider's `/_facade` address.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-import threading
+import subprocess
+import sys
 import time
 from contextlib import contextmanager
 from datetime import timedelta
 from urllib.parse import parse_qsl, urlencode
 
+import requests
 import werkzeug.serving
 from joserfc import jwt
 from joserfc.jwk import ECKey
@@ -50,6 +54,8 @@ class FranceConnectLike:
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
+        if path == "/_facade" and environ["REQUEST_METHOD"] == "POST":
+            return self._control(environ, start_response)
         if path == "/oauth2/authorize":
             environ["QUERY_STRING"] = self._with_profile(environ.get("QUERY_STRING", ""))
         response = Response.from_app(self.app, environ)
@@ -80,6 +86,18 @@ class FranceConnectLike:
                 response.set_data(body[:start] + body[body.find("/>", start) + 2 :])
         return response(environ, start_response)
 
+    def _control(self, environ, start_response):
+        """The tests' switches: {"reset": true} or {"signing": "ES256", "forge": …}."""
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        changes = json.loads(environ["wsgi.input"].read(length) or b"{}")
+        if changes.pop("reset", False):
+            self.reset()
+        for name, value in changes.items():
+            if name not in ("signing", "forge", "userinfo"):
+                return Response(f"unknown switch {name}", status=400)(environ, start_response)
+            setattr(self, name, value)
+        return Response(status=204)(environ, start_response)
+
     def _resign(self, claims: dict) -> str:
         key = self.key
         if self.forge == "foreign-key":
@@ -100,19 +118,51 @@ class FranceConnectLike:
         return urlencode(out)
 
 
-@contextmanager
-def running_provider(client_id: str):
-    """Start the provider on a free port of 127.0.0.1; yields (issuer, facade)."""
+class FacadeControl:
+    """The test process's handle on the provider's switches: `facade.signing = "ES256"` posts it."""
+
+    def __init__(self, issuer: str) -> None:
+        object.__setattr__(self, "issuer", issuer)
+
+    def __setattr__(self, name: str, value: str) -> None:
+        self._post({name: value})
+
+    def reset(self) -> None:
+        self._post({"reset": True})
+
+    def _post(self, changes: dict) -> None:
+        response = requests.post(f"{self.issuer}/_facade", json=changes, timeout=5)
+        assert response.status_code == 204, response.text
+
+
+def serve(client_id: str) -> None:
+    """The provider process: bind a free port, say which, serve until stopped."""
     facade = FranceConnectLike(
         mock_app(require_nonce=True, access_token_max_age=timedelta(seconds=60)), client_id
     )
     server = werkzeug.serving.make_server("127.0.0.1", 0, facade, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.daemon = True
-    thread.start()
+    sys.stdout.write(f"{server.server_port}\n")
+    sys.stdout.flush()
+    server.serve_forever()
+
+
+@contextmanager
+def running_provider(client_id: str):
+    """Start the provider's process on a free port of 127.0.0.1; yields (issuer, control)."""
+    process = subprocess.Popen(  # noqa: S603 — this file, run by the same interpreter
+        [sys.executable, __file__, client_id],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,  # werkzeug's line per request
+        text=True,
+    )
     try:
-        yield f"http://127.0.0.1:{server.server_port}", facade
+        port = int(process.stdout.readline())  # printed once the socket listens
+        issuer = f"http://127.0.0.1:{port}"
+        yield issuer, FacadeControl(issuer)
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+        process.terminate()
+        process.wait(10)
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1])

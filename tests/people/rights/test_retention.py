@@ -114,7 +114,9 @@ def test_the_admin_page_lists_the_rules_and_the_next_run(admin_client, world, re
     own = service(slug)
     own.__class__.objects.filter(pk=own.pk).update(retention_days=30)
     settings.GUICHET_RETENTION_DAYS = 0
-    # when an administrator opens the retention page
+    # when an administrator opens the retention page, from the persons' list
+    listing = admin_client.get("/admin/people/person/").content.decode()
+    assert 'href="/admin/people/person/retention/"' in listing
     page = admin_client.get("/admin/people/person/retention/")
     text = page.content.decode()
     # then it lists the default and the service's rule, and what the next run would do:

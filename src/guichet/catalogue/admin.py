@@ -11,7 +11,7 @@ from django.contrib import admin
 
 from guichet.catalogue.actions import CATEGORY_FIELDS, EDITABLE_FIELDS, save_category, save_service
 from guichet.catalogue.formdef import InvalidFormDefinition, parse_form_definition
-from guichet.catalogue.models import Category, Channel, Service
+from guichet.catalogue.models import Category, Channel, Service, ServiceVersion
 from guichet.core.admin import ThroughActionAdmin, changes_of
 from guichet.core.journal import Actor
 
@@ -109,3 +109,22 @@ class CategoryAdmin(ThroughActionAdmin):
         return save_category(
             category=obj, actor=Actor.agent(request.user), **changes_of(form, CATEGORY_FIELDS)
         )
+
+
+@admin.register(ServiceVersion)
+class ServiceVersionAdmin(admin.ModelAdmin):
+    """The publication log, read only: versions are written by `catalogue.versions` (ADR 0027)."""
+
+    list_display = ["service", "number", "status", "published_at", "published_by", "note"]
+    list_filter = ["status"]
+    search_fields = ["service__name", "service__slug", "note"]
+    list_select_related = ["service"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -11,6 +11,7 @@ from guichet.cases import events
 from guichet.cases.models import PublicStatus, Request
 from guichet.catalogue.formdef import DESCRIPTION_LIMIT, parse_form_definition
 from guichet.catalogue.models import Service
+from guichet.catalogue.selectors import form_of_request
 from guichet.core.plurals import ngettext
 
 # Form field types → Open311 datatypes. Locations travel as lat/long, files as media: they are
@@ -160,7 +161,7 @@ def description_of(request: Request) -> str | None:
     service's name (None then: a description nobody wrote is not made up)."""
     summary = request.summary if request.summary != request.service.name else None
     try:
-        form = parse_form_definition(request.service.form_definition)
+        form = form_of_request(request)  # the version it was filed with (ADR 0027)
     except ValueError:
         return summary
     texts = [
@@ -180,7 +181,7 @@ def _at_most(text: str | None, limit: int) -> str | None:
 
 def public_answers(request: Request) -> list[dict[str, Any]]:
     try:
-        form = parse_form_definition(request.service.form_definition)
+        form = form_of_request(request)  # the labels of the version it was filed with
     except ValueError:
         return []
     answers = []

@@ -15,7 +15,9 @@ from guichet.cases.promises import promises_missed
 from guichet.cases.selectors import QueueFilters, queue_counts, queue_for_agent
 from guichet.cases.workflow import workflow_for
 from guichet.catalogue import versions
+from guichet.catalogue.actions import save_service
 from guichet.catalogue.models import ServiceVersion
+from guichet.catalogue.selectors import form_of_request
 from guichet.core.journal import Actor
 
 from .factories import SYSTEM, file_request, form_for, service
@@ -203,3 +205,21 @@ def test_test_requests_stay_out_of_the_delay_statistics(world, test_request):
     Request.objects.filter(pk=real.pk).update(resolved_at=None)
     # only the test request is resolved (a year late): no promise is reported missed
     assert promises_missed([world.sceaux.pk]) == []
+
+
+def test_a_change_in_the_administration_is_a_new_version_sparing_filed_requests(world):
+    # given a request filed on version 1
+    first = file_request(world)
+    voirie = service("signalement-voirie")
+    # when an administrator relabels a field in the Django admin (save_service)
+    form = [
+        dict(f, label="Type de dégradation") if f["name"] == "nature" else f
+        for f in voirie.form_definition
+    ]
+    save_service(service=voirie, actor=SYSTEM, form_definition=form)
+    # then the service is at version 2 and the request still reads version 1's label
+    voirie.refresh_from_db()
+    first.refresh_from_db()
+    assert (voirie.current_version.number, first.service_version.number) == (2, 1)
+    assert form_of_request(first).labels["nature"] == "Nature du problème"
+    assert voirie.form.labels["nature"] == "Type de dégradation"

@@ -100,7 +100,20 @@ def test_the_problems_name_the_faulty_states_in_french():
 
 def test_a_document_is_checked_shape_first_then_graph():
     assert check_workflow_document({}) == {}  # the default lifecycle
-    assert "mal formé" in check_workflow_document({"states": "non"})[""][0]
+    assert check_workflow_document({"states": "non"}) == {
+        "": ["Circuit mal formé : « states » doit être une liste."]
+    }
+    assert check_workflow_document(
+        {"states": [{"name": "a", "visible": "oui"}, 3], "transitions": [], "extra": 1}
+    ) == {
+        "": [
+            "Circuit mal formé : propriétés inconnues : extra.",
+            "Circuit mal formé : état n° 1 : « label » manquant.",
+            "Circuit mal formé : état n° 1 : « public_status » manquant.",
+            "Circuit mal formé : état n° 1 : « visible » doit être vrai ou faux.",
+            "Circuit mal formé : état n° 2 : un objet est attendu.",
+        ]
+    }
     missing_role = {
         "initial": "a",
         "states": [

@@ -171,6 +171,39 @@ def test_invalid_changes_are_refused_by_field_and_nothing_is_written(
     assert stored.revision == draft.revision and stored.form_definition == draft.form_definition
 
 
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"name": 42}, "name"),
+        ({"summary": ["une", "liste"]}, "summary"),
+        ({"kind": ["transactional"]}, "kind"),
+        ({"category": {"slug": "voirie"}}, "category"),
+        ({"required_documents": "une pièce"}, "required_documents"),
+        ({"channels": "web"}, "channels"),
+        ({"sla_working_days": True}, "sla_working_days"),
+        ({"sla_working_days": "10"}, "sla_working_days"),
+        ({"form_definition": "pas une liste"}, "form_definition"),
+        ({"form_definition": [{"name": "x", "label": "X", "type": "short_text"}] * 501},
+         "form_definition"),
+        ({"workflow_definition": ["pas", "un", "objet"]}, "workflow_definition"),
+        ({"workflow_definition": {"states": "non", "transitions": 3}}, "workflow_definition"),
+        ({"workflow_definition": {"states": [{"name": f"e{i}"} for i in range(101)]}},
+         "workflow_definition"),
+        ({"description": "x" * 20_001}, "description"),
+    ],
+)  # fmt: skip
+def test_wrong_types_and_huge_values_are_refused_in_french(terrasse, changes, field):
+    draft = versions.start_draft(service=terrasse, by=DESIGNER)
+    with pytest.raises(versions.DraftError) as refused:
+        versions.save_draft(draft=draft, by=DESIGNER, revision=draft.revision, changes=changes)
+    messages = refused.value.errors[field]
+    # French sentences, never Python's or pydantic's English
+    assert messages and not any(
+        english in m for m in messages for english in ("argument", "Input should", "must be")
+    ), messages
+    assert ServiceVersion.objects.get(pk=draft.pk).revision == draft.revision
+
+
 def test_a_workflow_failing_its_checks_is_refused_naming_the_state(terrasse):
     draft = versions.start_draft(service=terrasse, by=DESIGNER)
     workflow = {

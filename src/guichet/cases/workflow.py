@@ -286,6 +286,8 @@ def check_workflow_document(document: dict[str, Any] | None) -> dict[str, list[s
         return {}
     if not isinstance(document, dict):
         return {"": ["Le circuit doit être un objet JSON {initial, states, transitions}."]}
+    if shape := _shape_problems(document):
+        return {"": shape}
     transitions = document.get("transitions")
     if isinstance(transitions, list):  # a missing role is said as such, not as a bad shape
         transitions = [
@@ -297,6 +299,48 @@ def check_workflow_document(document: dict[str, Any] | None) -> dict[str, list[s
     except InvalidWorkflowDefinition as error:
         return {"": [str(error)]}
     return workflow.publication_problems()
+
+
+_STATE_KEYS = {"name": str, "label": str, "public_status": str, "visible": bool, "clock": str}
+_TRANSITION_KEYS = {
+    "source": str, "target": str, "action": str, "min_role": str, "comment_required": bool
+}  # fmt: skip
+
+
+def _shape_problems(document: dict[str, Any]) -> list[str]:
+    """The document's shape, in French, before it is read (names the item and the key)."""
+    problems = []
+    if unknown := sorted(set(document) - {"initial", "states", "transitions"}):
+        problems.append(f"propriétés inconnues : {', '.join(map(str, unknown))}")
+    if not isinstance(document.get("initial", ""), str):
+        problems.append("l'état initial doit être un nom d'état")
+    for key, noun, fields in (
+        ("states", "état", _STATE_KEYS),
+        ("transitions", "transition", _TRANSITION_KEYS),
+    ):
+        items = document.get(key, [])
+        if not isinstance(items, list):
+            problems.append(f"« {key} » doit être une liste")
+            continue
+        for index, item in enumerate(items, start=1):
+            if not isinstance(item, dict):
+                problems.append(f"{noun} n° {index} : un objet est attendu")
+                continue
+            if unknown := sorted(set(item) - set(fields)):
+                problems.append(f"{noun} n° {index} : propriétés inconnues : {', '.join(unknown)}")
+            required = ("name", "label", "public_status") if key == "states" else (
+                "source", "target", "action"
+            )  # fmt: skip
+            for name in required:
+                if name not in item:
+                    problems.append(f"{noun} n° {index} : « {name} » manquant")
+            for name, kind in fields.items():
+                if name in item and not isinstance(item[name], kind):
+                    wanted = "vrai ou faux" if kind is bool else "texte"
+                    problems.append(f"{noun} n° {index} : « {name} » doit être {wanted}")
+    if isinstance(document.get("states"), list) and not document["states"]:
+        problems.append("au moins un état est nécessaire")
+    return [f"Circuit mal formé : {p}." for p in problems[:20]]
 
 
 def expand_workflow_document(document: dict[str, Any] | None) -> dict[str, Any]:

@@ -197,11 +197,20 @@ def check_content(
         errors["sla_working_days"] = ["Un nombre entier de jours ouvrés est attendu."]
     elif days is not None and not 1 <= days <= 365:
         errors["sla_working_days"] = ["Le délai promis doit être compris entre 1 et 365 jours."]
-    try:
-        clean["form_definition"] = parse_form_definition(content.get("form_definition")).to_json()
-    except InvalidFormDefinition as invalid:
-        errors["form_definition"] = invalid.errors
+    form = content.get("form_definition")
+    if isinstance(form, list) and len(form) > MAX_FIELDS:
+        errors["form_definition"] = [f"Au plus {MAX_FIELDS} champs (il y en a {len(form)})."]
+    else:
+        try:
+            clean["form_definition"] = parse_form_definition(form).to_json()
+        except InvalidFormDefinition as invalid:
+            errors["form_definition"] = invalid.errors
     workflow = content.get("workflow_definition") or {}
+    if isinstance(workflow, dict) and _too_big(workflow):
+        errors["workflow_definition"] = [
+            f"Au plus {MAX_STATES} états et {MAX_TRANSITIONS} transitions."
+        ]
+        return clean, errors
     nul = "Un texte contient un caractère nul : retirez-le."
     # a NUL cannot be stored (PostgreSQL's jsonb) nor shown: refused, never dropped
     if _holds_nul(content.get("form_definition")):
@@ -215,6 +224,18 @@ def check_content(
             key = f"workflow_definition.{state}" if state else "workflow_definition"
             errors.setdefault(key, []).extend(messages)
     return clean, errors
+
+
+MAX_FIELDS = 500
+MAX_STATES = 100
+MAX_TRANSITIONS = 500
+
+
+def _too_big(workflow: dict[str, Any]) -> bool:
+    states, transitions = workflow.get("states"), workflow.get("transitions")
+    return (isinstance(states, list) and len(states) > MAX_STATES) or (
+        isinstance(transitions, list) and len(transitions) > MAX_TRANSITIONS
+    )
 
 
 def _holds_nul(value: Any) -> bool:

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from guichet.api.keys import issue_key
+from guichet.api.open311.selectors import public_requests
 from guichet.cases import actions
 from guichet.cases.models import Request
 from guichet.cases.promises import promises_missed
@@ -19,6 +20,7 @@ from guichet.catalogue.actions import save_service
 from guichet.catalogue.models import ServiceVersion
 from guichet.catalogue.selectors import form_of_request
 from guichet.core.journal import Actor
+from guichet.satisfaction.models import Survey
 
 from .factories import SYSTEM, file_request, form_for, service
 
@@ -223,3 +225,26 @@ def test_a_change_in_the_administration_is_a_new_version_sparing_filed_requests(
     assert (voirie.current_version.number, first.service_version.number) == (2, 1)
     assert form_of_request(first).labels["nature"] == "Nature du problème"
     assert voirie.form.labels["nature"] == "Type de dégradation"
+
+
+def test_a_resolved_test_request_opens_no_satisfaction_survey(
+    world, test_request, django_capture_on_commit_callbacks
+):
+    real, trial, _ = test_request
+    agent = Actor.agent(world.agent_sceaux)
+    with django_capture_on_commit_callbacks(execute=True):
+        for request in (real, trial):
+            request = actions.change_status(
+                request=request, to="in_progress", actor=agent, role="case_handler"
+            )
+            actions.change_status(
+                request=request, to="resolved", actor=agent, role="case_handler", note="Fait."
+            )
+    # the real one is asked for its rating, the test one never counts in the scores
+    assert set(Survey.objects.values_list("request_id", flat=True)) == {real.pk}
+
+
+def test_test_requests_are_not_listed_as_public_open311_requests(world, test_request):
+    real, trial, _ = test_request
+    listed = set(public_requests(world.sceaux).values_list("pk", flat=True))
+    assert real.pk in listed and trial.pk not in listed

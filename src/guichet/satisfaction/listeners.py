@@ -13,10 +13,11 @@ def on_status_changed(event: Event) -> None:
     """A request that reaches an outcome from an open state gets a survey.
 
     Moves between finished states (resolved → closed) and closing a cancelled request do not:
-    the person was already asked, or there is nothing to rate.
+    the person was already asked, or there is nothing to rate. Nor does a designer's test
+    request (ADR 0027): it would count in the satisfaction scores.
     """
     request = Request.objects.select_related("service").filter(pk=event.case_id).first()
-    if request is None or request.resolved_at is None:
+    if request is None or request.resolved_at is None or request.is_test:
         return
     workflow = workflow_for(request)
     try:

@@ -252,7 +252,10 @@ def workflow_for(subject: Service | Request | ServiceVersion) -> Workflow:
         version = subject
         return workflow_of_document(version.workflow_definition, name=f"version-{version.pk}")
     if version_id is not None:
-        return refcache.get(("workflow_of_version", version_id), lambda: _of_version(version_id))
+        # a published version's is cached per process (it never changes); a draft's is read
+        # each time (a designer's test request), so that saving a draft drops no cache
+        frozen = refcache.get(("workflow_of_version", version_id), lambda: _frozen(version_id))
+        return frozen if frozen is not None else _of_version(version_id)[0]
     # a row from before versions: the service's stored definition, or the default
     service = getattr(subject, "service", subject)
     definition = getattr(service, "workflow", None)
@@ -268,14 +271,22 @@ def workflow_of_document(document: dict[str, Any] | None, *, name: str) -> Workf
     return Workflow.from_definition(name, document)
 
 
-def _of_version(version_id: int) -> Workflow:
+def _of_version(version_id: int) -> tuple[Workflow, bool]:
+    """The version's workflow, and whether the version is a draft."""
     from guichet.catalogue.models import ServiceVersion
 
     row = ServiceVersion.objects.filter(pk=version_id).values_list(
-        "workflow_definition", "service__slug", "number"
+        "workflow_definition", "service__slug", "number", "status"
     )
-    document, slug, number = row.get()
-    return workflow_of_document(document, name=f"{slug}-v{number}")
+    document, slug, number, status = row.get()
+    workflow = workflow_of_document(document, name=f"{slug}-v{number}")
+    return workflow, status == ServiceVersion.Status.DRAFT
+
+
+def _frozen(version_id: int) -> Workflow | None:
+    """A published (or retired) version's workflow, to cache; None for a draft's."""
+    workflow, is_draft = _of_version(version_id)
+    return None if is_draft else workflow
 
 
 def check_workflow_document(document: dict[str, Any] | None) -> dict[str, list[str]]:

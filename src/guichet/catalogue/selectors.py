@@ -60,12 +60,15 @@ def service_by_id(pk: int) -> Service | None:
 
 
 def version_by_id(pk: int) -> ServiceVersion | None:
-    """The service version `pk` (cached per process like `service_by_id`; any change to a
-    version drops the cache, and a published one never changes)."""
-    return refcache.get(
+    """The service version `pk`. A published (or retired) version never changes: cached per
+    process like `service_by_id`. A draft (a designer's test request) is read each time, so
+    that a designer saving a draft drops no cache of the platform (ADR 0027)."""
+    versions = ServiceVersion.objects.select_related("service").filter(pk=pk)
+    frozen = refcache.get(
         ("version_by_id", pk),
-        lambda: ServiceVersion.objects.select_related("service").filter(pk=pk).first(),
+        lambda: versions.exclude(status=ServiceVersion.Status.DRAFT).first(),
     )
+    return frozen if frozen is not None else versions.first()
 
 
 def form_of_request(request) -> FormDefinition:  # type: ignore[no-untyped-def]

@@ -14,6 +14,7 @@ from guichet.backoffice.views import (
     receipt,
     rectification,
     register,
+    triage,
 )
 
 app_name = "backoffice"
@@ -29,6 +30,7 @@ urlpatterns = [
         name="act",
     ),
     path("demandes/<int:pk>/recepisse/", receipt.counter_receipt, name="receipt"),
+    path("demandes/<int:pk>/tri/", triage.decide, name="triage_decide"),
     path("pieces/<int:pk>/", detail.attachment_download, name="attachment"),
     path("nouvelle-demande/", intake.intake, name="intake"),
     path("nouvelle-demande/usager/", intake.intake_person, name="intake_person"),

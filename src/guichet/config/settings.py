@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "guichet.api",
     "guichet.notifications",
     "guichet.satisfaction",
+    "guichet.triage",
     "guichet.appointments",
     "guichet.portal",
     "guichet.backoffice",
@@ -396,6 +397,7 @@ GUICHET_WORKER_PERIODIC = env_json(
         "guichet.notifications.tasks.prune_task_results": 86400,
         "guichet.people.rights.retention.run_periodic": 86400,
         "guichet.people.rights.tasks.expire_exports": 3600,
+        "guichet.triage.tasks.retrain_all": 86400,
     },
 )
 GUICHET_SMS_TRANSPORT = env("GUICHET_SMS_TRANSPORT", "generic_http")

@@ -31,6 +31,11 @@ EVENT_LABELS: dict[str, str] = {
     "satisfaction.survey_opened": "Enquête de satisfaction proposée",
     "satisfaction.answered": "Enquête de satisfaction remplie",
     "satisfaction.settings_changed": "Réglages de l'enquête de satisfaction modifiés",
+    # Triage of free text (triage/events.py).
+    "triage.model_trained": "Modèle de tri entraîné",
+    "triage.suggested": "Services suggérés par le tri automatique",
+    "triage.confirmed": "Service suggéré confirmé par un agent",
+    "triage.corrected": "Service suggéré corrigé par un agent",
     # Notifications (notifications/actions.py).
     "notification.sent": "Notification envoyée à l'usager",
     "notification.failed": "Notification non remise",

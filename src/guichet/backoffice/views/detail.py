@@ -26,6 +26,7 @@ from guichet.catalogue import presentation
 from guichet.catalogue.formdef import InvalidFormDefinition
 from guichet.catalogue.selectors import form_of_request, service_name_of_request, version_by_id
 from guichet.notifications import selectors as notifications
+from guichet.triage import selectors as triage
 
 NO_FILE = "Pièce jointe introuvable."
 
@@ -136,6 +137,7 @@ def detail_context(http, case: Request, *, bound: dict | None = None, error: str
         "repeat_contacts": repeat_contacts(case),
         "linked": selectors.linked_requests(http.user, case),
         "map_data": _map_data(case),
+        "triage": triage.panel(case.pk),
         "error": error,
     }
 

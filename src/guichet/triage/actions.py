@@ -1,0 +1,163 @@
+"""Every write of triage: train a version, suggest a service, confirm or correct it.
+One transaction and one journal event each (ADR 0028)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from guichet.authorities.models import Authority
+from guichet.cases.models import Request
+from guichet.core import clock, journal
+from guichet.core.journal import Actor
+from guichet.triage import classifier, events, store
+from guichet.triage.models import DEFAULT_THRESHOLD, Suggestion, TriageModel
+
+SYSTEM = Actor.system("tri des demandes")
+# Services under which requests arrive as free text, waiting for an agent to pick the real one
+# (the inbound e-mail's triage service, channels/inbound_mail/intake.py).
+FREE_TEXT_SERVICES = frozenset({"courriel-a-qualifier"})
+# Answers that are addresses or identifiers, not a description of the need.
+NOT_DESCRIPTION = frozenset({"expediteur", "email", "telephone", "courriel"})
+MAX_TRAINING = 100_000
+
+
+class TriageError(Exception):
+    """A French reason why the action cannot be done."""
+
+
+def request_text(request: Request) -> str:
+    """What the classifier reads: the summary and the free-text answers."""
+    parts = [request.summary or ""]
+    for name, value in (request.form_data or {}).items():
+        if name not in NOT_DESCRIPTION and isinstance(value, str) and "@" not in value:
+            parts.append(value)
+    return " ".join(p for p in parts if p).strip()
+
+
+def training_data(authority: Authority) -> tuple[list[str], list[str]]:
+    """The authority's requests whose service a person or an agent chose (filed under a real
+    service, not a test), and the free-text requests an agent confirmed or corrected."""
+    filed = (
+        Request.objects.filter(authority=authority, is_test=False)
+        .exclude(service__slug__in=FREE_TEXT_SERVICES)
+        .select_related("service")
+        .order_by("-received_at")[:MAX_TRAINING]
+    )
+    texts, labels = [], []
+    for request in filed:
+        texts.append(request_text(request))
+        labels.append(request.service.slug)
+    decided = Suggestion.objects.filter(
+        request__authority=authority,
+        outcome__in=[Suggestion.Outcome.CONFIRMED, Suggestion.Outcome.CORRECTED],
+    ).select_related("request")
+    for suggestion in decided:
+        texts.append(request_text(suggestion.request))
+        labels.append(suggestion.chosen)
+    return texts, labels
+
+
+def train_model(
+    *,
+    authority: Authority,
+    actor: Actor,
+    texts: Sequence[str] | None = None,
+    labels: Sequence[str] | None = None,
+) -> TriageModel:
+    """A new active version for `authority`: scored on a held-out 20 %, then trained on all.
+
+    `texts`/`labels` default to `training_data(authority)`. Raises TriageError (French).
+    """
+    if texts is None or labels is None:
+        texts, labels = training_data(authority)
+    try:
+        scores = classifier.evaluate(texts, labels)
+        model = classifier.train(texts, labels)
+    except ValueError as error:
+        raise TriageError(str(error)) from error
+    with transaction.atomic():
+        Authority.objects.select_for_update().filter(pk=authority.pk).first()
+        previous = TriageModel.objects.filter(authority=authority, is_active=True).first()
+        latest = TriageModel.objects.filter(authority=authority).aggregate(v=Max("version"))["v"]
+        version = (latest or 0) + 1
+        path = store.path_for(authority.pk, version)
+        store.save(model, path)
+        TriageModel.objects.filter(authority=authority, is_active=True).update(is_active=False)
+        row = TriageModel.objects.create(
+            authority=authority, version=version, created_at=clock.now(),
+            trained_on=len(texts), accuracy=scores.accuracy, macro_f1=scores.macro_f1,
+            majority_accuracy=scores.majority_accuracy, keyword_accuracy=scores.keyword_accuracy,
+            labels=scores.labels, confusion=scores.confusion, file_path=str(path),
+            is_active=True, threshold=previous.threshold if previous else DEFAULT_THRESHOLD,
+        )  # fmt: skip
+        journal.append(
+            kind=events.MODEL_TRAINED, actor=actor, authority_id=authority.pk,
+            payload={
+                "version": version, "trained_on": len(texts), "accuracy": round(scores.accuracy, 4),
+                "macro_f1": round(scores.macro_f1, 4),
+                "majority_accuracy": round(scores.majority_accuracy, 4),
+                "keyword_accuracy": round(scores.keyword_accuracy, 4),
+            },
+        )  # fmt: skip
+    return row
+
+
+def suggest(*, request: Request, actor: Actor = SYSTEM) -> Suggestion | None:
+    """Store the active model's three best services for `request`; None when the authority
+    has no usable model (missing or unreadable file: logged, the triage team handles it)."""
+    active = TriageModel.objects.filter(authority_id=request.authority_id, is_active=True).first()
+    if active is None:
+        return None
+    model = store.load(active.file_path)
+    if model is None:
+        return None
+    ranked = classifier.predict(model, request_text(request))
+    score = ranked[0][1] if ranked else 0.0
+    with transaction.atomic():
+        suggestion, created = Suggestion.objects.get_or_create(
+            request=request,
+            defaults={
+                "model": active, "suggestions": [[slug, s] for slug, s in ranked], "score": score,
+                "above_threshold": score >= active.threshold, "created_at": clock.now(),
+            },
+        )  # fmt: skip
+        if not created:
+            return suggestion
+        _append(
+            events.SUGGESTED, request, actor, suggestions=suggestion.suggestions, score=score,
+            version=active.version, threshold=active.threshold,
+            above_threshold=suggestion.above_threshold,
+        )  # fmt: skip
+    return suggestion
+
+
+@transaction.atomic
+def decide(*, suggestion: Suggestion, service_slug: str, actor: Actor) -> Suggestion:
+    """An agent says which service `suggestion`'s request belongs to: a confirmation when it
+    is the first suggestion, a correction otherwise. Both are feedback for the next training."""
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    known = [slug for slug, _score in suggestion.suggestions]
+    if service_slug not in (suggestion.model.labels if suggestion.model else known):
+        raise TriageError(f"Service inconnu du modèle : « {service_slug} ».")
+    if suggestion.outcome in (Suggestion.Outcome.CONFIRMED, Suggestion.Outcome.CORRECTED):
+        raise TriageError("Le service de cette demande a déjà été confirmé.")
+    confirmed = bool(known) and known[0] == service_slug
+    suggestion.outcome = Suggestion.Outcome.CONFIRMED if confirmed else Suggestion.Outcome.CORRECTED
+    suggestion.chosen = service_slug
+    suggestion.save(update_fields=["outcome", "chosen"])
+    _append(
+        events.CONFIRMED if confirmed else events.CORRECTED, suggestion.request, actor,
+        service=service_slug, suggested=known[0] if known else "", score=suggestion.score,
+    )  # fmt: skip
+    return suggestion
+
+
+def _append(kind: str, request: Request, actor: Actor, **payload: Any) -> None:
+    journal.append(
+        kind=kind, actor=actor, authority_id=request.authority_id, person_id=request.person_id,
+        case=request, visible_to_person=False, payload=payload,
+    )  # fmt: skip

@@ -201,3 +201,21 @@ def test_any_valid_form_round_trips_and_validates_submissions_the_same_way(
     for submission in data:
         assert outcome(imported.form_definition, submission) == outcome(form, submission)
     ServiceVersion.objects.filter(pk=draft.pk).delete()  # the next example opens its own
+
+
+def test_the_export_command_writes_what_load_catalogue_reads(terrasse, tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("export_service", "terrasse", stdout=out)
+    document = json.loads(out.getvalue())
+    assert document["services"][0]["form_definition"] == terrasse.form_definition
+    path = tmp_path / "terrasse.json"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    assert load_catalogue(source=path, actor=SYSTEM).services_unchanged == 1
+    with pytest.raises(CommandError, match="n'a pas de version 9"):
+        call_command("export_service", "terrasse", "--number", "9", stdout=StringIO())
+    with pytest.raises(CommandError, match="Service inconnu"):
+        call_command("export_service", "absent", stdout=StringIO())

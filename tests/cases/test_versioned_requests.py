@@ -4,6 +4,8 @@ filed on a draft stay out of queues, statistics, journeys and the API's lists.""
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -11,13 +13,14 @@ from django.urls import reverse
 from guichet.api.keys import issue_key
 from guichet.api.open311.selectors import public_requests
 from guichet.cases import actions
+from guichet.cases.actions import save_workflow_definition
 from guichet.cases.models import Request
 from guichet.cases.promises import promises_missed
 from guichet.cases.selectors import QueueFilters, queue_counts, queue_for_agent
 from guichet.cases.workflow import workflow_for
 from guichet.catalogue import versions
 from guichet.catalogue.actions import save_service
-from guichet.catalogue.models import ServiceVersion
+from guichet.catalogue.models import ServiceVersion, WorkflowDefinition
 from guichet.catalogue.selectors import form_of_request
 from guichet.core.journal import Actor
 from guichet.satisfaction.models import Survey
@@ -248,3 +251,29 @@ def test_test_requests_are_not_listed_as_public_open311_requests(world, test_req
     real, trial, _ = test_request
     listed = set(public_requests(world.sceaux).values_list("pk", flat=True))
     assert real.pk in listed and trial.pk not in listed
+
+
+def test_a_workflow_definition_changed_in_the_administration_applies_to_new_requests(world):
+    # given the pothole service following a stored two-state workflow, and a request on it
+    definition = WorkflowDefinition.objects.create(
+        slug="deux-etats", name="Deux états", definition=TWO_STATES
+    )
+    save_service(service=service("signalement-voirie"), actor=SYSTEM, workflow=definition)
+    first = file_request(world)
+    # when an administrator adds a step to that workflow
+    longer = copy.deepcopy(TWO_STATES)
+    longer["states"].insert(1, {"name": "instruite", "label": "instruite",
+                                "public_status": "ongoing"})  # fmt: skip
+    longer["transitions"] = [
+        {"source": "ouverte", "target": "instruite", "action": "Instruire",
+         "min_role": "case_handler"},
+        {"source": "instruite", "target": "close", "action": "Clore", "min_role": "case_handler"},
+    ]  # fmt: skip
+    save_workflow_definition(
+        actor=SYSTEM, definition=definition, name="Trois états", document=longer
+    )
+    # then the service publishes a version with it: a new request follows it, the first not
+    second = file_request(world)
+    assert second.service_version.number == first.service_version.number + 1
+    assert [s.name for s in workflow_for(second).states] == ["ouverte", "instruite", "close"]
+    assert [s.name for s in workflow_for(first).states] == ["ouverte", "close"]

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from guichet.cases.models import Request, RoutingRule
 from guichet.cases.workflow import InvalidWorkflowDefinition, Workflow
+from guichet.catalogue import versions
 from guichet.catalogue.models import WorkflowDefinition
 from guichet.core import journal
 from guichet.core.journal import Actor
@@ -77,17 +78,30 @@ def check_workflow_definition(definition: WorkflowDefinition, document: dict[str
 def save_workflow_definition(
     *, actor: Actor, definition: WorkflowDefinition, name: str, document: dict[str, Any]
 ) -> WorkflowDefinition:
-    """Save a service lifecycle stored as data, after the workflow engine has checked it."""
+    """Save a service lifecycle stored as data, after the workflow engine has checked it.
+
+    Each service following it gets a new published version with it (ADR 0027): its new
+    requests follow the new lifecycle, those already filed keep their version's.
+    """
     created = definition.pk is None
     check_workflow_definition(definition, document)
     definition.name, definition.definition = name, document
     definition.full_clean()
     definition.save()
+    published = {}
+    if not created:
+        services = definition.services.select_related("category", "workflow", "current_version")
+        for service in services:
+            version = versions.record_current(
+                service, by=actor, note=f"Circuit « {name} » modifié.", workflow_changed=True
+            )
+            if version is not None:
+                published[service.slug] = version.number
     journal.append(
         kind=WORKFLOW_SAVED,
         actor=actor,
         subject=definition,
-        payload={"slug": definition.slug, "created": created},
+        payload={"slug": definition.slug, "created": created, "versions": published},
     )
     return definition
 

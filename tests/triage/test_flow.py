@@ -116,3 +116,21 @@ def test_intake_works_without_a_model_and_with_a_corrupt_one(
 def test_the_periodic_retraining_skips_authorities_without_enough_data(world):
     assert tasks.retrain_all() == 0
     assert not TriageModel.objects.exists()
+
+
+def test_the_threshold_changes_through_the_command_with_its_event(world, model):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("triage", "threshold", "--authority", "sceaux", "--value", "0.9", stdout=out)
+    assert out.getvalue().strip() == "Ville de Sceaux : seuil de la version 1 fixé à 90,0 %."
+    model.refresh_from_db()
+    assert model.threshold == 0.9
+    event = Event.objects.get(kind="triage.threshold_changed")
+    assert event.payload == {"version": 1, "from": 0.8, "to": 0.9}
+    with pytest.raises(CommandError, match="entre 0,5 et 1"):
+        call_command("triage", "threshold", "--authority", "sceaux", "--value", "3")
+    with pytest.raises(CommandError, match="pas encore de modèle"):
+        call_command("triage", "threshold", "--authority", "tours", "--value", "0.9")

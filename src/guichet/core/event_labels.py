@@ -36,6 +36,7 @@ EVENT_LABELS: dict[str, str] = {
     "triage.suggested": "Services suggérés par le tri automatique",
     "triage.confirmed": "Service suggéré confirmé par un agent",
     "triage.corrected": "Service suggéré corrigé par un agent",
+    "triage.threshold_changed": "Seuil d'orientation automatique modifié",
     # Notifications (notifications/actions.py).
     "notification.sent": "Notification envoyée à l'usager",
     "notification.failed": "Notification non remise",

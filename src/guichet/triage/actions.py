@@ -136,6 +136,26 @@ def suggest(*, request: Request, actor: Actor = SYSTEM) -> Suggestion | None:
 
 
 @transaction.atomic
+def set_threshold(*, authority: Authority, threshold: float, actor: Actor) -> TriageModel:
+    """The score above which the authority's active model routes without an agent (kept by
+    the next versions). Raises TriageError (French)."""
+    if not 0.5 <= threshold <= 1.0:
+        raise TriageError("Le seuil doit être compris entre 0,5 et 1.")
+    active = (
+        TriageModel.objects.select_for_update().filter(authority=authority, is_active=True).first()
+    )
+    if active is None:
+        raise TriageError(f"{authority.name} n'a pas encore de modèle de tri.")
+    previous, active.threshold = active.threshold, threshold
+    active.save(update_fields=["threshold"])
+    journal.append(
+        kind=events.THRESHOLD_CHANGED, actor=actor, authority_id=authority.pk,
+        payload={"version": active.version, "from": previous, "to": threshold},
+    )  # fmt: skip
+    return active
+
+
+@transaction.atomic
 def decide(*, suggestion: Suggestion, service_slug: str, actor: Actor) -> Suggestion:
     """An agent says which service `suggestion`'s request belongs to: a confirmation when it
     is the first suggestion, a correction otherwise. Both are feedback for the next training."""

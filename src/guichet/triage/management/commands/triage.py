@@ -52,10 +52,15 @@ class Command(BaseCommand):
         evaluate.add_argument("--format", choices=["text", "json"], default="text")
         train = sub.add_parser("train", help="Entraîner une nouvelle version par collectivité.")
         train.add_argument("--authority", help="identifiant (slug) d'une seule collectivité")
+        threshold = sub.add_parser("threshold", help="Changer le seuil d'orientation automatique.")
+        threshold.add_argument("--authority", required=True, help="identifiant de la collectivité")
+        threshold.add_argument("--value", required=True, type=float, help="entre 0,5 et 1")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "evaluate":
             self._evaluate(options)
+        elif options["subcommand"] == "threshold":
+            self._threshold(options["authority"], options["value"])
         else:
             self._train(options.get("authority"))
 
@@ -72,6 +77,18 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps({"rows": len(texts), **result.as_dict()}, indent=2))
         else:
             self.stdout.write(report(result, len(texts)))
+
+    def _threshold(self, slug: str, value: float) -> None:
+        authority = Authority.objects.filter(slug=slug).first()
+        if authority is None:
+            raise CommandError(f"Aucune collectivité « {slug} ».")
+        try:
+            row = actions.set_threshold(authority=authority, threshold=value, actor=actions.SYSTEM)
+        except actions.TriageError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            f"{authority.name} : seuil de la version {row.version} fixé à {_pct(row.threshold)}."
+        )
 
     def _train(self, slug: str | None) -> None:
         authorities = Authority.objects.filter(is_active=True).order_by("pk")

@@ -277,3 +277,22 @@ def test_a_workflow_definition_changed_in_the_administration_applies_to_new_requ
     assert second.service_version.number == first.service_version.number + 1
     assert [s.name for s in workflow_for(second).states] == ["ouverte", "instruite", "close"]
     assert [s.name for s in workflow_for(first).states] == ["ouverte", "close"]
+
+
+def test_the_process_map_reads_states_of_a_published_version_by_their_label(world):
+    from guichet.backoffice.process_graph import activity_label
+
+    publish_version_2(world, workflow_definition=TWO_STATES)
+    assert activity_label("request.status_changed:close") == "État : close"
+    renamed = copy.deepcopy(TWO_STATES)
+    renamed["states"][1]["label"] = "close pour de bon"
+    renamed["states"][0]["name"] = renamed["initial"] = "a_examiner"
+    renamed["states"][0]["label"] = "à examiner"
+    renamed["transitions"][0]["source"] = "a_examiner"
+    draft = versions.start_draft(service=service("signalement-voirie"), by=designer(world))
+    draft = versions.save_draft(
+        draft=draft, by=designer(world), revision=draft.revision,
+        changes={"workflow_definition": renamed},
+    )  # fmt: skip
+    versions.publish(draft=draft, by=designer(world), note="États renommés.")
+    assert activity_label("request.status_changed:a_examiner") == "État : à examiner"

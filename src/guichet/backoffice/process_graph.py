@@ -22,7 +22,7 @@ from defusedxml.ElementTree import fromstring
 from django.utils.safestring import SafeString, mark_safe
 
 from guichet.cases.workflow import DEFAULT_STATES, InvalidWorkflowDefinition, Workflow
-from guichet.catalogue.models import WorkflowDefinition
+from guichet.catalogue.models import ServiceVersion, WorkflowDefinition
 from guichet.core import refcache
 from guichet.core.event_labels import event_label, is_system_kind
 from guichet.core.plurals import ngettext
@@ -63,9 +63,18 @@ def state_labels() -> dict[str, str]:
 
     def load() -> dict[str, str]:
         labels = dict(STATE_LABELS)
-        for definition in WorkflowDefinition.objects.only("slug", "definition"):
+        documents = list(WorkflowDefinition.objects.values_list("slug", "definition"))
+        # and the workflows of the services' published versions (ADR 0027), newest first
+        documents += [
+            (f"version-{pk}", document)
+            for pk, document in ServiceVersion.objects.exclude(status=ServiceVersion.Status.DRAFT)
+            .order_by("-pk")
+            .values_list("pk", "workflow_definition")
+            if document
+        ]
+        for slug, document in documents:
             try:
-                workflow = Workflow.from_definition(definition.slug, definition.definition)
+                workflow = Workflow.from_definition(slug, document)
             except InvalidWorkflowDefinition:
                 continue
             for state in workflow.states:

@@ -134,3 +134,14 @@ def test_the_threshold_changes_through_the_command_with_its_event(world, model):
         call_command("triage", "threshold", "--authority", "sceaux", "--value", "3")
     with pytest.raises(CommandError, match="pas encore de modèle"):
         call_command("triage", "threshold", "--authority", "tours", "--value", "0.9")
+
+
+def test_only_the_three_latest_model_files_are_kept(world, django_capture_on_commit_callbacks):
+    texts, labels = synthetic.corpus(200)
+    for _ in range(4):
+        with django_capture_on_commit_callbacks(execute=True):
+            actions.train_model(
+                authority=world.sceaux, actor=actions.SYSTEM, texts=texts, labels=labels
+            )
+    versions = TriageModel.objects.filter(authority=world.sceaux).order_by("version")
+    assert [Path(v.file_path).is_file() for v in versions] == [False, True, True, True]

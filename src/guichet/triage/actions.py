@@ -94,6 +94,12 @@ def train_model(
             labels=scores.labels, confusion=scores.confusion, file_path=str(path),
             is_active=True, threshold=previous.threshold if previous else DEFAULT_THRESHOLD,
         )  # fmt: skip
+        kept = list(
+            TriageModel.objects.filter(authority=authority)
+            .order_by("-version")
+            .values_list("file_path", flat=True)[: store.KEEP_FILES]
+        )
+        transaction.on_commit(lambda: store.prune(authority.pk, kept))
         journal.append(
             kind=events.MODEL_TRAINED, actor=actor, authority_id=authority.pk,
             payload={

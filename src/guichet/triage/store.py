@@ -15,6 +15,9 @@ from guichet.triage.classifier import Model
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _cache: dict[str, Model] = {}
+# Model files kept per authority: a model's vocabulary holds words of the requests it learnt
+# from, so older files are deleted (the register of processing states it).
+KEEP_FILES = 3
 
 
 def root() -> Path:
@@ -50,3 +53,14 @@ def load(path: str) -> Model | None:
             _cache.clear()
         _cache[path] = model
     return model
+
+
+def prune(authority_id: int, keep: list[str]) -> int:
+    """Delete the authority's model files not in `keep`; the number deleted."""
+    folder = root() / str(authority_id)
+    deleted = 0
+    for path in folder.glob("v*.joblib"):
+        if str(path) not in keep:
+            path.unlink(missing_ok=True)
+            deleted += 1
+    return deleted

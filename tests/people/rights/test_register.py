@@ -101,7 +101,7 @@ def test_the_controller_and_the_other_purposes_come_from_the_settings(world, set
     groups = [group for group, _ in register.groups()]
     assert groups == [
         "Relation usager : demandes", "Rendez-vous", "Notifications", "Satisfaction",
-        "Connexion", "Sécurité et traçabilité",
+        "Connexion", "Sécurité et traçabilité", "Tri automatique",
     ]  # fmt: skip
     residents = _by_name(register)["Espace usager (« Mes demandes », « Mon compte »)"]
     assert not any("FranceConnect" in d for d in residents.data)

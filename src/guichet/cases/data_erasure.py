@@ -25,8 +25,8 @@ from guichet.authorities.models import AgentMembership
 from guichet.cases import actions
 from guichet.cases.models import Attachment, Message, Request
 from guichet.cases.workflow import CANCELLED, DONE, PERSON, IllegalTransition, workflow_for
-from guichet.catalogue.formdef import InvalidFormDefinition
-from guichet.catalogue.models import Service
+from guichet.catalogue.formdef import FormDefinition, InvalidFormDefinition
+from guichet.catalogue.models import Service, ServiceVersion
 from guichet.core.journal import Actor
 from guichet.core.models import ActorType
 from guichet.people.models import Person
@@ -80,7 +80,7 @@ def _close(person: Person, actor: Actor) -> int:
         role = _role_for(actor, request)
         if role is None:
             continue
-        workflow = workflow_for(request.service)
+        workflow = workflow_for(request)  # the version it was filed with (ADR 0027)
         ends = [
             t
             for t in workflow.allowed(request.state, role)
@@ -100,29 +100,41 @@ def _close(person: Person, actor: Actor) -> int:
 
 
 def _collect(batch: Batch) -> None:
-    for pk, person_id, address, form_data, service_id in Request.objects.filter(
+    for pk, person_id, address, form_data, service_id, version_id in Request.objects.filter(
         person_id__in=batch.person_ids
-    ).values_list("pk", "person_id", "address", "form_data", "service_id"):
+    ).values_list("pk", "person_id", "address", "form_data", "service_id", "service_version_id"):
         batch.cases[pk] = batch.owner[person_id]
         batch.add_value(person_id, address)
-        types = _types(service_id)
+        types = _types(service_id, version_id)
         for name, value in (form_data or {}).items():
             if types.get(name) in IDENTIFYING_TYPES:
                 batch.add_value(person_id, value if isinstance(value, str) else "")
 
 
-_types_cache: dict[int, dict[str, str]] = {}
+_forms_cache: dict[tuple[int, int | None], FormDefinition | None] = {}
 
 
-def _types(service_id: int) -> dict[str, str]:
-    """The type of each field of a service's form (per batch: the form may change)."""
-    if service_id not in _types_cache:
-        service = Service.objects.get(pk=service_id)
+def _form(service_id: int, version_id: int | None) -> FormDefinition | None:
+    """The form a request was filed with: its service version's (ADR 0027), else the service's
+    (per batch: a draft may change)."""
+    key = (service_id, version_id)
+    if key not in _forms_cache:
+        holder: Service | ServiceVersion = (
+            ServiceVersion.objects.get(pk=version_id)
+            if version_id is not None
+            else Service.objects.get(pk=service_id)
+        )
         try:
-            _types_cache[service_id] = {f.name: f.type for f in service.form.fields}
+            _forms_cache[key] = holder.form
         except InvalidFormDefinition:
-            _types_cache[service_id] = {}
-    return _types_cache[service_id]
+            _forms_cache[key] = None
+    return _forms_cache[key]
+
+
+def _types(service_id: int, version_id: int | None) -> dict[str, str]:
+    """The type of each field of the form a request was filed with."""
+    form = _form(service_id, version_id)
+    return {f.name: f.type for f in form.fields} if form is not None else {}
 
 
 def _erased_answers(answers: dict[str, Any], types: dict[str, str]) -> dict[str, Any]:
@@ -145,24 +157,22 @@ def _rounded(value: Any) -> Any:
 
 
 def _erase(batch: Batch) -> dict[str, int]:
-    _types_cache.clear()
+    _forms_cache.clear()
     requests = list(
         Request.objects.filter(pk__in=list(batch.cases))
         .select_related("service")
-        .only("pk", "person_id", "form_data", "summary",
-              "service__name", "service__form_definition", "service__slug")
+        .only("pk", "person_id", "form_data", "summary", "service_version_id",
+              "service__name", "service__slug")
     )  # fmt: skip
     # The address goes, the point is rounded to about a kilometre: one UPDATE for the batch.
     Request.objects.filter(pk__in=list(batch.cases)).update(
         address="", latitude=Round("latitude", 2), longitude=Round("longitude", 2)
     )
     for request in requests:
-        types = _types(request.service_id)
+        form = _form(request.service_id, request.service_version_id)
+        types = {f.name: f.type for f in form.fields} if form is not None else {}
         request.form_data = _erased_answers(request.form_data or {}, types)
-        try:
-            summary = request.service.form.summary_of(request.form_data)
-        except InvalidFormDefinition:
-            summary = ""
+        summary = form.summary_of(request.form_data) if form is not None else ""
         request.summary = summary if summary and ERASED not in summary else request.service.name
     write_rows(Request, requests, ["form_data", "summary"])
     theirs = Message.objects.filter(request_id__in=list(batch.cases))

@@ -268,6 +268,8 @@ GUICHET_PROCONNECT = {
     "client_secret": env("GUICHET_PROCONNECT_CLIENT_SECRET"),
 }
 GUICHET_AGENT_TOTP = env_bool("GUICHET_AGENT_TOTP", default=IS_PRODUCTION)
+# An agent's TOTP secret (its QR code) is never shown again, not even to an administrator.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 OTP_TOTP_ISSUER = env("GUICHET_OPERATOR_NAME", "Guichet").strip() or "Guichet"  # in the app
 
 SESSION_COOKIE_HTTPONLY = True

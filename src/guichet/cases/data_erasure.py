@@ -170,7 +170,7 @@ def _erase(batch: Batch) -> dict[str, int]:
     )
     for request in requests:
         form = _form(request.service_id, request.service_version_id)
-        types = {f.name: f.type for f in form.fields} if form is not None else {}
+        types = _types(request.service_id, request.service_version_id)
         request.form_data = _erased_answers(request.form_data or {}, types)
         summary = form.summary_of(request.form_data) if form is not None else ""
         request.summary = summary if summary and ERASED not in summary else request.service.name

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from guichet.identity import oidc, registry, totp
 from guichet.identity.base import Provider, SignInError
-from guichet.identity.views import ID_TOKEN_KEY, PROVIDER_KEY, failure
+from guichet.identity.views import ID_TOKEN_KEY, PROVIDER_KEY, end_session, failure
 
 # A password checked waits this long at most for its second factor.
 PENDING_SECONDS = 300
@@ -170,16 +170,7 @@ def provider_callback(http_request, provider: str):
 
 @require_POST
 def provider_sign_out(http_request, provider: str):
-    chosen = _agent_provider(provider)
-    id_token = http_request.session.get(ID_TOKEN_KEY, "")
-    http_request.session.flush()
-    url = oidc.logout_url(
-        http_request,
-        chosen,
-        id_token=id_token,
-        post_logout_redirect_uri=settings.GUICHET_BASE_URL
-        + reverse("identity:agent_logout_return", kwargs={"provider": chosen.name}),
-    )
+    url = end_session(http_request, _agent_provider(provider), "identity:agent_logout_return")
     return redirect(url or reverse("portal:home"))
 
 

@@ -104,20 +104,25 @@ def callback(http_request, provider: str):
     return redirect("portal:my_requests")
 
 
-@require_POST
-def sign_out(http_request, provider: str):
-    """Sign out here at once, then at the provider (its end-session page sends the browser
-    back to `logout_return`)."""
-    chosen = _resident_provider(provider)
+def end_session(http_request, chosen: Provider, return_view: str) -> str | None:
+    """Sign out here (the session flushed), and the provider's end-session address that will
+    send the browser back to `return_view` (None when the provider offers none)."""
     id_token = http_request.session.get(ID_TOKEN_KEY, "")
     http_request.session.flush()
-    url = oidc.logout_url(
+    return oidc.logout_url(
         http_request,
         chosen,
         id_token=id_token,
         post_logout_redirect_uri=settings.GUICHET_BASE_URL
-        + reverse("identity:logout_return", kwargs={"provider": chosen.name}),
+        + reverse(return_view, kwargs={"provider": chosen.name}),
     )
+
+
+@require_POST
+def sign_out(http_request, provider: str):
+    """Sign out here at once, then at the provider (its end-session page sends the browser
+    back to `logout_return`)."""
+    url = end_session(http_request, _resident_provider(provider), "identity:logout_return")
     if url is None:
         messages.info(http_request, "Vous êtes déconnecté(e).")
         return redirect("portal:home")

@@ -302,24 +302,31 @@ def change_email(*, person: Person, email: str) -> Identity:
     removed (their notifications go to the new one). Raises IdentifierError for a malformed
     address, IdentityConflict when it is verified for someone else (nothing changes then). One event, `person.email_changed`, without the addresses.
     """
+    return replace_contact(
+        person=person,
+        kind=Identity.Kind.EMAIL,
+        value=normalise_email(email),
+        verification=Verification.EMAIL_VERIFIED,
+        event="person.email_changed",
+    )
+
+
+@transaction.atomic
+def replace_contact(
+    *, person: Person, kind: str, value: str, verification: Verification, event: str
+) -> Identity:
+    """The person's one e-mail address or phone number of `kind` becomes `value`, which they
+    just proved, at `verification`; their other self-declared ones go (a provider's stay).
+    One event, `event`, with how many went and the level, never the values."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     ensure_active(person)
     actor = Actor.person(person)
-    value = normalise_email(email)
     identity = add_identity(
-        actor=actor,
-        person=person,
-        kind=Identity.Kind.EMAIL,
-        value=value,
-        verification=Verification.EMAIL_VERIFIED,
+        actor=actor, person=person, kind=kind, value=value, verification=verification
     )
-    removed, _ = (
-        person.identities.filter(kind=Identity.Kind.EMAIL, provider="")
-        .exclude(pk=identity.pk)
-        .delete()
-    )
+    removed, _ = person.identities.filter(kind=kind, provider="").exclude(pk=identity.pk).delete()
     journal.append(
-        kind="person.email_changed",
+        kind=event,
         actor=actor,
         channel="web",
         person_id=person.pk,

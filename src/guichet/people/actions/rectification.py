@@ -17,6 +17,7 @@ from django.db import transaction
 from guichet.core import journal
 from guichet.core.journal import Actor
 from guichet.core.models import ActorType
+from guichet.people.actions.accounts import replace_contact
 from guichet.people.actions.persons import add_identity, ensure_active, normalise_identity
 from guichet.people.errors import PeopleError
 from guichet.people.models import Identity, Person, Verification
@@ -145,27 +146,10 @@ def change_phone(*, person: Person, phone: str) -> Identity:
     by SMS), at the SMS-verified level; their other numbers are removed. Raises
     IdentifierError, or IdentityConflict when it is verified for someone else (nothing
     changes then). One event, `person.phone_changed`, without the numbers."""
-    person = Person.objects.select_for_update().get(pk=person.pk)
-    ensure_active(person)
-    actor = Actor.person(person)
-    identity = add_identity(
-        actor=actor,
+    return replace_contact(
         person=person,
         kind=Identity.Kind.PHONE,
         value=phone,
         verification=Verification.SMS_VERIFIED,
+        event="person.phone_changed",
     )
-    removed, _ = (
-        person.identities.filter(kind=Identity.Kind.PHONE, provider="")
-        .exclude(pk=identity.pk)
-        .delete()
-    )
-    journal.append(
-        kind="person.phone_changed",
-        actor=actor,
-        channel="web",
-        person_id=person.pk,
-        subject=person,
-        payload={"removed": removed, "verification": int(identity.verification)},
-    )
-    return identity

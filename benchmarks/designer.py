@@ -28,23 +28,10 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-
-
-def fresh_postgres(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    if not name.endswith("_designer_bench"):
-        raise SystemExit("refusing to drop a database not made for this benchmark")
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
+from harness import django_on_fresh_database, save_result
 
 
 def big_form() -> list[dict]:
@@ -93,19 +80,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--no-save", action="store_true")
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="guichet-bench-designer-"))
-    os.environ.update(
-        GUICHET_DATA_DIR=str(workdir), DJANGO_SETTINGS_MODULE="guichet.config.settings", DEBUG="0"
-    )
-    os.environ.pop("DATABASE_URL", None)
-    if args.database_url:
-        fresh_postgres(args.database_url)
-        os.environ["DATABASE_URL"] = args.database_url
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    from django.db import connection
+    vendor = django_on_fresh_database("designer", args.database_url)
     from django.template import engines
 
     from guichet.catalogue import versions
@@ -115,7 +90,6 @@ def main() -> None:
     from guichet.catalogue.presentation import form_fields
     from guichet.core.journal import Actor
 
-    call_command("migrate", verbosity=0)
     system, designer = Actor.system("benchmark"), Actor.system("concepteur")
     load_catalogue(actor=system)
     category = Service.objects.order_by("pk").first().category.slug
@@ -165,7 +139,7 @@ def main() -> None:
     result = {
         "benchmark": "designer",
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "database": connection.vendor,
+        "database": vendor,
         "rounds": args.rounds,
         "form": {"fields": 60, "conditions": 20, "html_bytes": html_bytes},
         "versions_published": service.versions.exclude(status="draft").count(),
@@ -176,12 +150,10 @@ def main() -> None:
         "load_average": os.getloadavg(),
         "python": sys.version.split()[0],
     }
-    print(json.dumps(result, indent=2))
-    if not args.no_save:
-        stamp = datetime.now(UTC).strftime("%Y-%m-%d-%H%M")
-        path = HERE / "results" / f"designer-{stamp}-{connection.vendor}.json"
-        path.write_text(json.dumps(result, indent=2) + "\n")
-        print(f"saved {path}", file=sys.stderr)
+    if args.no_save:
+        print(json.dumps(result, indent=2))
+    else:
+        save_result("designer", vendor, result)
 
 
 if __name__ == "__main__":

@@ -19,24 +19,11 @@ import json
 import os
 import secrets
 import sys
-import tempfile
 import time
 import zipfile
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-
-
-def fresh_postgres(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    if not name.endswith("_export_bench"):
-        raise SystemExit("refusing to drop a database not made for this benchmark")
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
+from harness import django_on_fresh_database, save_result
 
 
 def generate(count: int):
@@ -141,25 +128,11 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--no-save", action="store_true")
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="guichet-bench-export-"))
-    os.environ.update(
-        GUICHET_DATA_DIR=str(workdir), DJANGO_SETTINGS_MODULE="guichet.config.settings", DEBUG="0"
-    )
-    os.environ.pop("DATABASE_URL", None)
-    if args.database_url:
-        fresh_postgres(args.database_url)
-        os.environ["DATABASE_URL"] = args.database_url
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    from django.db import connection
-
+    vendor = django_on_fresh_database("export", args.database_url)
     from guichet.people.rights import actions
     from guichet.people.rights.models import DataExport
     from guichet.people.rights.tasks import run_export
 
-    call_command("migrate", verbosity=0)
     began = time.perf_counter()
     person = generate(args.requests)
     generated = time.perf_counter() - began
@@ -176,7 +149,7 @@ def main() -> None:
     result = {
         "benchmark": "export",
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "database": connection.vendor,
+        "database": vendor,
         "requests": args.requests,
         "outcome": outcome,
         "seconds": round(elapsed, 2),
@@ -187,12 +160,10 @@ def main() -> None:
         "load_average": os.getloadavg(),
         "python": sys.version.split()[0],
     }
-    print(json.dumps(result, indent=2))
-    if not args.no_save:
-        stamp = datetime.now(UTC).strftime("%Y-%m-%d-%H%M")
-        path = HERE / "results" / f"export-{stamp}-{connection.vendor}.json"
-        path.write_text(json.dumps(result, indent=2) + "\n")
-        print(f"saved {path}", file=sys.stderr)
+    if args.no_save:
+        print(json.dumps(result, indent=2))
+    else:
+        save_result("export", vendor, result)
 
 
 if __name__ == "__main__":

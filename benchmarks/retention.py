@@ -27,25 +27,13 @@ import os
 import random
 import secrets
 import sys
-import tempfile
 import threading
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+from harness import django_on_fresh_database, save_result
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/guichet_retention_bench"
-
-
-def fresh_postgres(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    if not name.endswith("_retention_bench"):
-        raise SystemExit("refusing to drop a database not made for this benchmark")
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
 
 
 def generate(persons: int, open_count: int, chunk: int = 10_000):
@@ -247,22 +235,10 @@ def main() -> None:
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--no-save", action="store_true")
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="guichet-bench-retention-"))
-    os.environ.update(
-        GUICHET_DATA_DIR=str(workdir), DJANGO_SETTINGS_MODULE="guichet.config.settings",
-        DEBUG="0", DATABASE_URL=args.database_url,
-    )  # fmt: skip
-    fresh_postgres(args.database_url)
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    from django.db import connection
-
+    vendor = django_on_fresh_database("retention", args.database_url)
     from guichet.people.models import Person
     from guichet.people.rights import retention
 
-    call_command("migrate", verbosity=0)
     began = time.perf_counter()
     authority = generate(args.persons, args.open)
     generated = time.perf_counter() - began
@@ -281,7 +257,7 @@ def main() -> None:
     result = {
         "benchmark": "retention",
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "database": connection.vendor,
+        "database": vendor,
         "persons_expired": args.persons,
         "persons_open": args.open,
         "batch_size": args.batch,
@@ -297,12 +273,10 @@ def main() -> None:
         "load_average": os.getloadavg(),
         "python": sys.version.split()[0],
     }
-    print(json.dumps(result, indent=2))
-    if not args.no_save:
-        stamp = datetime.now(UTC).strftime("%Y-%m-%d-%H%M")
-        path = HERE / "results" / f"retention-{stamp}-{connection.vendor}.json"
-        path.write_text(json.dumps(result, indent=2) + "\n")
-        print(f"saved {path}", file=sys.stderr)
+    if args.no_save:
+        print(json.dumps(result, indent=2))
+    else:
+        save_result("retention", vendor, result)
 
 
 if __name__ == "__main__":

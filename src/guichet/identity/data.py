@@ -22,10 +22,6 @@ SHOWN_ACCESSES = 100
 EXPORT_LIMIT, EXPORT_WINDOW = 5, 86400
 
 
-def _latest_export(person) -> DataExport | None:
-    return DataExport.objects.filter(person=person).order_by("-created_at", "-pk").first()
-
-
 def _export_context(export: DataExport | None) -> dict:
     return {
         "export": export,
@@ -63,7 +59,7 @@ def data_page(http_request):
             % {"n": total},
             "more_accesses": total - len(accesses),
             "export_days": settings.GUICHET_EXPORT_DAYS,
-            **_export_context(_latest_export(person)),
+            **_export_context(DataExport.latest_of(person)),
         },
     )
 
@@ -100,7 +96,7 @@ def data_status(http_request):
     if person is None:
         raise Http404("Aucun usager connecté.")
     return render(
-        http_request, "identity/_data_export.html", _export_context(_latest_export(person))
+        http_request, "identity/_data_export.html", _export_context(DataExport.latest_of(person))
     )
 
 

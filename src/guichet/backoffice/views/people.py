@@ -8,8 +8,8 @@ from guichet.authorities.access import authority_ids_for
 from guichet.backoffice import selectors
 from guichet.backoffice.access_log import log_view
 from guichet.backoffice.views._common import agent_required
-from guichet.backoffice.views.person_data import latest_export
 from guichet.people import access
+from guichet.people.rights.models import DataExport
 from guichet.people.selectors import person_360
 
 
@@ -41,6 +41,6 @@ def person_detail(request, pk: int):
             "hidden_events": hidden_events,
             # a suspected duplicate is named only if the agent may see it too
             "visible_others": access.visible_ids_among(authority_ids, others - {person.pk}),
-            "export": latest_export(person),
+            "export": DataExport.latest_of(person),
         },
     )

@@ -16,11 +16,6 @@ from guichet.people.rights.actions import request_export
 from guichet.people.rights.models import DataExport
 
 
-def latest_export(person) -> DataExport | None:
-    """The person's latest export, for the person page."""
-    return DataExport.objects.filter(person=person).order_by("-created_at", "-pk").first()
-
-
 @agent_required
 @require_POST
 def export_person(request, pk: int):

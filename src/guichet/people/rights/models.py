@@ -6,6 +6,7 @@ Registered with the `people` app: `people/models.py` imports this module at its 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -13,6 +14,9 @@ from django.db import models
 from django.utils.functional import cached_property
 
 from guichet.core import clock
+
+if TYPE_CHECKING:
+    from guichet.people.models import Person
 
 
 class ExportStorage(FileSystemStorage):
@@ -85,6 +89,11 @@ class DataExport(models.Model):
 
     def __str__(self) -> str:
         return f"export {self.pk} de {self.person_id} ({self.get_status_display()})"
+
+    @classmethod
+    def latest_of(cls, person: Person | int) -> DataExport | None:
+        """The person's latest export (the one their page and the agent's show)."""
+        return cls.objects.filter(person=person).order_by("-created_at", "-pk").first()
 
     @property
     def is_pending(self) -> bool:

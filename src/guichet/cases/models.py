@@ -7,7 +7,7 @@ from guichet.authorities.models import Authority, Team
 from guichet.catalogue.models import Service, ServiceVersion
 from guichet.core import rows
 from guichet.people.models import Person
-from guichet.territory.models import Commune
+from guichet.territory.models import Area, Commune
 
 
 class PublicStatus(models.TextChoices):
@@ -39,6 +39,16 @@ class Request(models.Model):
         on_delete=models.PROTECT,
         related_name="requests",
         verbose_name="version du service",
+    )
+    # The version whose form `form_data` follows, when it differs from `service_version`: a
+    # request moved to another service (requalified) keeps its answers readable.
+    answered_version = models.ForeignKey(
+        ServiceVersion,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="version du formulaire rempli",
     )
     # Filed by a designer on a draft to try it: kept out of queues, statistics, journeys,
     # the API's lists and open data.
@@ -85,13 +95,18 @@ class Request(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
     )
     related = models.ManyToManyField("self", blank=True, symmetrical=True)
-    # Computed by the database from the public status (a test request is never in a queue).
+    # Computed by the database from the public status (a test request, and a duplicate merged
+    # into its parent, are never in a queue).
     # The queue's index starts with it rather than being partial: a prepared statement's
     # generic plan cannot prove a parameter matches a partial index's condition, and counted
     # the whole authority instead (ADR 0011).
     in_queue = models.GeneratedField(
         expression=models.ExpressionWrapper(
-            models.Q(public_status__in=["ongoing", "action_needed"], is_test=False),
+            models.Q(
+                public_status__in=["ongoing", "action_needed"],
+                is_test=False,
+                duplicate_of__isnull=True,
+            ),
             output_field=models.BooleanField(),
         ),
         output_field=models.BooleanField(),
@@ -111,6 +126,8 @@ class Request(models.Model):
             models.Index(fields=["authority", "team", "state"], name="request_team_state"),
             models.Index(fields=["person", "received_at"], name="request_person"),
             models.Index(fields=["service", "authority", "resolved_at"], name="request_delay"),
+            # "Already reported nearby": a band of latitude within one service (issue 16).
+            models.Index(fields=["service", "latitude"], name="request_nearby"),
         ]
 
     def __str__(self) -> str:
@@ -119,6 +136,36 @@ class Request(models.Model):
     @property
     def is_open(self) -> bool:
         return self.public_status in (PublicStatus.ONGOING, PublicStatus.ACTION_NEEDED)
+
+
+class Follower(models.Model):
+    """A person who follows a request they did not file: they reported the same thing nearby
+    ("suivre ce signalement") or their own request was merged into it. Followers get the
+    request's notifications and count as one more report."""
+
+    class Source(models.TextChoices):
+        FOLLOW = "follow", "suit le signalement"
+        MERGE = "merge", "demande fusionnée"
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="followers")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="followed_requests")
+    source = models.CharField("origine", max_length=8, choices=Source.choices)
+    # The merged request that made the person a follower (null for a follow).
+    merged_request = models.ForeignKey(
+        Request, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField("depuis le")
+
+    class Meta:
+        verbose_name = "personne qui suit une demande"
+        verbose_name_plural = "personnes qui suivent une demande"
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "person"], name="one_follow_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} suit {self.request.reference}"
 
 
 class Message(models.Model):
@@ -188,6 +235,10 @@ class RoutingRule(models.Model):
     )
     person_category = models.CharField("catégorie d'usager", max_length=16, blank=True)
     communes = models.ManyToManyField(Commune, blank=True, related_name="+")
+    areas = models.ManyToManyField(
+        Area, blank=True, related_name="+", verbose_name="secteurs",
+        help_text="la demande est située dans l'un de ces secteurs",
+    )  # fmt: skip
     field_name = models.CharField("champ du formulaire", max_length=64, blank=True)
     field_value = models.CharField("valeur attendue", max_length=200, blank=True)
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="routing_rules")

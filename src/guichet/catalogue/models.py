@@ -104,6 +104,22 @@ class Service(models.Model):
         blank=True,
         help_text="vide : la durée par défaut de la plateforme (GUICHET_RETENTION_DAYS)",
     )
+    # Place-based reports (issue 16): where they show publicly, and how near and how recent
+    # an open request of the same service must be to be offered as "already reported".
+    public_reports = models.BooleanField(
+        "signalements visibles sur la carte publique",
+        default=False,
+        help_text="les demandes ouvertes et récemment traitées apparaissent, sans donnée "
+        "personnelle, sur la carte publique des signalements",
+    )
+    nearby_radius_m = models.PositiveIntegerField(
+        "distance des signalements proches (mètres)",
+        default=0,
+        help_text="0 : ne pas chercher les signalements déjà faits à proximité",
+    )
+    nearby_days = models.PositiveSmallIntegerField(
+        "ancienneté des signalements proches (jours)", default=30
+    )
 
     class Meta:
         verbose_name = "service"

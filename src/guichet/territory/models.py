@@ -143,3 +143,42 @@ class Postcode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.commune_name}"
+
+
+class Area(models.Model):
+    """A place an authority draws on the map: a neighbourhood, a park, a road section.
+
+    Routing rules and dashboards use it. `geometry` is a GeoJSON geometry in WGS84 (a polygon,
+    a multipolygon, or a line for a road section, which covers `buffer_m` metres either side);
+    shapely reads it (territory.geometry). The owner is referred to by name, not imported: the
+    authorities app sits above this one (ADR 0015).
+    """
+
+    class Kind(models.TextChoices):
+        NEIGHBOURHOOD = "quartier", "quartier"
+        PARK = "parc", "parc ou jardin"
+        ROAD = "voie", "tronçon de voie"
+        OTHER = "autre", "autre secteur"
+
+    authority = models.ForeignKey(
+        "authorities.Authority", on_delete=models.CASCADE, related_name="areas"
+    )
+    name = models.CharField("nom", max_length=120)
+    kind = models.CharField("type", max_length=8, choices=Kind.choices, default=Kind.OTHER)
+    geometry = models.JSONField("géométrie (GeoJSON)")
+    buffer_m = models.PositiveSmallIntegerField(
+        "largeur de part et d'autre d'une voie (mètres)", default=15
+    )
+    bbox = models.JSONField("emprise [minx, miny, maxx, maxy]", null=True, blank=True)
+    is_active = models.BooleanField("actif", default=True)
+    created_at = models.DateTimeField("créé le")
+
+    class Meta:
+        verbose_name = "secteur"
+        ordering = ["authority", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "name"], name="area_name_per_authority")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

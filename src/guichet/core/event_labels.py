@@ -23,6 +23,10 @@ EVENT_LABELS: dict[str, str] = {
     "request.contact_recorded": "Relance de l'usager",
     "request.linked": "Demandes liées",
     "request.attachments_added": "Pièces ajoutées au dossier",
+    "cases.request-requalified": "Changement de service (requalification)",
+    "cases.request-followed": "Signalement suivi par une autre personne",
+    "cases.request-unfollowed": "Signalement plus suivi par une personne",
+    "request.moved_to_version": "Passage sur la nouvelle version du service",
     # Request configuration (cases/actions/configuration.py).
     "cases.workflow_definition_saved": "Circuit de traitement enregistré",
     "cases.routing_rule_saved": "Règle d'orientation enregistrée",
@@ -109,7 +113,11 @@ EVENT_LABELS: dict[str, str] = {
     "service.version_published": "Version de service publiée",
     "service.version_rolled_back": "Retour à une version antérieure du service",
     "service.imported": "Service importé (brouillon)",
+    "service.created": "Service créé par une collectivité (brouillon)",
     "territory.imported": "Territoire importé",
+    "territory.area-created": "Secteur dessiné",
+    "territory.area-updated": "Secteur modifié",
+    "territory.area-deleted": "Secteur supprimé",
     # Accounts and API keys.
     "account.created": "Compte créé",
     "account.changed": "Compte modifié",

@@ -21,9 +21,16 @@ from guichet.cases.actions.handling import (
     link_requests,
     record_contact,
 )
-from guichet.cases.actions.inbound import file_email_for_triage, receive_email_reply
+from guichet.cases.actions.followers import FollowError, follow_request, unfollow_request
+from guichet.cases.actions.inbound import (
+    file_email_for_triage,
+    file_free_text,
+    receive_email_reply,
+)
 from guichet.cases.actions.intake import IntakeError, NotPermitted, file_request, submit_request
+from guichet.cases.actions.requalify import RequalifyError, requalify
 from guichet.cases.actions.testing import file_test_request
+from guichet.cases.actions.versions import MappingError, move_open_requests, states_to_map
 
 __all__ = [
     "AttachmentError",
@@ -36,15 +43,24 @@ __all__ = [
     "change_status",
     "delete_routing_rule",
     "file_email_for_triage",
+    "file_free_text",
     "file_request",
     "file_test_request",
+    "FollowError",
+    "follow_request",
     "hand_off",
     "link_requests",
+    "MappingError",
+    "move_open_requests",
     "receive_email_reply",
     "record_contact",
+    "RequalifyError",
+    "requalify",
     "reply_as_person",
     "save_routing_rule",
     "save_workflow_definition",
     "send_message",
+    "states_to_map",
     "submit_request",
+    "unfollow_request",
 ]

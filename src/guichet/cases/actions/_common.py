@@ -6,7 +6,7 @@ from typing import Any
 
 from guichet.cases.deadlines import compute_due_at
 from guichet.cases.models import Attachment, Message, Request
-from guichet.cases.workflow import DONE, PAUSED, STOPPED, Workflow
+from guichet.cases.workflow import DONE, PAUSED, STOPPED, State, Workflow
 from guichet.catalogue.formdef import FileField
 from guichet.catalogue.uploads import clean_uploads, uploaded_list
 from guichet.core import clock, journal
@@ -99,15 +99,19 @@ def store_files(
     return stored
 
 
-def apply_state(request: Request, workflow: Workflow, target_name: str) -> None:
+def apply_state(
+    request: Request, workflow: Workflow, target_name: str, *, source: State | None = None
+) -> None:
     """Put `request` in `target_name` with everything that follows from it, then save.
 
     The deadline clock: entering a paused state (waiting for the user) opens a pause and
     drops the due date; leaving it closes the pause and recomputes the due date in French
     working days. Timestamps: `resolved_at` when the outcome is reached, `closed_at` on
-    closure, both cleared when the request is reopened.
+    closure, both cleared when the request is reopened. `source` is the state left when it
+    belongs to another workflow (a request moved onto a new version of its service).
     """
-    source, target = workflow.state(request.state), workflow.state(target_name)
+    source = source or workflow.state(request.state)
+    target = workflow.state(target_name)
     now = clock.now()
     if source.clock == PAUSED and target.clock != PAUSED and request.paused_since:
         request.pauses = [*request.pauses, [request.paused_since.isoformat(), now.isoformat()]]

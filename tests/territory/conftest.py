@@ -7,6 +7,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from territory.ban_server import ban_server  # noqa: F401 - the BAN-format server, as a fixture
+
 SHIPPED = Path(settings.GUICHET_TERRITORY_DATA)
 
 

@@ -16,6 +16,7 @@ Environment variables (all optional in the embedded mode):
   1 once every site of the domain is HTTPS, as `check --deploy` asks)
   GUICHET_CSP_EXTRA_IMG_SRC  origins added to the Content-Security-Policy's img-src
   GUICHET_MAP_TILES_URL, GUICHET_MAP_TILES_ATTRIBUTION  the maps' background tiles (see below)
+  GUICHET_GEOCODER_URL, GUICHET_GEOCODER_TIMEOUT_MS  the address search (see below)
 """
 
 from datetime import timedelta
@@ -302,6 +303,11 @@ GUICHET_CSP_EXTRA_IMG_SRC = env("GUICHET_CSP_EXTRA_IMG_SRC", "").replace(",", " 
 # every response (guichet.core.headers), with no need to list it above.
 GUICHET_MAP_TILES_URL = env("GUICHET_MAP_TILES_URL", "").strip()
 GUICHET_MAP_TILES_ATTRIBUTION = env("GUICHET_MAP_TILES_ATTRIBUTION", "").strip()
+# Address search (README "Geocoding", ADR 0029): a Base Adresse Nationale-format API, e.g.
+# https://api-adresse.data.gouv.fr, asked within GUICHET_GEOCODER_TIMEOUT_MS; empty (the default,
+# and the tests): communes and postcodes only (guichet.territory.geocoding, plugin `offline`).
+GUICHET_GEOCODER_URL = env("GUICHET_GEOCODER_URL", "").strip()
+GUICHET_GEOCODER_TIMEOUT = env_int("GUICHET_GEOCODER_TIMEOUT_MS", 2000) / 1000
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

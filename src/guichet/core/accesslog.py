@@ -44,6 +44,8 @@ SECRET_PARAMETER = re.compile(
     re.IGNORECASE,
 )
 EMAIL = re.compile(r"[^\s/?&=@]+(?:@|%40)[^\s/?&=@]+", re.IGNORECASE)
+# Paths whose whole query is personal: what a person types as an address, where they click.
+PRIVATE_QUERY_PATHS = re.compile(r"^/adresses/")
 # Headers never written out when a format asks for them.
 SECRET_HEADERS = {"cookie", "authorization", "x-api-key", "proxy-authorization", "set-cookie"}
 URL_IN_TEXT = re.compile(r"""(?:[a-z][a-z0-9+.-]*://[^\s"']*|/[^\s"']*)""", re.IGNORECASE)
@@ -73,6 +75,8 @@ def mask_url(url: str | None) -> str | None:
     origin, rest = (start.group(0), url[start.end() :]) if start else ("", url)
     rest = rest.split("#", 1)[0]
     path, question, query = rest.partition("?")
+    if question and PRIVATE_QUERY_PATHS.match(path):
+        return origin + mask_path(path) + question + MASK
     return origin + mask_path(path) + question + (mask_query(query) if question else "")
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guichet.portal.views import account, catalogue, intake, legal, preferences, tracking
+from guichet.portal.views import account, catalogue, intake, legal, places, preferences, tracking
 
 app_name = "portal"
 urlpatterns = [
@@ -15,6 +15,8 @@ urlpatterns = [
         name="request_form",
     ),
     path("demandes/<str:reference>/envoyee/", intake.receipt, name="receipt"),
+    path("adresses/recherche/", places.search, name="place_search"),
+    path("adresses/point/", places.point, name="place_at_point"),
     path("suivi/", tracking.track, name="track"),
     path("suivi/<str:reference>", tracking.tracking, name="tracking"),
     path("suivi/<str:reference>/repondre", tracking.reply, name="reply"),

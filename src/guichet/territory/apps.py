@@ -8,6 +8,7 @@ class TerritoryConfig(AppConfig):
 
     def ready(self) -> None:
         from guichet.core import refcache
+        from guichet.territory.geocoding.contrib import ban, offline  # noqa: F401 (registered)
         from guichet.territory.models import (
             Commune,
             Departement,

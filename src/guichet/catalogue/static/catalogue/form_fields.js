@@ -106,6 +106,8 @@
       lonInput.value = latlng.lng.toFixed(6);
       say(latlng.lat, latlng.lng);
       latInput.dispatchEvent(new Event("change", { bubbles: true }));
+      // For the address search (address_search.js): it looks up the address at the point.
+      element.dispatchEvent(new CustomEvent("guichet:point-placed", { detail: { lat: latlng.lat, lon: latlng.lng } }));
     }
 
     function moveWithKeys(event) {
@@ -151,6 +153,14 @@
         say(lat, lon);
       }
     }
+    // An address chosen in the address search (address_search.js): the point goes there.
+    element.addEventListener("guichet:place", function (event) {
+      var lat = number(event.detail.lat), lon = number(event.detail.lon);
+      if (lat === null || lon === null || Math.abs(lat) > 90 || Math.abs(lon) > 180) { return; }
+      place(lat, lon, false);
+      map.setView([lat, lon], Math.max(map.getZoom(), 17), { animate: false });
+      write(L.latLng(lat, lon));
+    });
     latInput.addEventListener("input", fromInputs);
     lonInput.addEventListener("input", fromInputs);
     fromInputs();

@@ -27,6 +27,7 @@ EVERYONE = ["File des demandes", "Nouvelle demande", "Agendas"]
 MANAGERS = [
     "Retards",
     "Règles d'orientation",
+    "Secteurs",
     "Tableaux de bord",
     "Satisfaction",
     "Diffusion",

@@ -16,13 +16,19 @@ import guichet
 from guichet.core.event_labels import EVENT_LABELS, SYSTEM_KINDS, event_label
 
 SOURCE = Path(guichet.__file__).parent
-KIND_SHAPE = re.compile(r"^[a-z][a-z_]*\.[a-z][a-z_]*$")
+# `word.word`, the second word with underscores or hyphens (`cases.request-merged`)
+KIND_SHAPE = re.compile(r"^[a-z][a-z_]*\.[a-z][a-z_-]*[a-z]$")
 FILE_SUFFIXES = {"csv", "eml", "html", "json", "log", "md", "parquet", "pdf", "py", "toml", "txt"}
 MODULE_PREFIXES = {"guichet", "django"}
 # Literals shaped like a kind that are not one, and why.
 NOT_KINDS = {
     "accueil.tours": "a demo agent's username",
     "appointments.book": "a URL name",
+    "people.data-export": "a rate-limit scope",
+    "identity.phone-change": "a rate-limit scope",
+    "identity.email-change": "a rate-limit scope",
+    "notifications.preferences-link": "a rate-limit scope",
+    "portal.sign-in-mail": "a rate-limit scope",
 }
 
 

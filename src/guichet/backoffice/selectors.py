@@ -169,7 +169,7 @@ def routing_rules_of(authority: Authority) -> list[RuleLine]:
     rules = (
         RoutingRule.objects.filter(authority=authority)
         .select_related("service", "service_category", "team")
-        .prefetch_related("communes")
+        .prefetch_related("communes", "areas")
         .order_by("position", "id")
     )
     return [
@@ -191,6 +191,12 @@ def rule_sentence(rule: RoutingRule) -> str:
     if communes:
         conditions.append(
             ("commune = " if len(communes) == 1 else "commune parmi ") + ", ".join(communes)
+        )
+    areas = sorted(a.name for a in rule.areas.all())
+    if areas:
+        conditions.append(
+            ("secteur = " if len(areas) == 1 else "secteur parmi ")
+            + ", ".join(f"« {name} »" for name in areas)
         )
     if rule.field_name:
         conditions.append(f"réponse « {rule.field_name} » = « {rule.field_value} »")

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, re_path
 
 from guichet.backoffice.views import (
+    areas,
     dashboards,
     detail,
     erasure,
@@ -47,6 +48,9 @@ urlpatterns = [
     path("registre-des-traitements/", register.register_page, name="register"),
     path("retards/", lists.overdue, name="overdue"),
     path("orientation/", lists.routing, name="routing"),
+    path("secteurs/", areas.areas_page, name="areas"),
+    path("secteurs/<int:pk>/", areas.area_edit, name="area"),
+    path("secteurs/<int:pk>/supprimer/", areas.area_delete, name="area_delete"),
     path("tableaux-de-bord/", dashboards.dashboard, name="dashboard"),
     path("tableaux-de-bord/carte/", dashboards.commune_map_view, name="dashboard_map"),
     path("tableaux-de-bord/processus/", dashboards.process_map_view, name="dashboard_process"),

@@ -76,8 +76,15 @@ class RoutingRuleForm(forms.ModelForm[RoutingRule]):
         model = RoutingRule
         fields = [
             "authority", "position", "team", "service", "service_category", "person_category",
-            "communes", "field_name", "field_value", "is_active",
+            "communes", "areas", "field_name", "field_value", "is_active",
         ]  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        areas, authority = cleaned.get("areas"), cleaned.get("authority")
+        if areas and authority is not None and any(a.authority_id != authority.pk for a in areas):
+            self.add_error("areas", "Ce secteur appartient à une autre collectivité.")
+        return cleaned
 
     # Django's private form API (the hook after the values are put on the instance), which
     # django-stubs does not describe.
@@ -102,6 +109,7 @@ class RoutingRuleAdmin(ThroughActionAdmin[RoutingRule]):
     list_select_related = ("authority", "team", "service", "service_category")
     ordering = ("authority__name", "position", "id")
     autocomplete_fields = ("communes",)
+    filter_horizontal = ("areas",)
     search_fields = ("authority__name", "team__name", "field_name")
 
     def save_through_action(
@@ -113,8 +121,9 @@ class RoutingRuleAdmin(ThroughActionAdmin[RoutingRule]):
         change: bool,
     ) -> RoutingRule:
         communes = form.cleaned_data.get("communes") if "communes" in form.changed_data else None
+        areas = form.cleaned_data.get("areas") if "areas" in form.changed_data else None
         return configuration.save_routing_rule(
-            actor=Actor.agent(request.user), rule=obj, communes=communes
+            actor=Actor.agent(request.user), rule=obj, communes=communes, areas=areas
         )
 
     def delete_through_action(self, request: HttpRequest, obj: RoutingRule) -> None:

@@ -13,8 +13,9 @@ class CasesConfig(AppConfig):
         from guichet.catalogue.versions import register_workflow_rules
         from guichet.core import refcache
         from guichet.people.access import register_relationship
+        from guichet.territory.models import Area
 
-        refcache.watch(RoutingRule)  # read by every filing (ADR 0010)
+        refcache.watch(RoutingRule, Area)  # read by every filing (ADR 0010): rules and areas
         register_relationship("requests", with_requests_of)  # who an agent may see (ADR 0017)
         # a service version's workflow is checked before publication (ADR 0027)
         register_workflow_rules(check=check_workflow_document, expand=expand_workflow_document)

@@ -10,7 +10,12 @@ from guichet.authorities.models import Authority, Team
 from guichet.cases.models import RoutingRule
 from guichet.catalogue.models import Service
 from guichet.core import refcache
+from guichet.territory.areas import Prepared
+from guichet.territory.areas import prepared as prepared_area
 from guichet.territory.models import Commune
+
+# A request's place: (latitude, longitude).
+Point = tuple[float, float]
 
 
 class NotRoutable(Exception):
@@ -33,12 +38,14 @@ def route(
     form_data: dict[str, Any] | None = None,
     authority: Authority | None = None,
     competence: Competence | None = None,
+    point: Point | None = None,
 ) -> Route:
     """The competence map picks the authority (unless `authority` is forced, as in a hand-off),
     then the authority's routing rules pick the team; its default team catches the rest.
 
     `competence` is `who_handles(service, commune)` when the caller already asked it (the page
-    that showed the offer), so a filing consults the competence map once.
+    that showed the offer), so a filing consults the competence map once. `point` is the
+    request's (latitude, longitude): a rule with areas matches only a request placed in one.
     """
     if authority is None:
         if commune is None:
@@ -49,7 +56,7 @@ def route(
         authority = competence.authority
     rule = matching_rule(
         authority=authority, service=service, commune=commune,
-        person_category=person_category, form_data=form_data or {},
+        person_category=person_category, form_data=form_data or {}, point=point,
     )  # fmt: skip
     team = rule.team if rule else default_team(authority)
     return Route(authority=authority, team=team, competence=competence, rule=rule)
@@ -62,8 +69,9 @@ def matching_rule(
     commune: Commune | None,
     person_category: str,
     form_data: dict[str, Any],
+    point: Point | None = None,
 ) -> RoutingRule | None:
-    for rule, rule_communes in _active_rules(authority):
+    for rule, rule_communes, rule_areas in _active_rules(authority):
         if rule.service_id and rule.service_id != service.pk:
             continue
         if rule.service_category_id and rule.service_category_id != service.category_id:
@@ -71,6 +79,10 @@ def matching_rule(
         if rule.person_category and rule.person_category != person_category:
             continue
         if rule_communes and (commune is None or commune.pk not in rule_communes):
+            continue
+        if rule_areas is not None and (
+            point is None or not any(area.contains(*point) for area in rule_areas)
+        ):
             continue
         if rule.field_name and not _answer_matches(
             form_data.get(rule.field_name), rule.field_value
@@ -89,17 +101,32 @@ def default_team(authority: Authority) -> Team | None:
     )
 
 
-def _active_rules(authority: Authority) -> list[tuple[RoutingRule, frozenset[int]]]:
-    """The authority's active rules in order, each with its communes' ids (cached)."""
+# Each rule with its communes' ids and its active areas ready for point tests; None when it
+# names no area (a rule whose areas are all inactive matches nowhere, not everywhere).
+Rules = list[tuple[RoutingRule, frozenset[int], tuple[Prepared, ...] | None]]
 
-    def load() -> list[tuple[RoutingRule, frozenset[int]]]:
+
+def _active_rules(authority: Authority) -> Rules:
+    """The authority's active rules in order, each with its communes' ids and its active areas
+    ready for point tests (cached; an area's change drops the cache, cases.apps)."""
+
+    def load() -> Rules:
         rules = (
             RoutingRule.objects.filter(authority=authority, is_active=True)
             .select_related("team")
-            .prefetch_related("communes")
+            .prefetch_related("communes", "areas")
             .order_by("position", "id")
         )
-        return [(rule, frozenset(c.pk for c in rule.communes.all())) for rule in rules]
+        return [
+            (
+                rule,
+                frozenset(c.pk for c in rule.communes.all()),
+                tuple(prepared_area(a) for a in rule.areas.all() if a.is_active)
+                if rule.areas.all()
+                else None,
+            )
+            for rule in rules
+        ]
 
     return refcache.get(("routing_rules", authority.pk), load)
 

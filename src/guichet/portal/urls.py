@@ -1,6 +1,7 @@
 from django.urls import path
 
 from guichet.portal.views import account, catalogue, intake, legal, places, preferences, tracking
+from guichet.portal.views.reports import report_page, reports_data, reports_page
 
 app_name = "portal"
 urlpatterns = [
@@ -20,6 +21,9 @@ urlpatterns = [
     path("suivi/", tracking.track, name="track"),
     path("suivi/<str:reference>", tracking.tracking, name="tracking"),
     path("suivi/<str:reference>/repondre", tracking.reply, name="reply"),
+    path("signalements/", reports_page, name="reports"),
+    path("signalements/donnees.geojson", reports_data, name="reports_data"),
+    path("signalements/<str:reference>/", report_page, name="report"),
     path("connexion/", account.sign_in_form, name="sign_in"),
     path("connexion/lien/", account.sign_in_confirm, name="sign_in_confirm"),
     path("connexion/lien/<str:token>/", account.sign_in_link, name="sign_in_link"),

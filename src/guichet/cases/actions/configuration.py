@@ -34,17 +34,33 @@ def check_routing_rule(rule: RoutingRule) -> None:
         raise ValidationError(errors)
 
 
+def check_rule_areas(rule: RoutingRule, areas: Iterable[Any]) -> None:
+    """A rule names only areas of its own authority."""
+    if any(area.authority_id != rule.authority_id for area in areas):
+        raise ValidationError({"areas": "Ce secteur appartient à une autre collectivité."})
+
+
 @transaction.atomic
 def save_routing_rule(
-    *, actor: Actor, rule: RoutingRule, communes: Iterable[Any] | None = None
+    *,
+    actor: Actor,
+    rule: RoutingRule,
+    communes: Iterable[Any] | None = None,
+    areas: Iterable[Any] | None = None,
 ) -> RoutingRule:
-    """Save `rule` (new, or with its new values set on it); `communes` replaces its communes."""
+    """Save `rule` (new, or with its new values set on it); `communes` replaces its communes,
+    `areas` its areas (a request placed in one of them matches)."""
     created = rule.pk is None
     check_routing_rule(rule)
+    areas = list(areas) if areas is not None else None
+    if areas is not None:
+        check_rule_areas(rule, areas)
     rule.full_clean()
     rule.save()
     if communes is not None:
         rule.communes.set(communes)
+    if areas is not None:
+        rule.areas.set(areas)
     _append(ROUTING_RULE_SAVED, actor, rule, created=created)
     return rule
 

@@ -114,6 +114,8 @@ def hand_off(*, request: Request, to_authority: Authority, reason: str, actor: A
     destination = route(
         service=request.service, commune=request.commune, authority=to_authority,
         person_category=request.person.category, form_data=request.form_data,
+        point=None if request.latitude is None or request.longitude is None
+        else (request.latitude, request.longitude),
     )  # fmt: skip
     request.authority, request.team, request.assignee = to_authority, destination.team, None
     request.save(update_fields=["authority", "team", "assignee", "updated_at"])

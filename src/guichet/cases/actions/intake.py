@@ -150,6 +150,7 @@ def file_request(
         destination = route(
             service=service, commune=commune, person_category=category,
             form_data=cleaned, competence=competence,
+            point=_point_pair(latitude, longitude),
         )  # fmt: skip
     except NotRoutable as refusal:
         raise IntakeError({"commune": [str(refusal)]}) from refusal
@@ -167,6 +168,11 @@ def file_request(
         version=version,
     )  # fmt: skip
     return write_filing(plan, applicant, actor=actor, registrar=registrar)
+
+
+def _point_pair(latitude: float | None, longitude: float | None) -> tuple[float, float] | None:
+    """The request's place for routing rules with areas (cases.routing)."""
+    return None if latitude is None or longitude is None else (latitude, longitude)
 
 
 def submit_request(*, person: Person, actor: Actor | None = None, **filing: Any) -> Request:
@@ -193,6 +199,7 @@ def write_filing(
             destination = route(
                 service=plan.service, commune=plan.commune, person_category=person.category,
                 form_data=plan.cleaned, authority=destination.authority,
+                point=_point_pair(plan.latitude, plan.longitude),
             )  # fmt: skip
         actor = actor or Actor.person(person)
         version = plan.version

@@ -207,9 +207,11 @@
     return { say: say };
   }
 
-  // The form's address field, and whether its text was written here (then it may be replaced).
-  var address = form.querySelector('input[autocomplete="street-address"]');
-  var addressBox = null;
+  // The form's address fields; the first is the one a place found on the map fills, and
+  // `autoFilled` says whether its text was written here (then it may be replaced).
+  var addresses = Array.prototype.slice.call(
+    form.querySelectorAll('input[autocomplete="street-address"]'));
+  var address = addresses.length ? addresses[0] : null;
   var autoFilled = false;
   var placing = false; // true while this script moves the point itself: no reverse look-up
 
@@ -233,13 +235,13 @@
     }
   }
 
-  if (address) {
-    addressBox = combobox(address, function (place) {
-      autoFilled = false; // chosen by the person: a click on the map will not replace it
+  addresses.forEach(function (field) {
+    combobox(field, function (place) {
+      if (field === address) { autoFilled = false; } // chosen: a click will not replace it
       placeOn(maps()[0], place);
     });
-    address.addEventListener("input", function () { autoFilled = false; });
-  }
+  });
+  if (address) { address.addEventListener("input", function () { autoFilled = false; }); }
 
   maps().forEach(function (map) {
     var element = map.closest(".fr-fieldset__element");

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from stdnum import luhn
 
 from guichet.catalogue.forms import (
     FIELD_TYPES,
@@ -147,6 +148,16 @@ def _file(draw, name):
     return {"allowed_types": allowed, "max_files": most, "max_size_mb": 0.01}, value
 
 
+def _siret():
+    """A valid SIRET (a SIREN with its Luhn check digit, then 4 digits and the SIRET's check
+    digit), maybe spaced as printed."""
+    siren = st.from_regex(r"[0-9]{8}", fullmatch=True).map(lambda d: d + luhn.calc_check_digit(d))
+    siret = st.tuples(siren, st.from_regex(r"[0-9]{4}", fullmatch=True)).map(
+        lambda parts: "".join(parts) + luhn.calc_check_digit("".join(parts))
+    )
+    return siret.flatmap(lambda n: st.sampled_from([n, f"{n[:3]} {n[3:6]} {n[6:9]} {n[9:]}"]))
+
+
 _FIELD_BUILDERS = {
     "short_text": _text,
     "long_text": lambda name: _text(name, long=True),
@@ -173,6 +184,10 @@ _FIELD_BUILDERS = {
     ),
     "file": _file,
     "checkbox": lambda name: st.tuples(st.just({}), st.sampled_from(["on", True, "oui", 1])),
+    "siret": lambda name: st.tuples(st.just({}), _siret()),
+    "rna": lambda name: st.tuples(
+        st.just({}), st.from_regex(r"[Ww] ?[0-9]{3}[ .]?[0-9]{3}[ .]?[0-9]{3}", fullmatch=True)
+    ),
 }
 
 ANYTHING = st.recursive(

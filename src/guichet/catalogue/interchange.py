@@ -8,7 +8,8 @@ One format for a shared service and for `guichet load-catalogue`:
                    "level": ..., "channels": [...], "sla_working_days": 10,
                    "form_definition": [...], "workflow_definition": {...}}]}
 
-described by `schemas/service.schema.json`. `read_document` checks a document (the schema
+described by `schemas/service.schema.json` (its `form_definition` is the list of fields,
+sections, pages and repeatable blocks of `catalogue.formdef`). `read_document` checks a document (the schema
 when `jsonschema` is installed, then the one form validator and the workflow checks through
 `versions.check_content`) and raises InterchangeError listing French messages, each with its
 JSON path (« $.services[0].form_definition : ... »). Nothing is written before every problem
@@ -170,8 +171,14 @@ def _french(error: Any) -> str:
         return "texte vide ou trop court."
     if kind == "maxItems":
         return f"liste trop longue (au plus {expected} éléments)."
+    if kind == "pattern" and "_" in str(expected):
+        return "nom invalide : des minuscules, des chiffres et « _ », en commençant par une lettre."
     if kind == "pattern":
         return "code invalide : des minuscules, des chiffres et des tirets."
+    if kind == "minItems":
+        return "liste vide."
+    if kind == "not":
+        return "la propriété « fields » est réservée aux blocs répétables (type « repeat »)."
     if kind == "minimum":
         return f"valeur au moins égale à {expected} attendue."
     if kind == "maximum":

@@ -1,5 +1,7 @@
-/* The request form in the browser: conditional fields (show_if) and the location maps.
-   The server applies the same conditions: this only spares people irrelevant questions. */
+/* The request form in the browser: conditional fields and sections (show_if), pages shown
+   step by step, repeatable blocks, and the location maps. The server applies the same
+   conditions and checks every page at the end: this only spares people irrelevant questions.
+   Without this script every page, every field and the blocks sent show at once. */
 (function () {
   "use strict";
   var form = document.getElementById("formulaire-demande");
@@ -11,7 +13,7 @@
 
   function valuesOf(name) {
     var wrapper = wrapperOf(name);
-    if (!wrapper || wrapper.hidden) { return []; }
+    if (!wrapper || wrapper.closest("[data-show-if][hidden]")) { return []; }
     var inputs = wrapper.querySelectorAll('[name="' + name + '"]');
     var values = [];
     inputs.forEach(function (input) {
@@ -37,20 +39,159 @@
   }
 
   function applyConditions() {
-    // Document order: a condition always points to an earlier field, already settled.
-    form.querySelectorAll(".portal-field[data-show-if]").forEach(function (wrapper) {
+    // Document order: a condition always points to an earlier field, already settled; a
+    // field inside a hidden section is hidden with it.
+    form.querySelectorAll("[data-show-if]").forEach(function (wrapper) {
       var condition = JSON.parse(wrapper.getAttribute("data-show-if"));
       var shown = valuesOf(condition.field).some(function (value) {
         return condition.values.some(function (expected) { return same(value, expected); });
       });
       wrapper.hidden = !shown;
-      wrapper.querySelectorAll("input, select, textarea").forEach(function (input) {
-        input.disabled = !shown;
-      });
+    });
+    form.querySelectorAll("input, select, textarea").forEach(function (input) {
+      input.disabled = Boolean(input.closest("[data-show-if][hidden]"));
     });
   }
   form.addEventListener("change", applyConditions);
   form.addEventListener("input", applyConditions);
+
+  // Repeatable blocks: « Ajouter » copies the block's <template> (indexes never reused, so
+  // names stay unique), « Retirer » removes a block; neither below the minimum nor above
+  // the maximum. Blocks are renumbered « Enfant 1, 2, … » after each change.
+  form.querySelectorAll(".portal-repeat").forEach(function (repeat) {
+    var items = repeat.querySelector(".portal-repeat__items");
+    var template = repeat.querySelector(".portal-repeat__template");
+    var add = repeat.querySelector(".portal-repeat__add");
+    var status = repeat.querySelector(".portal-repeat__status");
+    var least = Math.max(Number(repeat.getAttribute("data-min")) || 0, 1);
+    var most = Number(repeat.getAttribute("data-max")) || 10;
+    var next = 0;
+    items.querySelectorAll(".portal-repeat__item").forEach(function (item) {
+      next = Math.max(next, Number(item.getAttribute("data-index")) + 1);
+    });
+
+    function blocks() { return items.querySelectorAll(":scope > .portal-repeat__item"); }
+
+    function refresh() {
+      var all = blocks();
+      all.forEach(function (item, position) {
+        item.querySelectorAll(".portal-repeat__number").forEach(function (number) {
+          number.textContent = String(position + 1);
+        });
+        item.querySelector(".portal-repeat__remove").hidden = all.length <= least;
+      });
+      add.hidden = all.length >= most;
+    }
+
+    add.addEventListener("click", function () {
+      if (blocks().length >= most) { return; }
+      var html = template.innerHTML.split("__INDEX__").join(String(next))
+        .split("__NUMBER__").join(String(blocks().length + 1));
+      next += 1;
+      items.insertAdjacentHTML("beforeend", html);
+      var added = items.lastElementChild;
+      refresh();
+      applyConditions();
+      var first = added.querySelector("input, select, textarea");
+      if (first) { first.focus(); }
+      if (status) { status.textContent = added.querySelector("legend").textContent.trim() + " ajouté."; }
+    });
+    items.addEventListener("click", function (event) {
+      var button = event.target.closest(".portal-repeat__remove");
+      if (!button || blocks().length <= least) { return; }
+      var item = button.closest(".portal-repeat__item");
+      var label = item.querySelector("legend").textContent.trim();
+      item.remove();
+      refresh();
+      add.focus();
+      if (status) { status.textContent = label + " retiré."; }
+    });
+    refresh();
+  });
+
+  // Pages: one at a time, with « Précédent » / « Suivant » and the step (« Étape 2 sur 3 »).
+  // The answers are checked by the server at the end; it sends the form back at the page of
+  // the first mistake. What follows the last page (contact details, the send button) shows
+  // with the last page only.
+  var pages = Array.prototype.slice.call(form.querySelectorAll(".portal-page"));
+  if (pages.length > 1) {
+    var last = pages[pages.length - 1];
+    var after = [];
+    for (var node = last.nextElementSibling; node; node = node.nextElementSibling) {
+      if (node.tagName !== "SCRIPT") { after.push(node); }
+    }
+    var stepper = document.createElement("div");
+    stepper.className = "fr-stepper";
+    stepper.innerHTML = '<h2 class="fr-stepper__title"><span class="portal-stepper__name"></span>' +
+      '<span class="fr-stepper__state"></span></h2><div class="fr-stepper__steps"></div>' +
+      '<p class="fr-stepper__details"></p>';
+    pages[0].parentNode.insertBefore(stepper, pages[0]);
+    form.querySelectorAll(".portal-page__step").forEach(function (step) { step.hidden = true; });
+    var current = 0;
+
+    function titleOf(page) { return page.querySelector(".portal-page__title").textContent.trim(); }
+
+    function show(index, focus) {
+      current = index;
+      pages.forEach(function (page, position) {
+        page.classList.toggle("portal-page--inactive", position !== index);
+      });
+      after.forEach(function (element) { element.classList.toggle("portal-page--inactive", index !== pages.length - 1); });
+      stepper.querySelector(".portal-stepper__name").textContent = titleOf(pages[index]);
+      stepper.querySelector(".fr-stepper__state").textContent = "Étape " + (index + 1) + " sur " + pages.length;
+      var steps = stepper.querySelector(".fr-stepper__steps");
+      steps.setAttribute("data-fr-current-step", String(index + 1));
+      steps.setAttribute("data-fr-steps", String(pages.length));
+      var details = stepper.querySelector(".fr-stepper__details");
+      details.innerHTML = "";
+      if (index < pages.length - 1) {
+        var strong = document.createElement("span");
+        strong.className = "fr-text--bold";
+        strong.textContent = "Étape suivante : ";
+        details.appendChild(strong);
+        details.appendChild(document.createTextNode(titleOf(pages[index + 1])));
+      }
+      if (focus) {
+        var title = pages[index].querySelector(".portal-page__title");
+        stepper.scrollIntoView();
+        title.focus();
+      }
+    }
+
+    pages.forEach(function (page, index) {
+      var nav = document.createElement("ul");
+      nav.className = "fr-btns-group fr-btns-group--inline-sm fr-mt-2w portal-page__nav";
+      if (index > 0) {
+        nav.innerHTML += '<li><button type="button" class="fr-btn fr-btn--secondary portal-page__previous">Précédent</button></li>';
+      }
+      if (index < pages.length - 1) {
+        nav.innerHTML += '<li><button type="button" class="fr-btn portal-page__next">Suivant</button></li>';
+      }
+      page.appendChild(nav);
+      nav.addEventListener("click", function (event) {
+        if (event.target.closest(".portal-page__next")) { show(index + 1, true); }
+        if (event.target.closest(".portal-page__previous")) { show(index - 1, true); }
+      });
+    });
+
+    function pageOf(element) {
+      var page = element && element.closest(".portal-page");
+      return page ? pages.indexOf(page) : -1;
+    }
+
+    // Sent back with mistakes: the page of the first one; a link of the error summary
+    // opens the page of its field.
+    var mistake = form.querySelector(".fr-error-text, [aria-invalid='true']");
+    var start = pageOf(mistake);
+    show(start >= 0 ? start : 0, false);
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href^='#']");
+      if (!link) { return; }
+      var target = document.getElementById(link.getAttribute("href").slice(1));
+      var index = pageOf(target);
+      if (index >= 0 && index !== current) { show(index, false); }
+    });
+  }
   applyConditions();
 
   // Most requests carry no file: they are then sent URL-encoded, which the server reads many

@@ -1,15 +1,5 @@
-"""Check a submission against a service's form and return JSON-safe cleaned data.
-
-One entry point, `validate_submission()`, for every channel: HTML forms send strings (and
-lists for multiple choices, "on" for ticked boxes), the API sends native JSON types. It only
-ever raises `FormValidationError`, whatever it is given.
-
-Cleaned values: text as `str`, numbers as `int` (or `float` when they have decimals), dates
-as ISO `"AAAA-MM-JJ"`, choices as their value, multiple choices as a list in the form's
-order, phones in E.164, locations as `{"lat", "lon"}`, files as a list of
-`{"name", "size", "content_type"}`, checkboxes as `bool`. Empty optional fields and hidden
-fields are left out; unknown keys are dropped.
-"""
+"""The cleaning of one answer, per field type: the raw value a channel sent in, the cleaned
+JSON-safe value out, or `Invalid` with French messages (see the package's docstring)."""
 
 from __future__ import annotations
 
@@ -25,12 +15,13 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.utils import timezone
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.fr import siret as stdnum_siret
 
-from guichet.catalogue.formdef import FRANCE_BOXES, Condition, FormDefinition, parse_form_definition
+from guichet.catalogue.formdef import FRANCE_BOXES
 from guichet.catalogue.uploads import clean_uploads, uploaded_list
 from guichet.core.plurals import ngettext
 
-NON_FIELD_ERRORS = "__all__"
 REQUIRED = "Ce champ est obligatoire."
 _LARGEST_NUMBER = Decimal(10) ** 15
 _NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
@@ -38,106 +29,35 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TRUE = {"on", "true", "1", "oui", "yes"}
 _FALSE = {"off", "false", "0", "non", "no"}
 _email_validator = EmailValidator()
+# The RNA (répertoire national des associations) has no checksum: "W" then 9 digits; Corsican
+# prefectures number theirs with their department code (2A, 2B). As guichet.people.identifiers
+# reads it (the catalogue sits below people and may not import it).
+_RNA = re.compile(r"W(?:[0-9]{3}|2[AB][0-9])[0-9]{6}")
+_SEPARATORS = re.compile(r"[\s.\-/]+")
 
 
-class FormValidationError(Exception):
-    """A submission that does not fit its form.
+class Invalid(Exception):
+    """One answer refused: its French messages."""
 
-    `errors` maps a field name (or "__all__") to French messages; `labels` maps field names
-    to their labels so a screen can say "Téléphone : Numéro de téléphone invalide.".
-    """
-
-    def __init__(self, errors: dict[str, list[str]], labels: dict[str, str] | None = None):
-        self.errors = errors
-        self.labels = labels or {}
-        super().__init__("; ".join(self.labelled_messages()))
-
-    def labelled_messages(self) -> list[str]:
-        return [
-            f"{self.labels[name]} : {message}" if name in self.labels else message
-            for name, messages in self.errors.items()
-            for message in messages
-        ]
-
-
-class _Invalid(Exception):
     def __init__(self, *messages: str) -> None:
         self.messages = list(messages)
 
 
-_EMPTY = object()
+EMPTY = object()  # no answer (an empty optional field): left out of the cleaned data
 
 
-class CleanedSubmission(dict):
-    """What `validate_submission` returns: the cleaned data, and the form it fits (an action
-    handed it back for the same form need not check it again)."""
-
-    def __init__(self, values: dict[str, Any], form: FormDefinition) -> None:
-        super().__init__(values)
-        self.form = form
-
-
-def validate_submission(
-    definition: FormDefinition | list[dict[str, Any]],
-    data: Mapping[str, Any] | None,
-    files: Mapping[str, Any] | None = None,
-    *,
-    place_known: bool = False,
-) -> CleanedSubmission:
-    """Return the cleaned data of a submission, or raise FormValidationError.
-
-    `definition` is a parsed form or the JSON stored on a service (an invalid stored form
-    raises InvalidFormDefinition: that is the administrator's error, not the user's).
-    `files` maps a file field's name to a Django UploadedFile or a list of them
-    (`request.FILES` works as is). `place_known`: the caller placed the submission otherwise
-    (an address in a known commune), so a required location field may be left empty.
-    """
-    form = parse_form_definition(definition)
-    data = {} if data is None else data
-    files = {} if files is None else files
-    if not isinstance(data, Mapping) or not isinstance(files, Mapping):
-        raise FormValidationError({NON_FIELD_ERRORS: ["Les données envoyées sont illisibles."]})
-    cleaned: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
-    for field in form.fields:
-        if field.show_if is not None and not condition_met(field.show_if, cleaned):
-            continue
-        try:
-            value = _clean_field(field, data, files)
-        except _Invalid as invalid:
-            if not (place_known and field.type == "location" and invalid.messages == [REQUIRED]):
-                errors[field.name] = invalid.messages
-            continue
-        if value is not _EMPTY:
-            cleaned[field.name] = value
-    if errors:
-        raise FormValidationError(errors, form.labels)
-    return CleanedSubmission(cleaned, form)
-
-
-def condition_met(condition: Condition, values: Mapping[str, Any]) -> bool:
-    """Whether a field with this `show_if` is shown, given the earlier fields' values."""
-    if condition.field not in values:
-        return False
-    actual = values[condition.field]
-    expected = {_comparable(value) for value in condition.expected}
-    if isinstance(actual, list):
-        return any(_comparable(item) in expected for item in actual)
-    return _comparable(actual) in expected
-
-
-def _clean_field(field: Any, data: Mapping[str, Any], files: Mapping[str, Any]) -> Any:
+def clean_field(field: Any, data: Mapping[str, Any], files: Mapping[str, Any]) -> Any:
     if field.type == "file":
         return _clean_files(field, files)
     if field.type == "checkbox":
         ticked = _checkbox(data.get(field.name))
         if field.required and not ticked:
-            raise _Invalid("Vous devez cocher cette case pour continuer.")
+            raise Invalid("Vous devez cocher cette case pour continuer.")
         return ticked
     raw = _raw_value(field, data)
-    value = _EMPTY if _is_empty(raw) else _CLEANERS[field.type](field, raw)
-    if value is _EMPTY and field.required:
-        raise _Invalid(REQUIRED)
+    value = EMPTY if is_empty(raw) else _CLEANERS[field.type](field, raw)
+    if value is EMPTY and field.required:
+        raise Invalid(REQUIRED)
     return value
 
 
@@ -152,7 +72,7 @@ def _raw_value(field: Any, data: Mapping[str, Any]) -> Any:
     return data.get(name)
 
 
-def _is_empty(value: Any) -> bool:
+def is_empty(value: Any) -> bool:
     if value is None:
         return True
     if isinstance(value, str):
@@ -172,15 +92,15 @@ def _text(raw: Any, *, single_line: bool = False) -> str:
     field is refused, not joined: a browser's one-line input never sends one.
     """
     if isinstance(raw, bool) or not isinstance(raw, str | int | Decimal):
-        raise _Invalid("Saisissez un texte.")
+        raise Invalid("Saisissez un texte.")
     text = unicodedata.normalize("NFC", str(raw))
     # control characters cannot be stored in PostgreSQL's jsonb (NUL) or shown sensibly
     text = "".join(c for c in text if c in "\t\n\r" or unicodedata.category(c) != "Cc")
     if any(unicodedata.category(c) == "Cs" for c in text):
-        raise _Invalid("Le texte contient des caractères invalides.")
+        raise Invalid("Le texte contient des caractères invalides.")
     text = text.strip()
     if single_line and ("\n" in text or "\r" in text):
-        raise _Invalid("Ce champ tient sur une ligne : retirez les retours à la ligne.")
+        raise Invalid("Ce champ tient sur une ligne : retirez les retours à la ligne.")
     return text
 
 
@@ -196,11 +116,11 @@ def _length_checks(text: str, min_length: int | None, max_length: int | None) ->
     # A line break counts as one character however it is sent, as a browser counts it.
     length = len(text) - text.count("\r\n")
     if max_length is not None and length > max_length:
-        raise _Invalid(
+        raise Invalid(
             f"Ce texte doit faire au plus {_characters(max_length)} (il en fait {length})."
         )
     if min_length is not None and length < min_length:
-        raise _Invalid(
+        raise Invalid(
             f"Ce texte doit faire au moins {_characters(min_length)} (il en fait {length})."
         )
 
@@ -208,17 +128,17 @@ def _length_checks(text: str, min_length: int | None, max_length: int | None) ->
 def _clean_text(field: Any, raw: Any) -> Any:
     text = _text(raw, single_line=field.type == "short_text")
     if not text:
-        return _EMPTY
+        return EMPTY
     _length_checks(text, field.min_length, field.max_length)
     if field.pattern is not None and re.fullmatch(field.pattern, text) is None:
-        raise _Invalid(field.pattern_message)
+        raise Invalid(field.pattern_message)
     return text
 
 
 def _clean_address(field: Any, raw: Any) -> Any:
     text = _text(raw, single_line=True)
     if not text:
-        return _EMPTY
+        return EMPTY
     _length_checks(text, 3, field.max_length)
     return text
 
@@ -226,13 +146,13 @@ def _clean_address(field: Any, raw: Any) -> Any:
 def _clean_email(field: Any, raw: Any) -> Any:
     text = _text(raw, single_line=True)
     if not text:
-        return _EMPTY
+        return EMPTY
     try:
         if len(text) > 254:
             raise ValidationError("too long")
         _email_validator(text)
     except ValidationError:
-        raise _Invalid("Saisissez une adresse électronique valide.") from None
+        raise Invalid("Saisissez une adresse électronique valide.") from None
     local, _, domain = text.rpartition("@")
     return f"{local}@{domain.lower()}"
 
@@ -240,8 +160,8 @@ def _clean_email(field: Any, raw: Any) -> Any:
 def _clean_phone(field: Any, raw: Any) -> Any:
     text = _text(raw, single_line=True)
     if not text:
-        return _EMPTY
-    invalid = _Invalid("Numéro de téléphone invalide.")
+        return EMPTY
+    invalid = Invalid("Numéro de téléphone invalide.")
     if len(text) > 40:
         raise invalid
     try:
@@ -253,12 +173,37 @@ def _clean_phone(field: Any, raw: Any) -> Any:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def _clean_siret(field: Any, raw: Any) -> Any:
+    text = _text(raw, single_line=True)
+    if not text:
+        return EMPTY
+    compact = _SEPARATORS.sub("", text)
+    if not re.fullmatch(r"[0-9]{14}", compact):
+        raise Invalid("Un numéro SIRET comporte 14 chiffres (par exemple 732 829 320 00074).")
+    try:
+        return stdnum_siret.validate(compact)
+    except StdnumError:
+        raise Invalid(
+            "Ce numéro SIRET n’existe pas : vérifiez les 14 chiffres, l’un d’eux est erroné."
+        ) from None
+
+
+def _clean_rna(field: Any, raw: Any) -> Any:
+    text = _text(raw, single_line=True)
+    if not text:
+        return EMPTY
+    compact = _SEPARATORS.sub("", text).upper()
+    if not _RNA.fullmatch(compact):
+        raise Invalid("Un numéro RNA s’écrit W suivi de 9 chiffres (par exemple W921000123).")
+    return compact
+
+
 # --- numbers and dates ---------------------------------------------------------------
 
 
 def _decimal(raw: Any) -> Decimal:
     """A finite Decimal from a JSON number or a typed string ("1 250,5" is fine)."""
-    invalid = _Invalid("Saisissez un nombre.")
+    invalid = Invalid("Saisissez un nombre.")
     if isinstance(raw, bool):
         raise invalid
     if isinstance(raw, float):
@@ -275,7 +220,7 @@ def _decimal(raw: Any) -> Decimal:
     if not isinstance(raw, Decimal) or not raw.is_finite():
         raise invalid
     if abs(raw) > _LARGEST_NUMBER:
-        raise _Invalid("Ce nombre est trop grand.")
+        raise Invalid("Ce nombre est trop grand.")
     return raw
 
 
@@ -283,11 +228,11 @@ def _clean_number(field: Any, raw: Any) -> Any:
     value = _decimal(raw)
     is_integer = value == value.to_integral_value()
     if field.integer_only and not is_integer:
-        raise _Invalid("Saisissez un nombre entier.")
+        raise Invalid("Saisissez un nombre entier.")
     if field.min_value is not None and value < field.min_value:
-        raise _Invalid(f"La valeur doit être supérieure ou égale à {_french(field.min_value)}.")
+        raise Invalid(f"La valeur doit être supérieure ou égale à {_french(field.min_value)}.")
     if field.max_value is not None and value > field.max_value:
-        raise _Invalid(f"La valeur doit être inférieure ou égale à {_french(field.max_value)}.")
+        raise Invalid(f"La valeur doit être inférieure ou égale à {_french(field.max_value)}.")
     return int(value) if is_integer else float(value)
 
 
@@ -304,18 +249,18 @@ def _clean_date(field: Any, raw: Any) -> Any:
         try:
             value = dt.date.fromisoformat(raw.strip())
         except ValueError:
-            raise _Invalid("Cette date n’existe pas.") from None
+            raise Invalid("Cette date n’existe pas.") from None
     else:
-        raise _Invalid("La date doit être au format AAAA-MM-JJ.")
+        raise Invalid("La date doit être au format AAAA-MM-JJ.")
     today = timezone.localdate()
     if field.not_in_past and value < today:
-        raise _Invalid("La date ne peut pas être dans le passé.")
+        raise Invalid("La date ne peut pas être dans le passé.")
     if field.not_in_future and value > today:
-        raise _Invalid("La date ne peut pas être dans le futur.")
+        raise Invalid("La date ne peut pas être dans le futur.")
     if field.min_date is not None and value < field.min_date:
-        raise _Invalid(f"La date doit être le {field.min_date:%d/%m/%Y} ou après.")
+        raise Invalid(f"La date doit être le {field.min_date:%d/%m/%Y} ou après.")
     if field.max_date is not None and value > field.max_date:
-        raise _Invalid(f"La date doit être le {field.max_date:%d/%m/%Y} ou avant.")
+        raise Invalid(f"La date doit être le {field.max_date:%d/%m/%Y} ou avant.")
     return value.isoformat()
 
 
@@ -336,9 +281,9 @@ def _shown(value: Any) -> str:
 def _clean_choice(field: Any, raw: Any) -> Any:
     value = _choice_value(raw)
     if value is None:
-        raise _Invalid("Choix invalide.")
+        raise Invalid("Choix invalide.")
     if value not in field.values:
-        raise _Invalid(f"Choix invalide : « {_shown(value)} ».")
+        raise Invalid(f"Choix invalide : « {_shown(value)} ».")
     return value
 
 
@@ -355,13 +300,13 @@ def _clean_multiple_choice(field: Any, raw: Any) -> Any:
         elif value:
             selected.add(value)
     if messages:
-        raise _Invalid(*list(dict.fromkeys(messages))[:5])
+        raise Invalid(*list(dict.fromkeys(messages))[:5])
     if not selected:
-        return _EMPTY
+        return EMPTY
     if field.min_selections is not None and len(selected) < field.min_selections:
-        raise _Invalid(_options("Choisissez au moins", field.min_selections))
+        raise Invalid(_options("Choisissez au moins", field.min_selections))
     if field.max_selections is not None and len(selected) > field.max_selections:
-        raise _Invalid(_options("Choisissez au plus", field.max_selections))
+        raise Invalid(_options("Choisissez au plus", field.max_selections))
     return [value for value in field.values if value in selected]
 
 
@@ -376,11 +321,11 @@ def _checkbox(raw: Any) -> bool:
             return True
         if not word or word in _FALSE:
             return False
-    raise _Invalid("Valeur invalide pour une case à cocher.")
+    raise Invalid("Valeur invalide pour une case à cocher.")
 
 
 def _clean_location(field: Any, raw: Any) -> Any:
-    invalid = _Invalid("Position invalide : indiquez une latitude et une longitude.")
+    invalid = Invalid("Position invalide : indiquez une latitude et une longitude.")
     if isinstance(raw, str):
         text = raw.strip()
         if text.startswith("{"):
@@ -401,12 +346,12 @@ def _clean_location(field: Any, raw: Any) -> Any:
     try:
         lat = float(_decimal(raw.get("lat")))
         lon = float(_decimal(raw.get("lon", raw.get("lng"))))
-    except _Invalid:
+    except Invalid:
         raise invalid from None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise invalid
     if not any(s <= lat <= n and w <= lon <= e for s, w, n, e in FRANCE_BOXES):
-        raise _Invalid("Ce point n’est pas situé en France.")
+        raise Invalid("Ce point n’est pas situé en France.")
     return {"lat": round(lat, 6), "lon": round(lon, 6)}
 
 
@@ -415,15 +360,15 @@ def _clean_files(field: Any, files: Mapping[str, Any]) -> Any:
     uploads = getlist(field.name) if callable(getlist) else uploaded_list(files.get(field.name))
     if not uploads:
         if field.required:
-            raise _Invalid(REQUIRED)
-        return _EMPTY
+            raise Invalid(REQUIRED)
+        return EMPTY
     cleaned, messages = clean_uploads(field, uploads)
     if messages:
-        raise _Invalid(*messages)
+        raise Invalid(*messages)
     return cleaned
 
 
-def _comparable(value: Any) -> str:
+def comparable(value: Any) -> str:
     """One spelling per value, so that 3, "3", "3,0" and 3.0 compare equal."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -445,4 +390,6 @@ _CLEANERS = {
     "choice": _clean_choice,
     "multiple_choice": _clean_multiple_choice,
     "location": _clean_location,
+    "siret": _clean_siret,
+    "rna": _clean_rna,
 }

@@ -23,6 +23,7 @@ from guichet.appointments.models import AppointmentType, Desk, OpeningHours, Pla
 from guichet.authorities import actions as authority_actions
 from guichet.authorities.models import Role
 from guichet.cases.models import Request
+from guichet.territory import actions as territory
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 PASSWORD = "Entete-Securite-2026!"
@@ -140,6 +141,12 @@ def test_every_kind_of_page_runs_under_the_content_security_policy(
         "style-src": [*directives["style-src"], "'report-sample'"],
     }}  # fmt: skip
     world = _town_with_agents_and_an_agenda()
+    world.voirie.public_reports = True  # the public map of reports (issue 16)
+    world.voirie.save(update_fields=["public_reports"])
+    area = territory.create_area(
+        authority_id=world.ville.pk, name="Centre", kind="quartier", actor=SYSTEM,
+        geometry={"type": "LineString", "coordinates": [[2.2870, 48.7770], [2.2965, 48.7772]]},
+    )  # fmt: skip
     base = live_server.url
     contexts = []
 
@@ -177,6 +184,8 @@ def test_every_kind_of_page_runs_under_the_content_security_policy(
     page.click("#contenu [type=submit]")
     page.wait_for_url(f"**/suivi/{reference}")
     resident.settle("#statut")
+    resident.open("/signalements/", ready="#carte-signalements[data-loaded='1']")
+    resident.open(f"/signalements/{reference}/", ready="#carte-signalement[data-loaded='1']")
     resident.open("/connexion/")
     resident.open("/rendez-vous/")
     resident.open(f"/rendez-vous/lieu/{world.place.pk}/urbanisme/")
@@ -196,6 +205,8 @@ def test_every_kind_of_page_runs_under_the_content_security_policy(
         (f"/agents/usagers/{filed.person_id}/rectifier/", None),
         (f"/agents/usagers/{filed.person_id}/effacer/", None),
         ("/agents/registre-des-traitements/", None),
+        (f"/agents/secteurs/?collectivite={world.ville.pk}", "#carte-secteurs path"),
+        (f"/agents/secteurs/{area.pk}/", "#carte-secteurs path.leaflet-interactive"),
         ("/agents/agendas/", None),
         (f"/agents/agendas/{world.place.pk}/", None),
         ("/notifications/diffusion/", "#broadcast-form"),

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils import timezone
 
 from guichet.cases.models import Request
-from guichet.territory.areas import area_contains
+from guichet.territory.areas import prepared
 from guichet.territory.models import Area
 
 DAYS = 30
@@ -31,6 +31,7 @@ def requests_per_area(authority: Any, areas: list[Area]) -> dict[int, AreaFigure
         if not area.bbox:
             continue
         minx, miny, maxx, maxy = area.bbox
+        shape = prepared(area)
         points = (
             Request.objects.filter(
                 authority=authority,
@@ -47,7 +48,7 @@ def requests_per_area(authority: Any, areas: list[Area]) -> dict[int, AreaFigure
         inside = [
             (q, r)
             for lat, lon, q, r in points
-            if lat is not None and lon is not None and area_contains(area, lat, lon)
+            if lat is not None and lon is not None and shape.contains(lat, lon)
         ]
         figures[area.pk] = AreaFigures(
             open=sum(1 for q, _ in inside if q), received=sum(1 for _, r in inside if r >= since)

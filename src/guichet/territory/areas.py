@@ -197,7 +197,7 @@ class Prepared:
         return bool(self.shape.dwithin(shapely.Point(x, y), self.buffer_m))
 
 
-# (pk, bbox, buffer) → prepared area; the bbox moves with any redrawn outline.
+# (pk, width, the geometry's JSON) → prepared area: a redrawn area is never served stale.
 _prepared: dict[tuple[Any, ...], Prepared] = {}
 MAX_CACHED = 10_000
 
@@ -213,7 +213,7 @@ def prepare(geometry: dict[str, Any], buffer_m: float) -> Prepared:
 
 
 def prepared(area: Area) -> Prepared:
-    key = (area.pk, tuple(area.bbox or ()), area.buffer_m, len(json.dumps(area.geometry)))
+    key = (area.pk, area.buffer_m, json.dumps(area.geometry, sort_keys=True))
     found = _prepared.get(key) if area.pk is not None else None
     if found is None:
         found = prepare(area.geometry, area.buffer_m)

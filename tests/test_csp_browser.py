@@ -159,6 +159,7 @@ def test_every_kind_of_page_runs_under_the_content_security_policy(
     resident = watched("usager")
     resident.open("/")
     resident.open("/services/")
+    resident.open("/demande-libre/")  # « Je ne sais pas quel service choisir » (ADR 0028)
     resident.open(
         "/communes/92071/services/signalement-voirie/demande/",
         ready=".portal-map path.leaflet-interactive",

@@ -63,6 +63,16 @@ def test_an_email_about_a_dark_street_lamp_is_suggested_lighting_above_threshold
     event = Event.objects.get(kind="triage.suggested", case_id=request.pk)
     assert event.payload["score"] == suggestion.score and event.payload["above_threshold"]
     assert event.payload["version"] == 1 and not event.visible_to_person
+    # above the threshold the request was moved to lighting, automatically, with the score
+    request.refresh_from_db()
+    suggestion.refresh_from_db()
+    assert request.service.slug == LIGHTING and request.authority == world.sceaux
+    assert (suggestion.outcome, suggestion.chosen) == (Suggestion.Outcome.AUTO_ROUTED, LIGHTING)
+    routed = Event.objects.get(kind="cases.request-requalified", case_id=request.pk)
+    assert routed.payload["automatic"] is True and routed.payload["score"] == round(
+        suggestion.score, 4
+    )
+    assert routed.actor_type == "system"
 
 
 def test_below_threshold_an_agent_confirms_or_corrects_and_it_feeds_the_next_training(
@@ -76,6 +86,9 @@ def test_below_threshold_an_agent_confirms_or_corrects_and_it_feeds_the_next_tra
     second = file_mail(django_capture_on_commit_callbacks, "Réverbère", "réverbère en panne")
     one, two = Suggestion.objects.get(request=first), Suggestion.objects.get(request=second)
     assert not one.above_threshold and one.outcome == Suggestion.Outcome.PENDING
+    # below the threshold nothing moves: the requests wait with the triage team
+    assert {first.service.slug, second.service.slug} == {"courriel-a-qualifier"}
+    assert not Event.objects.filter(kind="cases.request-requalified").exists()
     agent = Actor.agent(world.agent_sceaux)
     actions.decide(suggestion=two, service_slug=two.suggestions[0][0], actor=agent)
     actions.decide(suggestion=one, service_slug="signalement-voirie", actor=agent)
@@ -83,9 +96,15 @@ def test_below_threshold_an_agent_confirms_or_corrects_and_it_feeds_the_next_tra
     two.refresh_from_db()
     assert (two.outcome, two.chosen) == (Suggestion.Outcome.CONFIRMED, LIGHTING)
     assert (one.outcome, one.chosen) == (Suggestion.Outcome.CORRECTED, "signalement-voirie")
-    assert Event.objects.filter(kind="triage.confirmed", case_id=second.pk).exists()
-    corrected = Event.objects.get(kind="triage.corrected", case_id=first.pk)
-    assert corrected.payload["service"] == "signalement-voirie"
+    # each decision moved its request, in the one event of the requalification
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.service.slug, second.service.slug) == ("signalement-voirie", LIGHTING)
+    confirmed = Event.objects.get(kind="cases.request-requalified", case_id=second.pk)
+    assert confirmed.payload["triage"] == "confirmed" and not confirmed.payload["automatic"]
+    corrected = Event.objects.get(kind="cases.request-requalified", case_id=first.pk)
+    assert corrected.payload["triage"] == "corrected"
+    assert corrected.payload["to_service"] == "signalement-voirie"
     with pytest.raises(actions.TriageError, match="déjà été confirmé"):
         actions.decide(suggestion=one, service_slug=LIGHTING, actor=agent)
     pairs = list(zip(*actions.training_data(world.sceaux), strict=True))
@@ -145,3 +164,33 @@ def test_only_the_three_latest_model_files_are_kept(world, django_capture_on_com
             )
     versions = TriageModel.objects.filter(authority=world.sceaux).order_by("version")
     assert [Path(v.file_path).is_file() for v in versions] == [False, True, True, True]
+
+
+def test_an_auto_routed_request_an_agent_moves_again_counts_as_corrected(
+    world, model, django_capture_on_commit_callbacks, admin_client
+):
+    from django.urls import reverse
+
+    from guichet.cases import actions as cases
+    from guichet.catalogue.models import Service
+
+    # given two requests auto-routed to lighting
+    first = file_mail(django_capture_on_commit_callbacks, "lampadaire", "lampadaire éteint")
+    second = file_mail(django_capture_on_commit_callbacks, "réverbère", "réverbère en panne")
+    first.refresh_from_db()
+    assert first.service.slug == LIGHTING
+    # when an agent moves the first elsewhere directly, and corrects the second in one click
+    agent = Actor.agent(world.agent_sceaux)
+    cases.requalify(
+        request=first, service=Service.objects.get(slug="signalement-voirie"), actor=agent
+    )
+    actions.decide(
+        suggestion=Suggestion.objects.get(request=second), service_slug="signalement-voirie",
+        actor=agent,
+    )  # fmt: skip
+    # then both count as auto-routed and later corrected on the admin overview
+    page = admin_client.get(reverse("admin:triage_overview")).content.decode()
+    assert 'data-metric="above_corrected">2<' in page
+    assert 'data-metric="auto_routed">1<' in page
+    second.refresh_from_db()
+    assert second.service.slug == "signalement-voirie"

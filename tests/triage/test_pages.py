@@ -8,6 +8,7 @@ from email.message import EmailMessage
 import pytest
 from django.urls import reverse
 
+from guichet.cases.models import Request
 from guichet.channels.inbound_mail.intake import ingest
 from guichet.core.models import Event
 from guichet.triage import actions, synthetic
@@ -45,10 +46,20 @@ def test_the_agent_sees_three_suggestions_and_confirms_in_one_click(world, sugge
     assert response.status_code == 302 and response["Location"] == url
     suggested.refresh_from_db()
     assert (suggested.outcome, suggested.chosen) == (Suggestion.Outcome.CONFIRMED, top)
-    event = Event.objects.get(kind="triage.confirmed", case_id=suggested.request_id)
-    assert event.actor_user_id == world.agent_sceaux.pk
+    # the click moved the request: one event, the requalification, carrying the decision
+    moved = Request.objects.get(pk=suggested.request_id)
+    assert moved.service.slug == top and moved.answered_version_id is not None
+    event = Event.objects.get(kind="cases.request-requalified", case_id=suggested.request_id)
+    assert event.actor_user_id == world.agent_sceaux.pk and event.payload["triage"] == "confirmed"
+    assert event.payload["automatic"] is False and event.payload["score"] == suggested.score
+    assert not Event.objects.filter(kind__startswith="triage.c", case_id=moved.pk).exists()
     page = client.get(url).content.decode()
     assert 'data-triage-outcome="confirmed"' in page and "Service retenu par un agent" in page
+    # the e-mail's answers still read with the e-mail form's labels
+    import html
+
+    assert "réverbère en panne rue Houdan" in page, html.unescape(page)[-6000:]
+    assert "Adresse de l'expéditeur" in html.unescape(page)
 
 
 def test_an_unknown_service_is_refused_in_french_and_nothing_changes(world, suggested, client):

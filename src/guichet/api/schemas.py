@@ -101,8 +101,19 @@ class PersonIn(Strict):
     last_name: Line = Field("", max_length=120)
 
 
+Description = Annotated[str, AfterValidator(lambda value: text.clean(value))]
+
+
 class RequestIn(Strict):
-    service: str = Field(max_length=80, description="code du service (voir /services)")
+    service: str | None = Field(
+        None, max_length=80,
+        description="code du service (voir /services) ; sans code, `description` est requise "
+        "et la demande est orientée par le tri automatique",
+    )  # fmt: skip
+    description: Description | None = Field(
+        None, max_length=2000,
+        description="la demande en texte libre, quand le service n'est pas connu",
+    )  # fmt: skip
     person: PersonIn
     form_data: Annotated[dict[str, Any], AfterValidator(text.refuse_controls)] = Field(
         default_factory=dict, description="réponses au formulaire"

@@ -102,7 +102,10 @@ def _close(person: Person, actor: Actor) -> int:
 def _collect(batch: Batch) -> None:
     for pk, person_id, address, form_data, service_id, version_id in Request.objects.filter(
         person_id__in=batch.person_ids
-    ).values_list("pk", "person_id", "address", "form_data", "service_id", "service_version_id"):
+    ).values_list(
+        "pk", "person_id", "address", "form_data", "service_id",
+        Coalesce("answered_version_id", "service_version_id"),
+    ):  # fmt: skip
         batch.cases[pk] = batch.owner[person_id]
         batch.add_value(person_id, address)
         types = _types(service_id, version_id)
@@ -162,15 +165,17 @@ def _erase(batch: Batch) -> dict[str, int]:
         Request.objects.filter(pk__in=list(batch.cases))
         .select_related("service")
         .only("pk", "person_id", "form_data", "summary", "service_version_id",
-              "service__name", "service__slug")
+              "answered_version_id", "service__name", "service__slug")
     )  # fmt: skip
     # The address goes, the point is rounded to about a kilometre: one UPDATE for the batch.
     Request.objects.filter(pk__in=list(batch.cases)).update(
         address="", latitude=Round("latitude", 2), longitude=Round("longitude", 2)
     )
     for request in requests:
-        form = _form(request.service_id, request.service_version_id)
-        types = _types(request.service_id, request.service_version_id)
+        # the form the answers follow (a requalified request's old one, ADR 0028)
+        answered = request.answered_version_id or request.service_version_id
+        form = _form(request.service_id, answered)
+        types = _types(request.service_id, answered)
         request.form_data = _erased_answers(request.form_data or {}, types)
         summary = form.summary_of(request.form_data) if form is not None else ""
         request.summary = summary if summary and ERASED not in summary else request.service.name

@@ -72,9 +72,11 @@ def version_by_id(pk: int) -> ServiceVersion | None:
 
 
 def form_of_request(request) -> FormDefinition:  # type: ignore[no-untyped-def]
-    """The form a request was filed with: its service version's (ADR 0027), or the service's
-    own for a request written before versions existed. Raises InvalidFormDefinition."""
-    version = version_by_id(request.service_version_id) if request.service_version_id else None
+    """The form a request's answers follow: the version it was filed with (ADR 0027), which is
+    `answered_version` once it moved to another service (ADR 0028), or the service's own form
+    for a request written before versions existed. Raises InvalidFormDefinition."""
+    version_id = getattr(request, "answered_version_id", None) or request.service_version_id
+    version = version_by_id(version_id) if version_id else None
     return version.form if version is not None else request.service.form
 
 

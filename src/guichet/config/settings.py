@@ -429,6 +429,12 @@ GUICHET_SMS_OPTIONS = {
 GUICHET_INBOUND_MAIL_DOMAIN = env("GUICHET_INBOUND_MAIL_DOMAIN", "").strip().lower()
 GUICHET_INBOUND_MAIL_MAX_BYTES = env_int("GUICHET_INBOUND_MAIL_MAX_BYTES", 25 * 1024 * 1024)
 GUICHET_INBOUND_MAIL_DEFAULT_AUTHORITY = env("GUICHET_INBOUND_MAIL_DEFAULT_AUTHORITY", "")
+# Inbound SMS (docs/inbound-sms.md): the provider posts to /canaux/sms/entrant/ with
+#   GUICHET_INBOUND_SMS_TOKEN              its bearer token (empty: the endpoint answers 404)
+#   GUICHET_INBOUND_SMS_DEFAULT_AUTHORITY  slug of the authority receiving SMS sent to a number
+#                                          that is no authority's contact number
+GUICHET_INBOUND_SMS_TOKEN = env("GUICHET_INBOUND_SMS_TOKEN", "")
+GUICHET_INBOUND_SMS_DEFAULT_AUTHORITY = env("GUICHET_INBOUND_SMS_DEFAULT_AUTHORITY", "")
 
 # The platform's own look and its legal pages (guichet/core/theme.py; README, "Look and legal
 # pages"). The DSFR's identity (bloc-marque « République Française », Marianne, the State's

@@ -20,6 +20,8 @@ urlpatterns = [
     path("agents/", include("guichet.backoffice.urls")),
     path("api/", include("guichet.api.urls")),
     path("open311/v2/", include("guichet.api.open311.urls")),
+    # The SMS provider's webhook (docs/inbound-sms.md), 404 until a token is configured.
+    path("canaux/", include("guichet.channels.urls")),
     path("notifications/", include("guichet.notifications.urls")),
     path("satisfaction/", include("guichet.satisfaction.urls")),
     path("rendez-vous/", include("guichet.portal.appointment_urls")),

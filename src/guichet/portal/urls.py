@@ -1,12 +1,14 @@
 from django.urls import path
 
 from guichet.portal.views import account, catalogue, intake, legal, places, preferences, tracking
+from guichet.portal.views.free_text import free_text as free_text_view
 from guichet.portal.views.reports import report_page, reports_data, reports_page
 
 app_name = "portal"
 urlpatterns = [
     path("", catalogue.home, name="home"),
     path("services/", catalogue.catalogue, name="catalogue"),
+    path("demande-libre/", free_text_view, name="free_text"),
     path("services/<slug:slug>/", catalogue.service_detail, name="service"),
     path("communes/<str:code>/", catalogue.commune_offer, name="commune"),
     path("communes/<str:code>/services/<slug:slug>/", catalogue.service_detail, name="service_at"),

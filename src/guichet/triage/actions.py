@@ -10,16 +10,18 @@ from django.db import transaction
 from django.db.models import Max
 
 from guichet.authorities.models import Authority
+from guichet.cases import actions as cases
 from guichet.cases.models import Request
+from guichet.catalogue import free_text
+from guichet.catalogue.models import Service
 from guichet.core import clock, journal
 from guichet.core.journal import Actor
 from guichet.triage import classifier, events, store
 from guichet.triage.models import DEFAULT_THRESHOLD, Suggestion, TriageModel
 
 SYSTEM = Actor.system("tri des demandes")
-# Services under which requests arrive as free text, waiting for an agent to pick the real one
-# (the inbound e-mail's triage service, channels/inbound_mail/intake.py).
-FREE_TEXT_SERVICES = frozenset({"courriel-a-qualifier"})
+# Services under which requests arrive as free text, waiting for triage (catalogue.free_text).
+FREE_TEXT_SERVICES = free_text.FREE_TEXT_SERVICES
 # Answers that are addresses or identifiers, not a description of the need.
 NOT_DESCRIPTION = frozenset({"expediteur", "email", "telephone", "courriel"})
 MAX_TRAINING = 100_000
@@ -51,10 +53,17 @@ def training_data(authority: Authority) -> tuple[list[str], list[str]]:
     for request in filed:
         texts.append(request_text(request))
         labels.append(request.service.slug)
-    decided = Suggestion.objects.filter(
-        request__authority=authority,
-        outcome__in=[Suggestion.Outcome.CONFIRMED, Suggestion.Outcome.CORRECTED],
-    ).select_related("request")
+    # A decided request moved to its service is among those above; one an agent decided
+    # without moving it (before requalification existed) is labelled by the decision.
+    decided = (
+        Suggestion.objects.filter(
+            request__authority=authority,
+            request__service__slug__in=FREE_TEXT_SERVICES,
+            outcome__in=[Suggestion.Outcome.CONFIRMED, Suggestion.Outcome.CORRECTED],
+        )
+        .exclude(chosen="")
+        .select_related("request")
+    )
     for suggestion in decided:
         texts.append(request_text(suggestion.request))
         labels.append(suggestion.chosen)
@@ -161,10 +170,37 @@ def set_threshold(*, authority: Authority, threshold: float, actor: Actor) -> Tr
     return active
 
 
+def auto_route(*, suggestion: Suggestion) -> Suggestion:
+    """Above its threshold, the first suggestion becomes the request's service: the request is
+    requalified (`cases.requalify`, its one event marked automatic with the score). Raises
+    TriageError (French) when it cannot be moved; the request then stays with the triage team."""
+    with transaction.atomic():
+        suggestion = (
+            Suggestion.objects.select_for_update(of=("self",))
+            .select_related("request__service")
+            .get(pk=suggestion.pk)
+        )
+        request = suggestion.request
+        if (
+            not suggestion.above_threshold
+            or suggestion.outcome != Suggestion.Outcome.PENDING
+            or not suggestion.suggestions
+            or request.service.slug not in FREE_TEXT_SERVICES
+        ):
+            return suggestion
+        slug = suggestion.suggestions[0][0]
+        _move(request, slug, SYSTEM, automatic=True, score=suggestion.score)
+        suggestion.outcome, suggestion.chosen = Suggestion.Outcome.AUTO_ROUTED, slug
+        suggestion.save(update_fields=["outcome", "chosen"])
+    return suggestion
+
+
 @transaction.atomic
 def decide(*, suggestion: Suggestion, service_slug: str, actor: Actor) -> Suggestion:
     """An agent says which service `suggestion`'s request belongs to: a confirmation when it
-    is the first suggestion, a correction otherwise. Both are feedback for the next training."""
+    is the first suggestion, a correction otherwise, both feedback for the next training. The
+    request moves to that service (`cases.requalify`, whose event carries the decision), or,
+    when it is already there (auto-routed), `triage.confirmed`/`triage.corrected` is recorded."""
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     known = [slug for slug, _score in suggestion.suggestions]
     if service_slug not in (suggestion.model.labels if suggestion.model else known):
@@ -172,14 +208,34 @@ def decide(*, suggestion: Suggestion, service_slug: str, actor: Actor) -> Sugges
     if suggestion.outcome in (Suggestion.Outcome.CONFIRMED, Suggestion.Outcome.CORRECTED):
         raise TriageError("Le service de cette demande a déjà été confirmé.")
     confirmed = bool(known) and known[0] == service_slug
+    if suggestion.outcome == Suggestion.Outcome.AUTO_ROUTED:
+        confirmed = service_slug == suggestion.chosen
     suggestion.outcome = Suggestion.Outcome.CONFIRMED if confirmed else Suggestion.Outcome.CORRECTED
     suggestion.chosen = service_slug
     suggestion.save(update_fields=["outcome", "chosen"])
+    request = Request.objects.select_related("service").get(pk=suggestion.request_id)
+    decision = {
+        "triage": suggestion.outcome, "suggested": known[0] if known else "",
+        "score": suggestion.score,
+    }  # fmt: skip
+    if request.service.slug != service_slug:
+        _move(request, service_slug, actor, details=decision)
+        return suggestion
     _append(
-        events.CONFIRMED if confirmed else events.CORRECTED, suggestion.request, actor,
-        service=service_slug, suggested=known[0] if known else "", score=suggestion.score,
+        events.CONFIRMED if confirmed else events.CORRECTED, request, actor,
+        service=service_slug, suggested=decision["suggested"], score=suggestion.score,
     )  # fmt: skip
     return suggestion
+
+
+def _move(request: Request, slug: str, actor: Actor, **options: Any) -> None:
+    service = Service.objects.filter(slug=slug).first()
+    if service is None:
+        raise TriageError(f"Service inconnu : « {slug} ».")
+    try:
+        cases.requalify(request=request, service=service, actor=actor, **options)
+    except cases.RequalifyError as refused:
+        raise TriageError(str(refused)) from refused
 
 
 def _append(kind: str, request: Request, actor: Actor, **payload: Any) -> None:

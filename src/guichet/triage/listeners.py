@@ -19,6 +19,15 @@ def on_request_received(event: Event) -> None:
     if not isinstance(request, Request) or request.service.slug not in actions.FREE_TEXT_SERVICES:
         return
     try:
-        actions.suggest(request=request)
+        suggestion = actions.suggest(request=request)
     except Exception:  # the request stays with the triage team
         logger.exception("triage failed for request %s", request.reference)
+        return
+    if suggestion is None or not suggestion.above_threshold:
+        return
+    try:  # its own transaction: a refusal leaves the suggestion for an agent
+        actions.auto_route(suggestion=suggestion)
+    except actions.TriageError as refused:
+        logger.warning("request %s not auto-routed: %s", request.reference, refused)
+    except Exception:
+        logger.exception("auto-routing failed for request %s", request.reference)

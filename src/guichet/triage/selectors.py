@@ -7,7 +7,11 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from guichet.cases.events import REQUALIFIED
+from guichet.cases.models import Request
 from guichet.catalogue.models import Service
+from guichet.core.models import Event
+from guichet.triage import replies
 from guichet.triage.models import Suggestion, TriageModel
 
 
@@ -27,10 +31,17 @@ def _names(slugs: list[str]) -> dict[str, str]:
 
 
 def panel(request_id: int) -> dict[str, Any] | None:
-    """The suggestions block of the agent's request page; None when there is none."""
-    suggestion = Suggestion.objects.select_related("model").filter(request_id=request_id).first()
+    """The triage block of the agent's request page: the service suggestions of a request
+    that arrived as free text, and replies to similar resolved requests; None when neither."""
+    suggestion = (
+        Suggestion.objects.select_related("model", "request__service")
+        .filter(request_id=request_id)
+        .first()
+    )
     if suggestion is None:
-        return None
+        request = Request.objects.select_related("service").filter(pk=request_id).first()
+        found = replies.reply_suggestions(request) if request is not None else []
+        return {"suggestion": None, "replies": found} if found else None
     slugs = [slug for slug, _score in suggestion.suggestions]
     names = _names(slugs + ([suggestion.chosen] if suggestion.chosen else []))
     return {
@@ -40,6 +51,8 @@ def panel(request_id: int) -> dict[str, Any] | None:
         "decided": suggestion.outcome
         in (Suggestion.Outcome.CONFIRMED, Suggestion.Outcome.CORRECTED),
         "threshold": suggestion.model.threshold if suggestion.model else None,
+        "auto_routed": suggestion.outcome == Suggestion.Outcome.AUTO_ROUTED,
+        "replies": replies.reply_suggestions(suggestion.request),
     }
 
 
@@ -57,6 +70,10 @@ def overview() -> list[dict[str, Any]]:
             confirmed=Count("pk", filter=Q(outcome=Suggestion.Outcome.CONFIRMED)),
             corrected=Count("pk", filter=Q(outcome=Suggestion.Outcome.CORRECTED)),
         )
+        counts["auto_routed"] = Suggestion.objects.filter(
+            request__authority_id=model.authority_id, outcome=Suggestion.Outcome.AUTO_ROUTED
+        ).count()
+        counts["above_corrected"] += _auto_routed_then_moved(model.authority_id)
         names = _names(model.labels)
         labels = [names.get(slug, slug) for slug in model.labels]
         confusions = [
@@ -74,3 +91,17 @@ def overview() -> list[dict[str, Any]]:
             }
         )  # fmt: skip
     return rows
+
+
+def _auto_routed_then_moved(authority_id: int) -> int:
+    """Auto-routed requests an agent later moved to another service by requalifying them
+    directly (the one-click correction counts through its outcome, `corrected`)."""
+    routed = Suggestion.objects.filter(
+        request__authority_id=authority_id, outcome=Suggestion.Outcome.AUTO_ROUTED
+    ).values("request_id")
+    return (
+        Event.objects.filter(kind=REQUALIFIED, case_id__in=routed, payload__automatic=False)
+        .values("case_id")
+        .distinct()
+        .count()
+    )

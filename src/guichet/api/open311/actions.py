@@ -16,7 +16,7 @@ from guichet.api.open311.formats import Open311Error
 from guichet.api.open311.mapping import DESCRIPTION_KEY, attribute_fields
 from guichet.authorities.competence import who_handles
 from guichet.authorities.models import Authority
-from guichet.cases.actions import IntakeError, NotPermitted, file_request
+from guichet.cases.actions import IntakeError, NotPermitted, file_free_text, file_request
 from guichet.cases.models import Request
 from guichet.catalogue.formdef import DESCRIPTION_LIMIT
 from guichet.catalogue.models import Channel, Service
@@ -77,6 +77,38 @@ def file_service_request(
             latitude=location.latitude, longitude=location.longitude,
         )  # fmt: skip
     except (IntakeError, FormValidationError) as refused:
+        messages = [m for ms in refused.errors.values() for m in ms] or [str(refused)]
+        raise Open311Error(400, messages[0], more=messages[1:]) from refused
+    except (IdentifierError, PeopleError) as refused:
+        raise Open311Error(400, str(refused)) from refused
+    except NotPermitted:  # checked before anything was written
+        raise Open311Error(400, f"Cette demande ne relève pas de {authority.name}.") from None
+
+
+@transaction.atomic
+def file_free_text_request(*, api_key: ApiKey, authority: Authority, params: Any) -> Request:
+    """A POST without service_code but with a description: filed for `authority` under the
+    triage service, which suggests or picks the service after commit (ADR 0028). The place is
+    optional (lat/long or address_string when given). Raises Open311Error (400, French)."""
+    description = _text(params, "description")
+    if not description:
+        raise Open311Error(400, "service_code manquant : indiquez-le, ou décrivez la demande.")
+    given = any(_text(params, name) for name in ("lat", "long", "address_string"))
+    location = _location(params, authority) if given else None
+    applicant = Applicant(
+        email=_text(params, "email") or None, phone=_text(params, "phone") or None,
+        first_name=_text(params, "first_name")[:120], last_name=_text(params, "last_name")[:120],
+        commune=location.commune if location else None,
+    )  # fmt: skip
+    try:
+        return file_free_text(
+            applicant=applicant, channel=Channel.OPEN311, description=description,
+            actor=Actor.application(api_key.application), authority=authority,
+            commune=location.commune if location else None,
+            address=location.address[:300] if location else "",
+            may_file_for=lambda handler: handler.pk == authority.pk,
+        )  # fmt: skip
+    except IntakeError as refused:
         messages = [m for ms in refused.errors.values() for m in ms] or [str(refused)]
         raise Open311Error(400, messages[0], more=messages[1:]) from refused
     except (IdentifierError, PeopleError) as refused:

@@ -15,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from guichet.api import keys, security
 from guichet.api.models import Scope
 from guichet.api.open311 import selectors
-from guichet.api.open311.actions import file_service_request
+from guichet.api.open311.actions import file_free_text_request, file_service_request
 from guichet.api.open311.formats import (
     DEFAULT_FORMAT,
     FORMATS,
@@ -208,7 +208,12 @@ def _create(http_request, fmt: str) -> HttpResponse:
         raise Open311Error(403, f"Cette api_key n'est pas valable pour {wanted.name}.")
     code = _clean(params.get("service_code") or "")
     if not code:
-        raise Open311Error(400, "service_code manquant.")
+        # free text: filed under the triage service, which picks the service (ADR 0028)
+        created = file_free_text_request(api_key=api_key, authority=authority, params=params)
+        return render(
+            [{"service_request_id": created.reference, "service_notice": None, "account_id": None}],
+            fmt, root="service_requests", status=201,
+        )  # fmt: skip
     service = selectors.service_of(authority, code)
     if service is None:
         raise Open311Error(404, f"Service inconnu pour {authority.name} : « {code[:80]} ».")

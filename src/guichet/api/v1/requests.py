@@ -20,9 +20,11 @@ from guichet.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, paginate
 from guichet.api.security import Forbidden, Unprocessable
 from guichet.api.v1 import place
 from guichet.api.v1.params import BIG_ID, invalid, moment
+from guichet.authorities.models import Authority
 from guichet.cases import actions, events
 from guichet.cases.selectors import conversation, timeline
 from guichet.cases.workflow import workflow_for
+from guichet.catalogue.free_text import triage_service
 from guichet.catalogue.models import Channel
 from guichet.catalogue.selectors import service_by_slug
 from guichet.people.actions import Applicant
@@ -108,6 +110,8 @@ def create_request(request, payload: schemas.RequestIn):
 
 @transaction.atomic
 def _file(caller: Caller, payload: schemas.RequestIn) -> schemas.RequestOut:
+    if payload.service is None:
+        return _file_free_text(caller, payload)
     service = service_by_slug(payload.service)
     if service is None:
         raise invalid("service", f"Aucun service publié n'a le code « {payload.service} ».")
@@ -126,6 +130,37 @@ def _file(caller: Caller, payload: schemas.RequestIn) -> schemas.RequestOut:
             latitude=payload.latitude, longitude=payload.longitude, filed_by=caller.user,
         )  # fmt: skip
     except actions.NotPermitted as refused:  # checked before anything was written
+        raise Forbidden(str(refused), code="hors_competence") from None
+    return serialize.request_out(case)
+
+
+def _file_free_text(caller: Caller, payload: schemas.RequestIn) -> schemas.RequestOut:
+    """No service code: the description is filed under the triage service (ADR 0028), at the
+    place given (the competence map picks the authority), else for the caller's authority."""
+    if not payload.description:
+        raise invalid(
+            "service", "Indiquez le code du service, ou décrivez la demande (description)."
+        )
+    if (payload.latitude is None) != (payload.longitude is None):
+        raise invalid("latitude", "Indiquez la latitude et la longitude ensemble.")
+    commune = place.commune_of(triage_service(), payload)
+    authority = None
+    if commune is None:
+        authority = Authority.objects.filter(pk=caller.default_authority_id).first()
+        if authority is None:
+            raise invalid("commune", "Indiquez la commune concernée pour orienter la demande.")
+    applicant = Applicant(
+        first_name=payload.person.first_name.strip(), last_name=payload.person.last_name.strip(),
+        commune=commune, **_checked_contact(payload.person),
+    )  # fmt: skip
+    try:
+        case = actions.file_free_text(
+            applicant=applicant, channel=Channel.API, description=payload.description,
+            actor=caller.actor, authority=authority, commune=commune,
+            address=payload.address.strip(), filed_by=caller.user,
+            may_file_for=lambda authority: caller.can(authority.pk, "file_on_behalf"),
+        )  # fmt: skip
+    except actions.NotPermitted as refused:
         raise Forbidden(str(refused), code="hors_competence") from None
     return serialize.request_out(case)
 

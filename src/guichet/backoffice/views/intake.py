@@ -18,6 +18,7 @@ from guichet.backoffice.views._common import agent_required
 from guichet.cases.actions import IntakeError, file_request
 from guichet.catalogue import presentation
 from guichet.catalogue.formdef import InvalidFormDefinition
+from guichet.catalogue.free_text import TRIAGE_SERVICE, triage_service
 from guichet.catalogue.models import Channel
 from guichet.catalogue.selectors import published_services, service_by_slug
 from guichet.core.journal import Actor
@@ -147,16 +148,19 @@ def intake_request(http):
         raise Http404(access.NOT_FOUND)
     channel = _channel(http)
     services = _services(channel)
+    # the person describes a need no service obviously matches: the triage picks it (ADR 0028)
+    unknown = (TRIAGE_SERVICE, "Je ne sais pas quel service (description libre, tri automatique)")
     choice = IntakeChoiceForm(
         http.GET if "service" in http.GET else None,
-        services=[(s.slug, s.name) for s in services],
+        services=[unknown, *((s.slug, s.name) for s in services)],
         initial={"commune": person.commune.code if visible and person.commune else ""},
     )
     shown = person if visible else access.recognition(person)
     context = _context(http, person=shown, choice=choice, person_visible=visible)
     if not choice.is_bound or not choice.is_valid():
         return render(http, "backoffice/intake_request.html", context)
-    service = service_by_slug(choice.cleaned_data["service"])
+    slug = choice.cleaned_data["service"]
+    service = triage_service() if slug == TRIAGE_SERVICE else service_by_slug(slug)
     communes = _communes(choice.cleaned_data["commune"])
     if service is None or len(communes) != 1:
         if len(communes) != 1:

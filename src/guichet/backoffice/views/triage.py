@@ -32,5 +32,8 @@ def decide(http, pk: int):
     except actions.TriageError as refused:
         messages.error(http, str(refused))
     else:
-        messages.success(http, "Le service retenu a été enregistré pour l'apprentissage.")
+        messages.success(
+            http,
+            "La demande relève du service retenu ; ce choix servira au prochain apprentissage.",
+        )
     return redirect("backoffice:request", pk=case.pk)

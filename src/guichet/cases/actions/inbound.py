@@ -6,6 +6,7 @@ one by one, the acceptable ones kept, the others listed in the text (never fatal
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -21,14 +22,22 @@ from guichet.cases.actions._common import (
     store_files,
 )
 from guichet.cases.actions.conversation import reply_as_person
-from guichet.cases.actions.intake import Filing, IntakeError, _validated_form, write_filing
+from guichet.cases.actions.intake import (
+    Filing,
+    IntakeError,
+    _validated_form,
+    file_request,
+    write_filing,
+)
 from guichet.cases.models import Message, Request
 from guichet.cases.routing import route
 from guichet.cases.workflow import workflow_for
+from guichet.catalogue.free_text import DESCRIPTION_MAX, triage_service
 from guichet.catalogue.models import Service
 from guichet.catalogue.uploads import clean_uploads
 from guichet.core.journal import Actor
 from guichet.people.actions import Applicant
+from guichet.territory.models import Commune
 
 EMAIL = "email"
 MAX_TEXT = 5000  # what a message holds (see conversation._body)
@@ -150,3 +159,41 @@ def file_email_for_triage(
         payload={"routed_by": "inbound_address", "refused_attachments": len(refused)},
     )  # fmt: skip
     return write_filing(plan, applicant, actor=None, registrar=registrar)
+
+
+def file_free_text(
+    *,
+    applicant: Applicant,
+    channel: str,
+    description: str,
+    actor: Actor | None = None,
+    registrar: Actor | None = None,
+    authority: Authority | None = None,
+    commune: Commune | None = None,
+    address: str = "",
+    sender: str = "",
+    filed_by: Any = None,
+    may_file_for: Callable[[Authority], bool] | None = None,
+    received_at: datetime | None = None,
+) -> Request:
+    """A request described in free text, its service unknown: filed through `file_request`
+    under the triage service (`catalogue.free_text`), where the triage suggests or picks the
+    service after commit (ADR 0028). `authority` is the one it was addressed to (an SMS
+    number, an agent's counter); without it the competence map picks the commune's authority.
+    Raises IntakeError (French) before anything is written."""
+    text = (description or "").replace("\x00", "").strip()
+    if not text:
+        raise IntakeError({"description": ["Décrivez votre demande."]})
+    form_data = {"description": text[:DESCRIPTION_MAX]}
+    if address.strip():
+        form_data["adresse"] = " ".join(address.split())[:300]
+    if sender.strip():
+        form_data["expediteur"] = sender.strip()[:254]
+    if authority is not None and commune is None:
+        commune = authority.commune
+    return file_request(
+        service=triage_service(), applicant=applicant, channel=channel, actor=actor,
+        registrar=registrar, form_data=form_data, commune=commune,
+        address=form_data.get("adresse", ""), filed_by=filed_by, may_file_for=may_file_for,
+        received_at=received_at, authority=authority,
+    )  # fmt: skip

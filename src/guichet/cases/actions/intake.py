@@ -20,6 +20,7 @@ from guichet.cases.references import new_reference, new_tracking_secret
 from guichet.cases.routing import NotRoutable, Route, route
 from guichet.cases.workflow import workflow_for
 from guichet.catalogue.formdef import FormDefinition
+from guichet.catalogue.free_text import is_free_text
 from guichet.catalogue.models import Service, ServiceVersion
 from guichet.catalogue.uploads import uploaded_list
 from guichet.catalogue.validation import (
@@ -95,6 +96,7 @@ def file_request(
     received_at: datetime | None = None,
     competence: Competence | None = None,
     version: ServiceVersion | None = None,
+    authority: Authority | None = None,
 ) -> Request:
     """File a request on `channel` for `applicant`, found or created; every channel's one path.
 
@@ -114,7 +116,9 @@ def file_request(
     `validate_submission` returned for this service's form, with the `files` it was given: it
     is not checked twice. `version` is a draft of the service a designer tries: the request is
     a test one, checked against the draft's form and following its workflow (ADR 0027); every
-    other request follows the service's current version. Raises IntakeError (French messages per field), NotPermitted, or
+    other request follows the service's current version. `authority` is the one the request
+    was addressed to (an SMS number, free text without a place, ADR 0028): no competence
+    look-up, its routing rules pick the team. Raises IntakeError (French messages per field), NotPermitted, or
     people's IdentifierError for a malformed e-mail or phone; nothing is written then.
     """
     errors: dict[str, list[str]] = {}
@@ -127,7 +131,10 @@ def file_request(
     accepted = service.channels if version is None else version.channels
     if version is not None and version.service_id != service.pk:
         errors["service"] = ["Cette version n'est pas celle de ce service."]
-    elif version is None and (not service.is_active or not service.accepts_requests):
+    elif version is None and (
+        # the unpublished triage service receives every channel's free text (ADR 0028)
+        not (service.is_active or is_free_text(service)) or not service.accepts_requests
+    ):
         errors["service"] = ["Ce service ne permet pas de déposer une demande en ligne."]
     elif channel in channels and accepted and channel not in accepted:
         errors["channel"] = [
@@ -149,7 +156,7 @@ def file_request(
     try:
         destination = route(
             service=service, commune=commune, person_category=category,
-            form_data=cleaned, competence=competence,
+            form_data=cleaned, competence=competence, authority=authority,
             point=_point_pair(latitude, longitude),
         )  # fmt: skip
     except NotRoutable as refusal:

@@ -13,6 +13,7 @@ from rich.table import Table
 from guichet.cases.models import Request
 from guichet.core.plurals import ngettext
 from guichet.demo.history import build_history
+from guichet.demo.triage import build_triage
 from guichet.demo.world import DEMO_PASSWORD, STEPS, build_world
 
 
@@ -64,6 +65,27 @@ class Command(BaseCommand):
                     )
                     % {"n": history.still_open}
                 )
+
+        if Request.objects.exists():
+            # a model per authority with enough history, and a few free-text requests to see
+            # the suggestions and the automatic routing (ADR 0028)
+            triage = build_triage()
+            console.print(
+                "Tri automatique : "
+                + ngettext("%(n)d modèle entraîné", "%(n)d modèles entraînés", len(triage.trained))
+                % {"n": len(triage.trained)}
+                + f" en {triage.seconds:.1f} s"
+                + (
+                    ngettext(
+                        " ; %(n)d demande en texte libre déposée.",
+                        " ; %(n)d demandes en texte libre déposées.",
+                        len(triage.filed),
+                    )
+                    % {"n": len(triage.filed)}
+                    if triage.filed
+                    else "."
+                )
+            )
 
         base = f"http://{bind}"
         authorities = len(report.authorities)

@@ -35,8 +35,8 @@ def test_an_agent_picks_doublon_in_the_link_block_and_links_the_requests(
     block.locator("#id_link_reference").fill(first.reference)
     audit(page)
     block.locator("button[type=submit]").click()
-    # then the request is recorded as a duplicate of the first
-    page.wait_for_selector(f"text=La demande a été marquée comme doublon de {first.reference}.")
+    # then the request is merged into the first, as a duplicate
+    page.wait_for_selector(f"text=La demande a été fusionnée dans {first.reference} (doublon).")
     second.refresh_from_db()
     assert second.duplicate_of == first
     audit(page)

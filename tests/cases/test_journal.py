@@ -58,8 +58,12 @@ ACTIONS = {
         "request.contact_recorded", "email", False, "person",
     ),
     "link": (
-        lambda w, r: actions.link_requests(request=r, other=file_request(w), actor=agent(w), duplicate=True),
+        lambda w, r: actions.link_requests(request=r, other=file_request(w), actor=agent(w)),
         "request.linked", "", False, "agent",
+    ),
+    "merge a duplicate": (
+        lambda w, r: actions.merge_request(child=r, parent=file_request(w), actor=agent(w)),
+        "cases.request-merged", "", True, "agent",
     ),
     "message to the person": (
         lambda w, r: actions.send_message(request=r, actor=agent(w), body="Bonjour.", files=[pdf()]),

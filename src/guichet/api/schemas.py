@@ -160,6 +160,11 @@ class RequestOut(Schema):
     resolved_at: datetime | None
     closed_at: datetime | None
     updated_at: datetime
+    duplicate_of: str | None = Field(
+        description="la référence de la demande dans laquelle celle-ci a été fusionnée (même "
+        "problème au même endroit), sinon null"
+    )
+    duplicates: int = Field(description="le nombre de demandes fusionnées dans celle-ci")
 
 
 class RequestPage(Schema):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from guichet.api import schemas
 from guichet.authorities.competence import Competence
 from guichet.authorities.models import Authority
+from guichet.cases.duplicates import duplicate_links
 from guichet.cases.models import Attachment, Message, Request
 from guichet.cases.workflow import IllegalTransition, workflow_for
 from guichet.catalogue import presentation
@@ -112,6 +113,7 @@ def request_out(request: Request) -> schemas.RequestOut:
         state_label = workflow_for(request).state(request.state).label
     except IllegalTransition:  # a state removed from the service's workflow since
         state_label = request.state
+    parent, merged = duplicate_links(request)
     return schemas.RequestOut(
         reference=request.reference,
         service=request.service.slug,
@@ -138,6 +140,8 @@ def request_out(request: Request) -> schemas.RequestOut:
         resolved_at=request.resolved_at,
         closed_at=request.closed_at,
         updated_at=request.updated_at,
+        duplicate_of=parent,
+        duplicates=merged,
     )
 
 

@@ -54,6 +54,11 @@ def event_detail(event: Event, workflow: Workflow | None = None) -> str:
     if kind == case_events.LINKED:
         what = "doublon de" if payload.get("duplicate") else "liée à"
         return f"{what} {payload.get('other', '')}"
+    if kind == case_events.MERGED:
+        text = f"dans {payload.get('parent', '')}"
+        return text + (f" : {payload['note']}" if payload.get("note") else "")
+    if kind == case_events.UNMERGED:
+        return f"de {payload.get('parent', '')} : {payload.get('reason', '')}"
     if kind == case_events.RECEIVED:
         return f"Par {channel_label(event.channel)}" if event.channel else ""
     if kind == "notification.sent":

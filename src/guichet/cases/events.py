@@ -11,6 +11,8 @@ CONTACT_RECORDED = "request.contact_recorded"  # "where is my file?" on any chan
 LINKED = "request.linked"
 ATTACHMENTS_ADDED = "request.attachments_added"
 REQUALIFIED = "cases.request-requalified"  # moved to another service (ADR 0028)
+MERGED = "cases.request-merged"  # a duplicate merged into its parent (cases/actions/duplicates.py)
+UNMERGED = "cases.request-unmerged"  # the merge undone: handled on its own again
 MOVED_TO_VERSION = "request.moved_to_version"  # onto a new version of its service (issue 15)
 
 # What the person sees on the tracking page, in their words.
@@ -22,4 +24,6 @@ PUBLIC_LABELS = {
     MESSAGE_SENT: "Message de l'administration",
     PERSON_REPLIED: "Votre réponse",
     ATTACHMENTS_ADDED: "Pièces ajoutées au dossier",
+    MERGED: "Demande regroupée avec un signalement identique",
+    UNMERGED: "Demande de nouveau traitée séparément",
 }

@@ -24,6 +24,8 @@ EVENT_LABELS: dict[str, str] = {
     "request.linked": "Demandes liées",
     "request.attachments_added": "Pièces ajoutées au dossier",
     "cases.request-requalified": "Changement de service (requalification)",
+    "cases.request-merged": "Fusion dans une autre demande (doublon)",
+    "cases.request-unmerged": "Fusion annulée (demande de nouveau séparée)",
     "cases.request-followed": "Signalement suivi par une autre personne",
     "cases.request-unfollowed": "Signalement plus suivi par une personne",
     "request.moved_to_version": "Passage sur la nouvelle version du service",

@@ -8,6 +8,7 @@ from typing import Any
 
 from guichet.api.open311.formats import w3c
 from guichet.cases import events
+from guichet.cases.duplicates import duplicate_links
 from guichet.cases.models import PublicStatus, Request
 from guichet.catalogue.formdef import DESCRIPTION_LIMIT, parse_form_definition
 from guichet.catalogue.models import Service
@@ -144,12 +145,16 @@ def request_out(request: Request, extras: Extras, *, extensions: bool = False) -
         "media_url": extras.media_urls.get(request.pk),
     }
     if extensions:
+        parent, _ = duplicate_links(request)
         out["attributes"] = public_answers(request)
         out["extended_attributes"] = {
             "channel": request.channel,
             "public_status": request.public_status,
             "commune": request.commune.name if request.commune else None,
             "commune_code": request.commune.code if request.commune else None,
+            # Chicago's extension: a duplicate merged into its parent (same problem, same place)
+            "duplicate": parent is not None,
+            "parent_service_request_id": parent,
         }
         out["notes"] = extras.notes.get(request.pk, [])
     return out

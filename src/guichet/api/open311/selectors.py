@@ -12,6 +12,7 @@ from guichet.api.open311.mapping import OPEN, Extras, note_out
 from guichet.authorities.competence import services_at
 from guichet.authorities.models import Authority, CompetenceAssignment
 from guichet.cases import events
+from guichet.cases.duplicates import with_duplicate_links
 from guichet.cases.models import Attachment, Request
 from guichet.cases.references import normalise_reference
 from guichet.catalogue.models import Channel, Level, Service
@@ -84,7 +85,10 @@ def public_requests(authority: Authority | None = None) -> QuerySet[Request]:
     requests = Request.objects.filter(service__in=[s.pk for s in open311_services()], is_test=False)
     if authority is not None:
         requests = requests.filter(authority=authority)
-    return requests.select_related("service__category", "authority", "commune")
+    # with the parent of a merged duplicate (Chicago's extension), in the same query
+    return with_duplicate_links(
+        requests.select_related("service__category", "authority", "commune")
+    )
 
 
 def find_requests(authority: Authority, filters: RequestFilters) -> QuerySet[Request]:

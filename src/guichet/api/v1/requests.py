@@ -22,6 +22,7 @@ from guichet.api.v1 import place
 from guichet.api.v1.params import BIG_ID, invalid, moment
 from guichet.authorities.models import Authority
 from guichet.cases import actions, events
+from guichet.cases.duplicates import with_duplicate_links
 from guichet.cases.selectors import conversation, timeline
 from guichet.cases.workflow import workflow_for
 from guichet.catalogue.free_text import triage_service
@@ -70,7 +71,7 @@ def list_requests(
 ):
     """The requests your authorities handle, newest first, page by page (`next_cursor`)."""
     # a designer's test request (ADR 0027) is read by reference, never listed
-    rows = access.requests_for(request.auth).filter(is_test=False)
+    rows = with_duplicate_links(access.requests_for(request.auth).filter(is_test=False))
     exact = {
         "state": state, "public_status": public_status, "service__slug": service,
         "channel": channel, "commune__code": commune, "person_id": person,

@@ -119,10 +119,11 @@ def _link(case, agent, data, user) -> str:
         raise IllegalTransition(
             f"Aucune demande de vos collectivités ne porte la référence « {data['reference']} »."
         )
-    duplicate = data["kind"] == "duplicate"
-    actions.link_requests(request=case, other=other, actor=agent.actor, duplicate=duplicate)
-    what = "marquée comme doublon de" if duplicate else "liée à"
-    return f"La demande a été {what} {other.reference}."
+    if data["kind"] == "duplicate":  # a duplicate is merged (cases/actions/duplicates.py)
+        actions.merge_request(child=case, parent=other, actor=agent.actor)
+        return f"La demande a été fusionnée dans {other.reference} (doublon)."
+    actions.link_requests(request=case, other=other, actor=agent.actor)
+    return f"La demande a été liée à {other.reference}."
 
 
 HANDLERS = {

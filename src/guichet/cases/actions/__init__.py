@@ -13,6 +13,7 @@ from guichet.cases.actions.conversation import (
     reply_as_person,
     send_message,
 )
+from guichet.cases.actions.duplicates import MergeRefused, merge_request, unmerge_request
 from guichet.cases.actions.handling import (
     StaleRequest,
     assign,
@@ -50,6 +51,8 @@ __all__ = [
     "follow_request",
     "hand_off",
     "link_requests",
+    "MergeRefused",
+    "merge_request",
     "MappingError",
     "move_open_requests",
     "receive_email_reply",
@@ -62,5 +65,6 @@ __all__ = [
     "send_message",
     "states_to_map",
     "submit_request",
+    "unmerge_request",
     "unfollow_request",
 ]

@@ -6,7 +6,7 @@ from typing import Any
 
 from guichet.cases.deadlines import compute_due_at
 from guichet.cases.models import Attachment, Message, Request
-from guichet.cases.workflow import DONE, PAUSED, STOPPED, State, Workflow
+from guichet.cases.workflow import ACTION_NEEDED, DONE, ONGOING, PAUSED, STOPPED, State, Workflow
 from guichet.catalogue.formdef import FileField
 from guichet.catalogue.uploads import clean_uploads, uploaded_list
 from guichet.core import clock, journal
@@ -99,6 +99,12 @@ def store_files(
     return stored
 
 
+def mirror_status(parent_status: str) -> str:
+    """The public status a merged child shows for its parent's: the same, except that the
+    parent waiting for its own person is, for the child's person, simply in progress."""
+    return ONGOING if parent_status == ACTION_NEEDED else parent_status
+
+
 def apply_state(
     request: Request, workflow: Workflow, target_name: str, *, source: State | None = None
 ) -> None:
@@ -107,12 +113,13 @@ def apply_state(
     The deadline clock: entering a paused state (waiting for the user) opens a pause and
     drops the due date; leaving it closes the pause and recomputes the due date in French
     working days. Timestamps: `resolved_at` when the outcome is reached, `closed_at` on
-    closure, both cleared when the request is reopened. `source` is the state left when it
+    closure, both cleared when the request is reopened. Requests merged into this one mirror
+    its new public status. `source` is the state left when it
     belongs to another workflow (a request moved onto a new version of its service).
     """
     source = source or workflow.state(request.state)
     target = workflow.state(target_name)
-    now = clock.now()
+    now, public_status_before = clock.now(), request.public_status
     if source.clock == PAUSED and target.clock != PAUSED and request.paused_since:
         request.pauses = [*request.pauses, [request.paused_since.isoformat(), now.isoformat()]]
         request.paused_since = None
@@ -128,3 +135,9 @@ def apply_state(
     request.state, request.public_status = target.name, target.public_status
     request.due_at = compute_due_at(request)
     request.save()
+    if public_status_before != target.public_status:
+        # Requests merged into this one show its progress (cases/actions/duplicates.py), in
+        # this transaction and without an event of their own: their persons follow this one.
+        Request.objects.filter(duplicate_of_id=request.pk).update(
+            public_status=mirror_status(target.public_status), updated_at=now
+        )

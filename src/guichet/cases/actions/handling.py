@@ -142,16 +142,11 @@ def record_contact(*, request: Request, channel: str, actor: Actor, note: str = 
 
 
 @transaction.atomic
-def link_requests(
-    *, request: Request, other: Request, actor: Actor, duplicate: bool = False
-) -> Request:
-    """Mark two requests as related, or `request` as a duplicate of `other`."""
+def link_requests(*, request: Request, other: Request, actor: Actor) -> Request:
+    """Mark two requests as related. A duplicate is merged instead (`merge_request`)."""
     if other.pk == request.pk:
         raise IllegalTransition("Une demande ne peut pas être liée à elle-même.")
     request = lock(request)
     request.related.add(other)
-    if duplicate:
-        request.duplicate_of = other
-        request.save(update_fields=["duplicate_of", "updated_at"])
-    append(events.LINKED, request, actor, visible=False, other=other.reference, duplicate=duplicate)
+    append(events.LINKED, request, actor, visible=False, other=other.reference, duplicate=False)
     return request

@@ -19,6 +19,7 @@ from guichet.cases.workflow import IllegalTransition
 from guichet.core.journal import Actor
 from guichet.portal import follow_up, selectors
 from guichet.portal.forms import ReplyForm, TrackingForm
+from guichet.portal.merged import merged_into
 from guichet.portal.session import remember_tracked, tracked_request
 from guichet.portal.views._common import leave_secret_url, limited, page, too_many_tries
 
@@ -172,6 +173,7 @@ def _tracking_page(request, found, *, reply_form=None, file_errors=(), status: i
     waiting = found.public_status == PublicStatus.ACTION_NEEDED
     entries = selectors.public_timeline(found)
     conversation = follow_up.mark_questions(found, person_conversation(found), entries)
+    merged = merged_into(found)  # merged into another request: its progress is this one's
     return page(
         request,
         "portal/tracking.html",
@@ -180,7 +182,8 @@ def _tracking_page(request, found, *, reply_form=None, file_errors=(), status: i
             "found": found,
             "service_name": selectors.public_service_name(found),
             "answers": selectors.public_answers(found),
-            "phase": follow_up.phase_of(found),
+            "phase": merged.phase if merged else follow_up.phase_of(found),
+            "merged": merged,
             "entries": entries,
             # Read from the timeline already fetched, not with a second query.
             "handed_off": any(entry.label == HANDED_OFF_LABEL for entry in entries),

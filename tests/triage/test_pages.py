@@ -92,3 +92,47 @@ def test_the_admin_overview_shows_scores_confusions_and_outcomes(world, suggeste
         changelist.status_code == 200
         and "Vue d'ensemble (scores et confusions)" in changelist.content.decode()
     )
+
+
+def test_an_agent_changes_a_requests_service_from_its_page(world, client):
+    from cases.factories import file_request
+
+    # given a general question that is in fact about a street lamp
+    case = file_request(world, "question-generale")
+    client.force_login(world.agent_sceaux)
+    url = reverse("backoffice:request", args=[case.pk])
+    page = client.get(url).content.decode()
+    assert "Changer de service" in page and 'value="eclairage-public-en-panne"' in page
+    # when the agent moves it to public lighting
+    move = reverse("backoffice:requalify", args=[case.pk])
+    response = client.post(move, {"service": "eclairage-public-en-panne", "reason": "Lampadaire"})
+    # then it is there, with one event and a French confirmation
+    assert response.status_code == 302 and response["Location"] == url
+    case.refresh_from_db()
+    assert case.service.slug == "eclairage-public-en-panne"
+    event = Event.objects.get(kind="cases.request-requalified", case_id=case.pk)
+    assert event.payload["reason"] == "Lampadaire" and event.actor_user_id == world.agent_sceaux.pk
+    page = client.get(url).content.decode()
+    assert "relève maintenant du service" in page
+    # and the answers still read with the question's labels
+    assert "Votre message" in page or "Sujet" in page
+
+
+def test_changing_service_is_refused_in_french_when_it_cannot_be_done(world, client):
+    from cases.factories import file_request
+
+    case = file_request(world, "question-generale")
+    move = reverse("backoffice:requalify", args=[case.pk])
+    client.force_login(world.front_desk_sceaux)
+    refused = client.post(move, {"service": "eclairage-public-en-panne"}, follow=True)
+    assert "Votre rôle ne vous permet pas" in refused.content.decode()
+    client.force_login(world.agent_sceaux)
+    unknown = client.post(move, {"service": "n-existe-pas"}, follow=True)
+    assert "Choisissez un service publié." in unknown.content.decode()
+    same = client.post(move, {"service": "question-generale"}, follow=True)
+    assert "relève déjà de ce service" in same.content.decode()
+    client.force_login(world.agent_tours)
+    assert client.post(move, {"service": "eclairage-public-en-panne"}).status_code == 404
+    case.refresh_from_db()
+    assert case.service.slug == "question-generale"
+    assert not Event.objects.filter(kind="cases.request-requalified").exists()

@@ -35,6 +35,7 @@ urlpatterns = [
     path("demandes/<int:pk>/separer/", duplicates.unmerge, name="unmerge"),
     path("demandes/<int:pk>/recepisse/", receipt.counter_receipt, name="receipt"),
     path("demandes/<int:pk>/tri/", triage.decide, name="triage_decide"),
+    path("demandes/<int:pk>/service/", triage.requalify, name="requalify"),
     path("pieces/<int:pk>/", detail.attachment_download, name="attachment"),
     path("nouvelle-demande/", intake.intake, name="intake"),
     path("nouvelle-demande/usager/", intake.intake_person, name="intake_person"),

@@ -228,6 +228,13 @@ def decide(*, suggestion: Suggestion, service_slug: str, actor: Actor) -> Sugges
     return suggestion
 
 
+def may_decide(suggestion: Suggestion, service_slug: str) -> bool:
+    """Whether `decide` takes this choice: a suggestion not yet decided, a service it knows."""
+    known = suggestion.model.labels if suggestion.model else [s for s, _ in suggestion.suggestions]
+    undecided = suggestion.outcome in (Suggestion.Outcome.PENDING, Suggestion.Outcome.AUTO_ROUTED)
+    return undecided and service_slug in known
+
+
 def _move(request: Request, slug: str, actor: Actor, **options: Any) -> None:
     service = Service.objects.filter(slug=slug).first()
     if service is None:

@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from guichet.cases.events import REQUALIFIED
 from guichet.cases.models import Request
 from guichet.catalogue.models import Service
+from guichet.catalogue.selectors import published_services
 from guichet.core.models import Event
 from guichet.triage import replies
 from guichet.triage.models import Suggestion, TriageModel
@@ -40,8 +41,12 @@ def panel(request_id: int) -> dict[str, Any] | None:
     )
     if suggestion is None:
         request = Request.objects.select_related("service").filter(pk=request_id).first()
-        found = replies.reply_suggestions(request) if request is not None else []
-        return {"suggestion": None, "replies": found} if found else None
+        if request is None:
+            return None
+        return {
+            "suggestion": None, "replies": replies.reply_suggestions(request),
+            "services": _other_services(request),
+        }  # fmt: skip
     slugs = [slug for slug, _score in suggestion.suggestions]
     names = _names(slugs + ([suggestion.chosen] if suggestion.chosen else []))
     return {
@@ -53,7 +58,19 @@ def panel(request_id: int) -> dict[str, Any] | None:
         "threshold": suggestion.model.threshold if suggestion.model else None,
         "auto_routed": suggestion.outcome == Suggestion.Outcome.AUTO_ROUTED,
         "replies": replies.reply_suggestions(suggestion.request),
+        "services": _other_services(suggestion.request),
     }
+
+
+def _other_services(request: Request) -> list[tuple[str, str]]:
+    """The services an open request may be moved to (« Changer de service »)."""
+    if not request.is_open or request.is_test:
+        return []
+    return [
+        (service.slug, service.name)
+        for service in published_services()
+        if service.accepts_requests and service.pk != request.service_id
+    ]
 
 
 def overview() -> list[dict[str, Any]]:

@@ -147,6 +147,8 @@ def test_every_kind_of_page_runs_under_the_content_security_policy(
         authority_id=world.ville.pk, name="Centre", kind="quartier", actor=SYSTEM,
         geometry={"type": "LineString", "coordinates": [[2.2870, 48.7770], [2.2965, 48.7772]]},
     )  # fmt: skip
+    world.voirie.nearby_radius_m = 50  # « Déjà signalé » on the form (issue 16)
+    world.voirie.save(update_fields=["nearby_radius_m"])
     base = live_server.url
     contexts = []
 
@@ -187,6 +189,20 @@ def test_every_kind_of_page_runs_under_the_content_security_policy(
     resident.settle("#statut")
     resident.open("/signalements/", ready="#carte-signalements[data-loaded='1']")
     resident.open(f"/signalements/{reference}/", ready="#carte-signalement[data-loaded='1']")
+    # A neighbour places a point where Jeanne's report is, sees it and follows it (issue 16).
+    neighbour = watched("voisin")
+    neighbour.open(
+        "/communes/92071/services/signalement-voirie/demande/",
+        ready=".portal-map path.leaflet-interactive",
+    )
+    neighbour.page.locator(".portal-map").click()
+    neighbour.settle(f'#signalements-proches [data-reference="{reference}"]')
+    neighbour.open(f"/signalements/{reference}/suivre/")
+    neighbour.page.fill("#id_contact-email", "paul.durand@exemple.fr")
+    neighbour.current = "/signalements/<référence>/suivre/ (envoi)"
+    neighbour.page.click("button:has-text('Suivre ce signalement')")
+    neighbour.page.wait_for_url("**/suivre/merci/")
+    neighbour.settle()
     resident.open("/connexion/")
     resident.open("/rendez-vous/")
     resident.open(f"/rendez-vous/lieu/{world.place.pk}/urbanisme/")
@@ -248,7 +264,7 @@ def test_every_kind_of_page_runs_under_the_content_security_policy(
 
     problems = {
         f"{who.name} {where}": found
-        for who in (resident, agent, admin)
+        for who in (resident, neighbour, agent, admin)
         for where, found in who.problems.items()
     }
     for context in contexts:

@@ -123,6 +123,42 @@ def save_service(*, service: Service, actor: Actor, **changes: Any) -> Service:
     return service
 
 
+@transaction.atomic
+def set_reports_settings(
+    *,
+    service: Service,
+    actor: Actor,
+    nearby_radius_m: int | None = None,
+    nearby_days: int | None = None,
+    public_reports: bool | None = None,
+) -> Service:
+    """Change how `service`'s place-based reports are shown (issue 16): the radius (metres, 0:
+    off) and age (days) of "already reported nearby", and the public map. Not part of the
+    service's versioned content. Raises ValidationError (French) for an out-of-range value."""
+    changes = {
+        name: value
+        for name, value in (
+            ("nearby_radius_m", nearby_radius_m), ("nearby_days", nearby_days),
+            ("public_reports", public_reports),
+        )
+        if value is not None and getattr(service, name) != value
+    }  # fmt: skip
+    if not changes:
+        return service
+    if not 0 <= changes.get("nearby_radius_m", 0) <= 5_000:
+        raise ValidationError({"nearby_radius_m": ["Distance entre 0 et 5 000 mètres attendue."]})
+    if not 1 <= changes.get("nearby_days", 1) <= 365:
+        raise ValidationError({"nearby_days": ["Ancienneté entre 1 et 365 jours attendue."]})
+    for name, value in changes.items():
+        setattr(service, name, value)
+    service.save(update_fields=list(changes))
+    journal.append(
+        kind="catalogue.service-reports-settings-changed", actor=actor, subject=service,
+        payload={"service": service.slug, **changes},
+    )  # fmt: skip
+    return service
+
+
 def _read(source: Path | str | dict[str, Any] | None) -> Any:
     if isinstance(source, dict):
         return source

@@ -109,6 +109,7 @@ EVENT_LABELS: dict[str, str] = {
     # Catalogue and territory.
     "catalogue.loaded": "Catalogue des services chargé",
     "catalogue.service_changed": "Service modifié",
+    "catalogue.service-reports-settings-changed": "Réglages des signalements d'un service modifiés",
     "catalogue.category_changed": "Catégorie de services modifiée",
     "service.draft_started": "Brouillon de service ouvert",
     "service.draft_saved": "Brouillon de service enregistré",

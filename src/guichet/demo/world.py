@@ -60,6 +60,15 @@ TEAMS = {
     Authority.Kind.OPERATOR: [("clients", "Service clients")],
 }
 
+# The place-based services (their form asks for a point): "already reported nearby" looks 50 m
+# around a new report among the last 30 days', and their reports show on the public map.
+PLACE_SERVICES = (
+    "signalement-voirie", "eclairage-public-en-panne", "arbre-dangereux", "depot-sauvage",
+    "route-departementale",
+)  # fmt: skip
+NEARBY_RADIUS_M = 50
+NEARBY_DAYS = 30
+
 AGENT_ROLES = [
     ("accueil", Role.FRONT_DESK),
     ("instructeur", Role.CASE_HANDLER),
@@ -97,6 +106,7 @@ def build_world(*, population: int = 3000, seed: int = 2026, progress=None) -> W
     tick("territory", 1, 1)
     tick("catalogue", 0, 1)
     catalogue_actions.load_catalogue(actor=actor)
+    _place_reports(actor)
     tick("catalogue", 1, 1)
     tick("authorities", 0, 1)
     report.authorities = _authorities(actor)
@@ -109,6 +119,14 @@ def build_world(*, population: int = 3000, seed: int = 2026, progress=None) -> W
     )  # fmt: skip
     build_agendas(actor, seed=seed)  # after the population: it books some of its people
     return report
+
+
+def _place_reports(actor: Actor) -> None:
+    for service in Service.objects.filter(slug__in=PLACE_SERVICES):
+        catalogue_actions.set_reports_settings(
+            service=service, actor=actor, nearby_radius_m=NEARBY_RADIUS_M,
+            nearby_days=NEARBY_DAYS, public_reports=True,
+        )  # fmt: skip
 
 
 def _authority(actor: Actor, *, slug: str, **fields) -> Authority:

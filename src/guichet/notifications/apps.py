@@ -9,7 +9,7 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from guichet.channels import inbound_mail
         from guichet.core import journal, refcache
-        from guichet.notifications import appointments, bounces, outbox, tasks
+        from guichet.notifications import appointments, bounces, followers, outbox, tasks
         from guichet.notifications.models import MessageTemplate
         from guichet.notifications.transports.contrib import (  # noqa: F401
             generic_http,
@@ -17,6 +17,8 @@ class NotificationsConfig(AppConfig):
         )
 
         journal.subscribe_in_transaction("request.", outbox.on_event)
+        # the followers of a request get its progress too (issue 16)
+        journal.subscribe_in_transaction("request.", followers.on_event)
         journal.subscribe_in_transaction("appointment.", appointments.on_event)
         # A bounce received by the inbound e-mail channel marks the message it reports.
         if bounces.record_bounce_report not in inbound_mail.bounce_readers:

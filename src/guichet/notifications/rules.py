@@ -28,3 +28,14 @@ def message_kind_for(kind: str, payload: dict, visible_to_person: bool) -> str |
     if kind == events.STATUS_CHANGED:
         return STATE_MESSAGES.get(payload.get("target", ""), Kind.STATUS)
     return RULES[kind]
+
+
+# What a follower of the request (issue 16) is told: its progress, never the conversation
+# with the filer (MESSAGE) nor a question only the filer can answer (ACTION_NEEDED).
+FOLLOWER_KINDS = {Kind.STATUS, Kind.RESOLVED, Kind.HANDOFF}
+
+
+def follower_message_kind(kind: str, payload: dict, visible_to_person: bool) -> str | None:
+    """The message a journal event sends to each follower of the request, or None."""
+    message_kind = message_kind_for(kind, payload, visible_to_person)
+    return message_kind if message_kind in FOLLOWER_KINDS else None

@@ -80,9 +80,10 @@ def messages_of(person: Person) -> QuerySet[Notification]:
 
 
 def messages_about(request: Request) -> QuerySet[Notification]:
-    """The messages a request caused, newest first, for the agents' request page."""
+    """The messages a request caused to its person, newest first, for the agents' request
+    page (its followers' messages and addresses are theirs, not the request's: issue 16)."""
     return (
-        Notification.objects.filter(request=request)
+        Notification.objects.filter(request=request, person_id=request.person_id)
         .only(
             "channel",
             "message_kind",

@@ -2,6 +2,7 @@ from django.urls import path
 
 from guichet.portal.views import account, catalogue, intake, legal, places, preferences, tracking
 from guichet.portal.views.free_text import free_text as free_text_view
+from guichet.portal.views.nearby import follow, followed, nearby
 from guichet.portal.views.reports import report_page, reports_data, reports_page
 
 app_name = "portal"
@@ -20,6 +21,9 @@ urlpatterns = [
     path("demandes/<str:reference>/envoyee/", intake.receipt, name="receipt"),
     path("adresses/recherche/", places.search, name="place_search"),
     path("adresses/point/", places.point, name="place_at_point"),
+    path("services/<slug:slug>/signalements-proches/", nearby, name="nearby"),
+    path("signalements/<str:reference>/suivre/", follow, name="follow"),
+    path("signalements/<str:reference>/suivre/merci/", followed, name="followed"),
     path("suivi/", tracking.track, name="track"),
     path("suivi/<str:reference>", tracking.tracking, name="tracking"),
     path("suivi/<str:reference>/repondre", tracking.reply, name="reply"),

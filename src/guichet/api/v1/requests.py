@@ -18,7 +18,7 @@ from guichet.api.caller import Caller
 from guichet.api.idempotency import run_once
 from guichet.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, paginate
 from guichet.api.security import Forbidden, Unprocessable
-from guichet.api.v1 import place
+from guichet.api.v1 import nearby, place
 from guichet.api.v1.params import BIG_ID, invalid, moment
 from guichet.authorities.models import Authority
 from guichet.cases import actions, events
@@ -91,7 +91,7 @@ def list_requests(
 
 @router.post(
     "/requests",
-    response={201: schemas.RequestOut, **E},
+    response={201: nearby.FiledRequestOut, **E},
     openapi_extra=IDEMPOTENT,
     summary="Déposer une demande",
     description=(
@@ -132,7 +132,7 @@ def _file(caller: Caller, payload: schemas.RequestIn) -> schemas.RequestOut:
         )  # fmt: skip
     except actions.NotPermitted as refused:  # checked before anything was written
         raise Forbidden(str(refused), code="hors_competence") from None
-    return serialize.request_out(case)
+    return nearby.filed_out(caller, case, serialize.request_out(case))
 
 
 def _file_free_text(caller: Caller, payload: schemas.RequestIn) -> schemas.RequestOut:

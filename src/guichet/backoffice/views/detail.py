@@ -19,6 +19,7 @@ from guichet.backoffice.forms import (
 from guichet.backoffice.views._common import Agent, agent_required
 from guichet.cases import phases
 from guichet.cases.access import access_request
+from guichet.cases.followers import follower_count, followers_phrase
 from guichet.cases.models import Request
 from guichet.cases.selectors import conversation, repeat_contacts, timeline
 from guichet.cases.workflow import workflow_for
@@ -135,6 +136,8 @@ def detail_context(http, case: Request, *, bound: dict | None = None, error: str
         "conversation": list(conversation(case)),
         "questions": phases.question_ids(events),
         "repeat_contacts": repeat_contacts(case),
+        "followers": (followers := follower_count(case)),
+        "followers_phrase": followers_phrase(followers),
         "linked": selectors.linked_requests(http.user, case),
         "map_data": _map_data(case),
         "triage": triage.panel(case.pk),

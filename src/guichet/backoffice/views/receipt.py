@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 
 from guichet.backoffice import selectors
 from guichet.backoffice.views._common import agent_required
+from guichet.backoffice.views.nearby_notice import nearby_notice
 from guichet.cases.access import access_request
 from guichet.cases.promises import promise_of
 from guichet.people.access import recognition
@@ -51,5 +52,6 @@ def counter_receipt(http, pk: int):
             # segno's SVG: paths and attributes only, nothing the CSP would refuse
             "qr_svg": mark_safe(qr.svg_inline(scale=4, border=4, svgclass="receipt-qr__code")),  # noqa: S308
             "promise": promise_of(case.service, case.authority_id),
+            "nearby": nearby_notice(http.user, case),
         },
     )

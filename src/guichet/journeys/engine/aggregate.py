@@ -70,6 +70,9 @@ def summary(
         (pl.col("user_wait_seconds").sum() / day).alias("user_wait_days"),
         (pl.col("admin_wait_seconds").sum() / day).alias("admin_wait_days"),
         pl.col("contacts").sum().cast(pl.Int64).alias("contacts"),
+        # a follower reported the same thing: reports = cases + their followers (issue 16)
+        pl.col("followers").sum().cast(pl.Int64).alias("followers"),
+        (pl.len() + pl.col("followers").sum()).cast(pl.Int64).alias("reports"),
         pl.col("answered_satisfaction").fill_null(False).sum().cast(pl.Int64).alias("answers"),
         pl.col("satisfaction_score").mean().alias("satisfaction_score_mean"),
     ]

@@ -20,6 +20,7 @@ import polars as pl
 
 from guichet.journeys.engine.log import (
     CONTACT_RECORDED,
+    FOLLOWED,
     HANDED_OFF,
     INBOUND_KINDS,
     PERSON_REPLIED,
@@ -28,6 +29,7 @@ from guichet.journeys.engine.log import (
     SATISFACTION_ANSWERED,
     TERMINAL_STATES,
     TIMESTAMP,
+    UNFOLLOWED,
     WAITING_USER,
     EventLog,
     has_case_ranks,
@@ -37,7 +39,7 @@ from guichet.journeys.engine.log import (
 DAY = 86_400.0
 # The per-case columns, in the order the figures have always had.
 _PER_CASE = (
-    "case_id", "started_at", "last_event_at", "events", "contacts", "hand_offs",
+    "case_id", "started_at", "last_event_at", "events", "contacts", "followers", "hand_offs",
     "inbound_channels", "channels", "last_state", "last_state_at", "outcome", "asked_user",
     "reopens", "user_wait_seconds", "rework", "ping_pong", "contact_burst",
     "max_silence_seconds", "abandoned", "answered_satisfaction", "dissatisfied",
@@ -303,6 +305,7 @@ def _light_figures(rows, t, as_of, last_state, outcome, no_state) -> pl.DataFram
             "last_event_at": events["timestamp"].gather(ends),
             "events": (ends - rows.starts + 1).astype(np.uint32),
             "contacts": rows.count(rows.is_contact).astype(np.uint32),
+            "followers": _followers(rows),  # who reported it too, by following (issue 16)
             "hand_offs": rows.hand_offs.astype(np.uint32),
             "inbound_channels": _distinct(rows.case[picked[inbound]], codes[inbound], n_cases),
             "channels": _distinct(rows.case[picked], codes, n_cases),
@@ -316,6 +319,11 @@ def _light_figures(rows, t, as_of, last_state, outcome, no_state) -> pl.DataFram
             "_no_state": no_state,
         }
     )
+
+
+def _followers(rows: _Rows) -> np.ndarray:
+    followed = rows.count(rows.kind.any_of(FOLLOWED)) - rows.count(rows.kind.any_of(UNFOLLOWED))
+    return np.clip(followed, 0, None).astype(np.uint32)
 
 
 def _finish(rows: _Rows, t: Thresholds, frame: pl.DataFrame, last_state, outcome):

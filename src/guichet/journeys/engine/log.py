@@ -62,6 +62,9 @@ CONTACT_RECORDED = "request.contact_recorded"
 HANDED_OFF = "request.handed_off"
 ASSIGNED = "request.assigned"
 SATISFACTION_ANSWERED = "satisfaction.answered"
+# Someone else reporting the same thing follows the request (issue 16): one more report.
+FOLLOWED = "cases.request-followed"
+UNFOLLOWED = "cases.request-unfollowed"
 INBOUND_KINDS = (RECEIVED, CONTACT_RECORDED, PERSON_REPLIED)  # the user comes to us
 WAITING_USER = "waiting_user"
 TERMINAL_STATES = ("resolved", "rejected", "cancelled", "closed")

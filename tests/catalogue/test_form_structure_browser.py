@@ -128,5 +128,8 @@ def test_a_mistake_on_the_first_page_brings_the_resident_back_to_it(
     page.locator("a[href='#champ-enfants']").first.click()
     assert page.locator(".fr-stepper__state").inner_text() == "Étape 2 sur 2"
     assert page.locator("#champ-enfants-0-prenom").input_value() == "Léa"
+    # (the spare empty block sent for a page without the script is gone: « Ajouter » is there)
+    assert page.locator(".portal-repeat__item").count() == 1
+    assert page.get_by_role("button", name="Ajouter un enfant").is_visible()
     audit(page)
     assert not Request.objects.filter(service=world.question).exists()

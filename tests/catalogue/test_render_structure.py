@@ -112,10 +112,19 @@ def test_a_refused_submission_comes_back_with_its_blocks_and_each_mistake_in_its
         errors = refused.errors
     assert errors == {"enfants": ["Enfant 2, date de naissance : ce champ est obligatoire."]}
     html, tree = _render(FORM, data, errors)
-    # two blocks, renumbered 0 and 1, as typed
+    # two blocks, renumbered 0 and 1, as typed, and a spare empty one (for a page without
+    # the script, which removes it)
     (first,) = [a for t, a, _ in tree.elements if a.get("name") == "enfants-0-prenom"]
     (second,) = [a for t, a, _ in tree.elements if a.get("name") == "enfants-1-prenom"]
     assert (first["value"], second["value"]) == ("Léa", "Tom")
+    blocks = [a for t, a, _ in tree.elements if "portal-repeat__item" in a.get("class", "").split()]
+    assert [(b["data-index"], "data-spare" in b) for b in blocks[:-1]] == [
+        ("0", False),
+        ("1", False),
+        ("2", True),
+    ]  # the last one is the template's
+    (spare,) = [a for t, a, _ in tree.elements if a.get("name") == "enfants-2-prenom"]
+    assert spare["value"] == ""
     (english,) = [a for t, a, _ in tree.elements if a.get("id") == "champ-enfants-0-langues-1"]
     assert "checked" in english
     (canteen,) = [a for t, a, _ in tree.elements if a.get("id") == "champ-enfants-1-cantine"]

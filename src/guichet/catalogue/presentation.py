@@ -50,6 +50,7 @@ class BlockView:
     index: str  # in the inputs' names: `<repeat>-<index>-<field>`
     number: str
     fields: list[FieldView]
+    spare: bool = False  # an extra empty block for a page without the script
 
 
 @dataclass
@@ -185,10 +186,14 @@ def _repeat(spec: Any, data: Any, errors: list[str]) -> FieldView:
             block_errors, view.group_errors = checked.errors, checked.whole
         raw = raw[: spec.max_items]
     count = max(len(raw), spec.least, 1)
-    for position in range(count):
+    # Sent back: one more empty block, for a person without the script to add one (the
+    # script removes it: it has its « Ajouter » button).
+    spare = 1 if data is not None and count < spec.max_items else 0
+    for position in range(count + spare):
         block = raw[position] if position < len(raw) else None
         mistakes = block_errors[position] if position < len(block_errors) else {}
         view.blocks.append(_block(spec, str(position), str(position + 1), block, mistakes))
+        view.blocks[-1].spare = position >= count
     view.template = _block(spec, "__INDEX__", "__NUMBER__", None, {})
     return view
 

@@ -45,9 +45,11 @@ def _french_errors(error: ValidationError, data: list[Any]) -> list[str]:
             raw = data[index] if index < len(data) else None
             name = raw.get("name") if isinstance(raw, dict) else None
             where = f"champ n° {index + 1}" + (f" « {name} »" if isinstance(name, str) else "")
-            if loc and loc[0] in ITEM_TYPES:
+            branch: Any = loc[0] if loc else None
+            if branch in ITEM_TYPES:
                 loc.pop(0)  # the discriminator's branch name adds nothing for a reader
-            if len(loc) >= 2 and loc[0] == "fields" and isinstance(loc[1], int):
+            key: Any = loc[0] if loc else None
+            if len(loc) >= 2 and key == "fields" and isinstance(loc[1], int):
                 inner = raw.get("fields") if isinstance(raw, dict) else None
                 inner_raw = (
                     inner[loc[1]] if isinstance(inner, list) and loc[1] < len(inner) else None

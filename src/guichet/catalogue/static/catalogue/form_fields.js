@@ -66,6 +66,9 @@
     var least = Math.max(Number(repeat.getAttribute("data-min")) || 0, 1);
     var most = Number(repeat.getAttribute("data-max")) || 10;
     var next = 0;
+    // The spare empty block a page sent back offers to people without this script: here,
+    // « Ajouter » does that.
+    items.querySelectorAll(".portal-repeat__item[data-spare]").forEach(function (item) { item.remove(); });
     items.querySelectorAll(".portal-repeat__item").forEach(function (item) {
       next = Math.max(next, Number(item.getAttribute("data-index")) + 1);
     });

@@ -136,3 +136,17 @@ def test_changing_service_is_refused_in_french_when_it_cannot_be_done(world, cli
     case.refresh_from_db()
     assert case.service.slug == "question-generale"
     assert not Event.objects.filter(kind="cases.request-requalified").exists()
+
+
+def test_a_request_moved_to_another_authority_sends_the_agent_back_to_their_queue(world, client):
+    from cases.factories import file_request
+
+    # bulky waste is the EPT's at Sceaux: the request leaves the town's agent
+    case = file_request(world, "question-generale")
+    client.force_login(world.agent_sceaux)
+    response = client.post(
+        reverse("backoffice:requalify", args=[case.pk]), {"service": "encombrants"}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("backoffice:home")
+    case.refresh_from_db()
+    assert case.authority == world.ept

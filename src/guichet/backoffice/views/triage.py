@@ -40,6 +40,9 @@ def decide(http, pk: int):
             http,
             "La demande relève du service retenu ; ce choix servira au prochain apprentissage.",
         )
+        case.refresh_from_db()
+        if case.authority_id not in authority_ids_for(http.user):  # now another authority's
+            return redirect("backoffice:home")
     return redirect("backoffice:request", pk=case.pk)
 
 

@@ -9,6 +9,7 @@ from guichet.cases import actions
 from guichet.cases.actions import MergeRefused
 from guichet.cases.models import Follower, Request
 from guichet.cases.selectors import QueueFilters, queue_for_agent
+from guichet.cases.workflow import IllegalTransition
 from guichet.core.journal import Actor
 from guichet.core.models import Event
 
@@ -112,6 +113,37 @@ def test_the_child_mirrors_the_parents_progress_without_an_event_of_its_own(worl
     assert child.public_status == "done" and child.state == "qualified"
     # and the child appended nothing: its person hears of it as a follower, once
     assert Event.objects.filter(case_id=child.pk).count() == events_before
+
+
+def test_a_merged_child_cannot_be_moved_on_its_own(world, pair):
+    parent, child, lea = pair
+    actions.merge_request(child=child, parent=parent, actor=agent(world))
+    with pytest.raises(IllegalTransition, match="Séparez-la d'abord"):
+        actions.change_status(
+            request=child, to="in_progress", actor=agent(world), role="case_handler"
+        )
+    client = Client()
+    client.force_login(world.agent_sceaux)
+    page = client.get(f"/agents/demandes/{child.pk}/").content.decode()
+    assert "data-transition=" not in page
+
+
+def test_a_reply_to_a_merged_child_keeps_the_parents_status(world):
+    # given Léa's request waiting for her answer, then merged into Alice's, which is resolved
+    parent = bring_to(world, file_request(world), "in_progress")
+    child = bring_to(world, file_request(world, person=person("Léa", "Petit")), "waiting_user")
+    actions.merge_request(child=child, parent=parent, actor=agent(world))
+    actions.change_status(
+        request=parent, to="resolved", actor=agent(world), role="case_handler", note="Fait."
+    )
+    # when Léa answers the old question by e-mail
+    actions.reply_as_person(
+        request=child, actor=Actor.person(child.person), body="Voici la photo.", channel="email"
+    )
+    # then her answer is kept, and her request still shows the parent's outcome
+    child.refresh_from_db()
+    assert (child.state, child.public_status) == ("waiting_user", "done")
+    assert child.messages.filter(body="Voici la photo.").exists()
 
 
 def test_unmerge_after_the_parent_was_resolved_restores_the_childs_own_status(world, pair):

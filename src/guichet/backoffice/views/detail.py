@@ -97,7 +97,9 @@ def detail_context(http, case: Request, *, bound: dict | None = None, error: str
     agent = Agent(http.user, case)
     workflow = workflow_for(case)
     transitions = []
-    for transition in workflow.allowed(case.state, agent.role) if agent.role else []:
+    # a merged request follows its parent's progress (backoffice/views/duplicates.py)
+    movable = agent.role and case.duplicate_of_id is None
+    for transition in workflow.allowed(case.state, agent.role) if movable else []:
         form = bound.get(f"transition:{transition.target}") or TransitionForm(
             initial={"to": transition.target, "expected_state": case.state},
             auto_id=f"id_{transition.target}_%s",

@@ -105,7 +105,8 @@ def reply_as_person(
     )
     store_files(request, checked, message=message)
     moved_to = ""
-    if state.clock == PAUSED:
+    # a request merged into another follows its parent: the reply is kept, the state stays
+    if state.clock == PAUSED and request.duplicate_of_id is None:
         resume = next(
             (
                 t

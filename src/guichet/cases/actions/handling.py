@@ -59,6 +59,12 @@ def change_status(
     request = lock(request)
     workflow = workflow_for(request)
     _ensure_fresh(request, expected_state, workflow)
+    if request.duplicate_of_id is not None:
+        # its progress is its parent's (cases/actions/duplicates.py)
+        raise IllegalTransition(
+            "Cette demande est fusionnée dans une autre : elle suit son traitement. "
+            "Séparez-la d'abord pour la faire avancer seule."
+        )
     transition = workflow.ensure_allowed(request.state, to, role, comment=note)
     source, target = workflow.state(request.state), workflow.state(to)
     apply_state(request, workflow, to)

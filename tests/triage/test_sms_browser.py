@@ -67,3 +67,38 @@ def test_an_sms_about_a_street_lamp_reaches_lighting_with_its_score_on_the_agent
     suggestion.refresh_from_db()
     assert request.service.slug == other and suggestion.outcome == Suggestion.Outcome.CORRECTED
     audit(page)
+
+
+@pytest.mark.browser
+def test_a_reply_suggestion_is_copied_into_the_reply_box_and_never_sent(
+    live_server, page, transactional_db
+):
+    from cases.factories import bring_to, file_request, form_for
+
+    from guichet.cases import actions as cases
+    from guichet.cases.models import Message
+    from guichet.core.journal import Actor
+
+    # given a resolved lighting request an agent answered, and a new similar one
+    world = build_world()
+    texts, labels = synthetic.corpus(600)
+    actions.train_model(authority=world.sceaux, actor=actions.SYSTEM, texts=texts, labels=labels)
+    reply = "Nos équipes ont remplacé l'ampoule du lampadaire : il fonctionne de nouveau."
+    old = file_request(
+        world, LIGHTING, form_data=form_for(LIGHTING, commentaire="Le lampadaire 12 est éteint.")
+    )
+    cases.send_message(request=old, actor=Actor.agent(world.agent_sceaux), body=reply)
+    bring_to(world, old, "resolved")
+    new = file_request(
+        world, LIGHTING, form_data=form_for(LIGHTING, commentaire="Lampadaire 14 éteint.")
+    )
+    sent = Message.objects.count()
+    # when the agent takes the suggested reply
+    signed_in_page(page, live_server.url, world.agent_sceaux)
+    page.goto(f"{live_server.url}/agents/demandes/{new.pk}/")
+    page.locator("#reponses-semblables button[data-insert-reply]").first.click()
+    # then it is in « Écrire à l'usager », to edit, and nothing was sent
+    box = page.locator('section[aria-labelledby="action-message"] textarea')
+    assert box.input_value() == reply
+    assert Message.objects.count() == sent
+    audit(page)

@@ -44,3 +44,12 @@ def test_out_of_range_settings_are_refused_in_french(roads, changes, field):
     assert field in refused.value.message_dict
     roads.refresh_from_db()
     assert roads.nearby_radius_m == 0 and roads.nearby_days == 30
+
+
+def test_the_demo_turns_nearby_reports_on_for_its_place_based_services(roads):
+    from guichet.demo.world import PLACE_SERVICES, _place_reports
+
+    _place_reports(SYSTEM)
+    for service in Service.objects.filter(slug__in=PLACE_SERVICES):
+        assert (service.nearby_radius_m, service.public_reports) == (50, True)
+    assert Service.objects.get(slug="question-generale").nearby_radius_m == 0

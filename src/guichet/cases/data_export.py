@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from guichet.cases.models import Attachment, Message, Request
+from guichet.cases.models import Attachment, Follower, Message, Request
 from guichet.core.models import Event
 from guichet.people.rights.export import Collector, Section, event_out, register_section
 
@@ -80,6 +80,37 @@ def _attachment(collector: Collector, request: Request, attachment: Attachment) 
         "fichier": path,
     }
 
+
+def followed_section(collector: Collector) -> list[dict[str, Any]]:
+    """The reports the person follows (issue 16): only what anyone may know of them."""
+    rows = (
+        Follower.objects.filter(person_id__in=collector.person_ids)
+        .select_related("request__service", "request__authority", "request__commune")
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "reference": row.request.reference,
+            "service": row.request.service.name,
+            "collectivite": row.request.authority.name,
+            "commune": row.request.commune.name if row.request.commune else None,
+            "statut": row.request.get_public_status_display(),
+            "suivi_depuis": row.created_at,
+            "origine": row.get_source_display(),
+        }
+        for row in rows
+    ]
+
+
+register_section(
+    Section(
+        "signalements-suivis",
+        "les signalements que vous suivez : leur référence, le service, la collectivité, leur "
+        "statut et depuis quand vous les suivez (rien sur la personne qui les a faits).",
+        followed_section,
+        order=11,
+    )
+)
 
 register_section(
     Section(

@@ -149,3 +149,21 @@ def test_following_ones_own_or_an_unknown_report_is_refused(client, world, roads
     assert client.get(f"/signalements/{filed.reference}/suivre/").status_code == 404
     assert not Follower.objects.exists()
     assert Request.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"contact-email": "paul\x00@example.fr"},
+        {"contact-email": "x" * 5000},
+        {"contact-email": "pas-une-adresse"},
+        {"contact-phone": "06 12"},
+        {"contact-email": ["a@example.fr", "b@example.fr"], "contact-first_name": "é" * 500},
+    ],
+)
+def test_a_hostile_follow_is_refused_in_french_and_writes_nothing(client, world, roads, data):
+    filed = file_request(client)
+    before = counts()
+    response = client.__class__().post(f"/signalements/{filed.reference}/suivre/", data)
+    assert response.status_code == 400
+    assert counts() == before and not Follower.objects.exists()

@@ -94,6 +94,21 @@ def test_a_case_handler_merges_from_the_page_and_the_page_shows_the_merge(client
     assert child.duplicate_of_id is None and child.in_queue
 
 
+def test_from_the_older_request_a_candidate_is_gathered_into_it(client, w, pair):
+    parent, child = pair
+    client.force_login(w.agent_sceaux)
+    # on the older request's page, the newer one is a candidate too
+    html = page_of(client, parent).content.decode()
+    assert f'data-merge-here="{child.reference}"' in html
+    response = client.post(f"/agents/demandes/{parent.pk}/fusionner/", {"child": child.pk})
+    assert response.status_code == 302 and response["Location"].endswith(f"/{parent.pk}/")
+    assert Request.objects.get(pk=child.pk).duplicate_of_id == parent.pk
+    # and a child that is not the agent's is unknown
+    foreign = file_request(w, commune=w.tours_commune, person=w.bob)
+    refused = client.post(f"/agents/demandes/{parent.pk}/fusionner/", {"child": foreign.pk})
+    assert refused.status_code == 409
+
+
 def test_a_reference_typed_by_the_agent_is_merged_into(client, w, pair):
     parent, child = pair
     client.force_login(w.agent_sceaux)

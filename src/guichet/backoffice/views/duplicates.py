@@ -113,36 +113,43 @@ def _again(http, case: Request, error: str, status: int):
 @require_POST
 @agent_required
 def merge(http, pk: int):
-    """Merge this request into a candidate (`parent`, its id) or a typed `reference`."""
+    """Merge this request into a candidate (`parent`, its id) or a typed `reference`; or,
+    with `child` (a candidate's id), that candidate into this request."""
     case = access_request(http.user, pk)
     agent = Agent(http.user, case)
     if not agent.can("handle_request"):
         return _again(http, case, NOT_ALLOWED, 403)
-    parent = _parent(http)
-    if parent is None:
+    if "child" in http.POST:
+        child, parent = _other(http, "child"), case
+    else:
+        child, parent = case, _other(http, "parent")
+    if child is None or parent is None:
         return _again(
             http, case, "Aucune demande de vos collectivités ne porte cette référence.", 409
         )
     note = http.POST.get("note", "").replace("\x00", "")[:REASON_MAX]
     try:
-        actions.merge_request(child=case, parent=parent, actor=agent.actor, note=note)
+        actions.merge_request(child=child, parent=parent, actor=agent.actor, note=note)
     except actions.MergeRefused as refused:
         return _again(http, case, str(refused), 409)
     messages.success(
         http,
-        f"La demande {case.reference} a été fusionnée dans {parent.reference} : son usager "
+        f"La demande {child.reference} a été fusionnée dans {parent.reference} : son usager "
         "suivra le traitement de celle-ci.",
     )
     return redirect("backoffice:request", pk=case.pk)
 
 
-def _parent(http) -> Request | None:
-    raw = http.POST.get("parent", "")
+def _other(http, name: str) -> Request | None:
+    """The other request of a merge: by its id in `name`, else by a typed `reference`."""
+    raw = http.POST.get(name, "")
     if raw.isascii() and raw.isdigit() and len(raw) < 19:
         try:
             return access_request(http.user, int(raw))
         except Http404:
             return None
+    if name == "child":
+        return None
     reference = http.POST.get("reference", "")
     if not reference.strip() or len(reference) > REFERENCE_MAX or "\x00" in reference:
         return None

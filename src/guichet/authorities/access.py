@@ -2,7 +2,9 @@
 
 The roles nest: an administrator may do everything a manager may, a manager everything a
 case handler may, a case handler everything a front-desk agent may. The table below gives
-each permission the least role that holds it. A superuser holds every permission
+each permission the least role that holds it. The designer (« concepteur de démarches ») is
+outside the ranking: it holds only its own permissions (UNRANKED), designing the authority's
+services, and sees no request; an administrator may design too. A superuser holds every permission
 everywhere (platform operators, not agents of an authority).
 """
 
@@ -35,16 +37,26 @@ PERMISSIONS: dict[str, Role] = {
     "manage_agents": Role.ADMINISTRATOR,  # add agents, change roles and teams
     "manage_competences": Role.ADMINISTRATOR,  # record transfers and delegations
     "manage_settings": Role.ADMINISTRATOR,  # branding, channels, promises
+    "design_services": Role.ADMINISTRATOR,  # the designer: services, forms, workflows, versions
+}
+
+# Roles outside ROLE_ORDER, with the only permissions they hold.
+UNRANKED: dict[Role, frozenset[str]] = {
+    Role.DESIGNER: frozenset({"design_services"}),
 }
 
 
 def rank(role: str) -> int:
-    return ROLE_ORDER.index(Role(role))
+    """The role's rank in ROLE_ORDER; -1 for a role outside it (UNRANKED)."""
+    return -1 if Role(role) in UNRANKED else ROLE_ORDER.index(Role(role))
 
 
 def role_permits(role: str, permission: str) -> bool:
     """Whether `role` holds `permission` (KeyError for an unknown permission: a typo)."""
-    return rank(role) >= rank(PERMISSIONS[permission])
+    least = PERMISSIONS[permission]
+    if Role(role) in UNRANKED:
+        return permission in UNRANKED[Role(role)]
+    return rank(role) >= rank(least)
 
 
 def permissions_of(role: str) -> set[str]:
@@ -62,13 +74,16 @@ def authority_ids_for(user, *, roles: Iterable[str] | None = None) -> set[int]:
     """Ids of the authorities `user` works for, with one of `roles` if given.
 
     `roles` are matched exactly (use `can` for the nested permissions). A superuser gets
-    every authority.
+    every authority. Without `roles`, the memberships of a role outside the ranking (a
+    designer) do not count: what this answers is where an agent sees requests and people.
     """
     if _is_superuser(user):
         return set(Authority.objects.values_list("pk", flat=True))
     memberships = memberships_of(user)
     if roles is not None:
         memberships = memberships.filter(role__in=list(roles))
+    else:
+        memberships = memberships.exclude(role__in=list(UNRANKED))
     return set(memberships.values_list("authority_id", flat=True))
 
 

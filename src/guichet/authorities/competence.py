@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from guichet.authorities.models import Authority, CompetenceAssignment
+from guichet.authorities.models import Authority, CompetenceAssignment, OwnedService
 from guichet.catalogue.models import Level, Service
 from guichet.core import refcache
 from guichet.territory.models import Commune, Departement, Intercommunality
@@ -75,14 +75,20 @@ def who_handles(service: Service, commune: Commune, *, on: dt.date | None = None
 
     def load() -> _Answers:
         place = _Place.load(commune)
-        return _Answers(place, _assignments(place, None, services=[service.pk]).get(service.pk, []))
+        owner = (
+            OwnedService.objects.filter(service_id=service.pk)
+            .values_list("authority_id", flat=True)
+            .first()
+        )
+        assignments = _assignments(place, None, services=[service.pk]).get(service.pk, [])
+        return _Answers(place, assignments, owner)
 
     answers = refcache.get(("who_handles", service.pk, commune.pk), load)
     last_on, last = answers.last
     if last_on == on and last is not None:
         return last
     competence = answers.place.resolve(
-        service, [a for a in answers.assignments if _in_force(a, on)]
+        service, [a for a in answers.assignments if _in_force(a, on)], owner_id=answers.owner_id
     )
     answers.last = (on, competence)  # one assignment: threads never see a mixed pair
     return competence
@@ -95,6 +101,7 @@ class _Answers:
 
     place: _Place
     assignments: list[CompetenceAssignment]
+    owner_id: int | None = None  # the authority that designed the service (OwnedService)
     last: tuple[dt.date | None, Competence | None] = (None, None)
 
 
@@ -108,10 +115,22 @@ def competence_map(
     """
     on = on or today_in_paris()
     place = _Place.load(commune)
-    services = list(Service.objects.filter(is_active=True).select_related("category"))
+    services = list(
+        Service.objects.filter(is_active=True)
+        .select_related("category")
+        .annotate(designed_by=F("owner__authority_id"))  # the same query: a left join
+    )
     assignments = _assignments(place, on, services=None)
     return [
-        (service, place.resolve(service, assignments.get(service.pk, []))) for service in services
+        (
+            service,
+            place.resolve(
+                service,
+                assignments.get(service.pk, []),
+                owner_id=service.designed_by,  # type: ignore[attr-defined]
+            ),
+        )
+        for service in services
     ]
 
 
@@ -188,10 +207,24 @@ class _Place:
             return None, ""
         return self.by_departement, f"le département {self.departement}"
 
-    def resolve(self, service: Service, assignments: list[CompetenceAssignment]) -> Competence:
+    def resolve(
+        self,
+        service: Service,
+        assignments: list[CompetenceAssignment],
+        *,
+        owner_id: int | None = None,
+    ) -> Competence:
+        """`owner_id`: the authority that designed the service (ADR 0031), offered only where
+        it is the one the level designates."""
         default, label = self.default(service.level)
         if default is None:
             return Competence(None, self._unknown(service, label))
+        if owner_id is not None and default.pk != owner_id:
+            return Competence(
+                None,
+                f"Ce service est celui d'une autre collectivité : il n'est pas proposé en ligne "
+                f"à {self.commune.name}.",
+            )
         current, via = default, "default"
         applied: CompetenceAssignment | None = None
         pending = [a for a in assignments if a.kind == CompetenceAssignment.Kind.TRANSFER]

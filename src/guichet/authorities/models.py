@@ -105,6 +105,9 @@ class Role(models.TextChoices):
     CASE_HANDLER = "case_handler", "instructeur"
     MANAGER = "manager", "responsable"
     ADMINISTRATOR = "administrator", "administrateur"
+    # Outside the ranking above (authorities/access.py): designs the authority's services,
+    # handles no request.
+    DESIGNER = "designer", "concepteur de démarches"
 
 
 class AgentMembership(models.Model):
@@ -128,6 +131,25 @@ class AgentMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.authority} ({self.get_role_display()})"
+
+
+class OwnedService(models.Model):
+    """A service an authority designed (from scratch, a model or an import): its designers
+    and administrators edit, version and publish it in the back office's designer."""
+
+    service = models.OneToOneField(Service, on_delete=models.CASCADE, related_name="owner")
+    authority = models.ForeignKey(
+        Authority, on_delete=models.CASCADE, related_name="owned_services"
+    )
+    based_on = models.CharField("modèle ou document d'origine", max_length=80, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "service conçu par une collectivité"
+        verbose_name_plural = "services conçus par les collectivités"
+
+    def __str__(self) -> str:
+        return f"{self.service} ({self.authority})"
 
 
 class CompetenceAssignment(models.Model):

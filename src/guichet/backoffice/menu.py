@@ -39,6 +39,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("satisfaction", "Satisfaction", "satisfaction:scores", "view_dashboards"),
     Entry("broadcast", "Diffusion", "notifications:broadcast", "broadcast"),
     Entry("register", "Registre des traitements", "backoffice:register", "view_dashboards"),
+    Entry("designer", "Concepteur de démarches", "backoffice:designer:services", "design_services"),
 )
 
 

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from guichet.backoffice.views import (
     areas,
@@ -59,4 +59,5 @@ urlpatterns = [
     path("tableaux-de-bord/carte/", dashboards.commune_map_view, name="dashboard_map"),
     path("tableaux-de-bord/processus/", dashboards.process_map_view, name="dashboard_process"),
     path("parcours/", dashboards.journey, name="journey"),
+    path("concepteur/", include("guichet.backoffice.designer.urls")),
 ]

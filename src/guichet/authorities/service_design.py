@@ -1,0 +1,96 @@
+"""Services an authority designs: created from scratch, from a model, or imported (issue 15).
+
+Every write here runs in one transaction with one journal event. The service is created
+inactive with a draft version 1 (`catalogue.versions`), owned by the authority
+(`OwnedService`): its designers edit, version and publish it in the back office.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from guichet.authorities.models import Authority, OwnedService
+from guichet.catalogue import interchange
+from guichet.catalogue.models import Category, Service, ServiceVersion
+from guichet.catalogue.versions import (
+    DraftError,
+    check_content,
+    content_of,
+    fill_version,
+    workflow_rules,
+)
+from guichet.core import journal
+from guichet.core.journal import Actor
+
+SERVICE_CREATED = "service.created"
+
+# The level of the services an authority delivers by default, by kind of authority.
+LEVEL_OF_KIND = {
+    "commune": "communal",
+    "intercommunality": "intercommunal",
+    "departement": "departmental",
+}
+
+
+@transaction.atomic
+def create_service(
+    *, authority: Authority, by: Actor, content: dict[str, Any], model: Service | None = None
+) -> ServiceVersion:
+    """A new service of `authority`, inactive, with `content` as its draft version 1.
+
+    `model`: a service of the library whose content (form, workflow, channels, promise…) the
+    new one starts from; `content` (at least the name) overrides it. Raises DraftError with
+    French messages by field; nothing written then.
+    """
+    base = content_of(model.current_version or model) if model is not None else {}
+    merged = {"channels": ["web"], "sla_working_days": 10} | base | content
+    if workflow_rules.expand is not None:  # the designer edits the lifecycle spelled out
+        merged["workflow_definition"] = workflow_rules.expand(merged.get("workflow_definition"))
+    clean, errors = check_content(merged)
+    if errors:
+        raise DraftError(errors, content)
+    service = Service(
+        slug=free_slug(slugify(f"{clean['name']}-{authority.slug}")[:70] or "service"),
+        is_active=False,
+        category=Category.objects.get(slug=clean["category"]),
+        **{name: clean[name] or "" for name in ("name", "kind", "summary", "description",
+                                                "level", "keywords")},
+        required_documents=clean["required_documents"], channels=clean["channels"],
+        sla_working_days=clean["sla_working_days"], form_definition=clean["form_definition"],
+    )  # fmt: skip
+    service.save()
+    draft = ServiceVersion(
+        service=service, number=1, status=ServiceVersion.Status.DRAFT, created_by=by.label
+    )
+    fill_version(draft, clean)
+    draft.save()
+    OwnedService.objects.create(
+        service=service, authority=authority, based_on=model.slug if model else ""
+    )
+    journal.append(
+        kind=SERVICE_CREATED, actor=by, subject=service, authority_id=authority.pk,
+        payload={"service": service.slug, "authority": authority.pk,
+                 "model": model.slug if model else None},
+    )  # fmt: skip
+    return draft
+
+
+@transaction.atomic
+def import_into(*, authority: Authority, by: Actor, document: Any) -> ServiceVersion:
+    """Import a shared service document as a draft service of `authority` (the catalogue's
+    `import_service`, whose `service.imported` event is the one event). Raises
+    interchange.InterchangeError in French."""
+    draft = interchange.import_service(document=document, authority=authority, by=by)
+    OwnedService.objects.create(service=draft.service, authority=authority, based_on="import")
+    return draft
+
+
+def free_slug(base: str) -> str:
+    slug, n = base, 2
+    while Service.objects.filter(slug=slug).exists():
+        slug = f"{base[:74]}-{n}"
+        n += 1
+    return slug

@@ -1,0 +1,23 @@
+"""The designer's pages (issue 15), under /agents/concepteur/."""
+
+from django.urls import path
+
+from guichet.backoffice.designer.views import form_builder, services, versions, workflow
+
+app_name = "designer"
+urlpatterns = [
+    path("", services.service_list, name="services"),
+    path("nouveau/", services.create, name="create"),
+    path("importer/", services.import_document, name="import"),
+    path("<int:pk>/", services.page, name="page"),
+    path("<int:pk>/brouillon/", services.open_draft, name="open_draft"),
+    path("<int:pk>/formulaire/", form_builder.form_builder, name="builder"),
+    path("<int:pk>/apercu/", form_builder.preview, name="preview"),
+    path("<int:pk>/circuit/", workflow.workflow, name="workflow"),
+    path("<int:pk>/versions/", versions.versions, name="versions"),
+    path("<int:pk>/versions/publier/", versions.publish_draft, name="publish"),
+    path("<int:pk>/versions/<int:number>/reprendre/", versions.rollback_to, name="rollback"),
+    path("<int:pk>/versions/differences/", versions.compare, name="diff"),
+    path("<int:pk>/versions/demande-de-test/", versions.test_request, name="test_request"),
+    path("<int:pk>/export/", services.export, name="export"),
+]

@@ -14,6 +14,7 @@ from guichet.cases.actions.conversation import (
     send_message,
 )
 from guichet.cases.actions.duplicates import MergeRefused, merge_request, unmerge_request
+from guichet.cases.actions.followers import FollowError, follow_request, unfollow_request
 from guichet.cases.actions.handling import (
     StaleRequest,
     assign,
@@ -22,7 +23,6 @@ from guichet.cases.actions.handling import (
     link_requests,
     record_contact,
 )
-from guichet.cases.actions.followers import FollowError, follow_request, unfollow_request
 from guichet.cases.actions.inbound import (
     file_email_for_triage,
     file_free_text,

@@ -21,8 +21,10 @@ from portal.conftest import SYSTEM, build_world
 
 from guichet.appointments.models import AppointmentType, Desk, OpeningHours, Place
 from guichet.authorities import actions as authority_actions
+from guichet.authorities import service_design
 from guichet.authorities.models import Role
 from guichet.cases.models import Request
+from guichet.catalogue.models import Service
 from guichet.territory import actions as territory
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -259,6 +261,26 @@ def test_every_kind_of_page_runs_under_the_content_security_policy(
         (f"/admin/authorities/authority/{world.ville.pk}/change/", None),
         ("/admin/authorities/authority/competence-map/?commune=92071", "#competence-map"),
         ("/api/v1/docs", ".swagger-ui .opblock-summary-control"),  # drawn, past "loading"
+    ]:
+        admin.open(path, ready)
+    # The service designer (issue 15): a service of the town, its builder with the framed
+    # preview (SortableJS), its workflow's diagram, versions, diff and test request.
+    designed = service_design.create_service(
+        authority=world.ville, by=SYSTEM, content={"name": "Terrasses d'été"},
+        model=Service.objects.get(slug="occupation-domaine-public"),
+    ).service  # fmt: skip
+    base = f"/agents/concepteur/{designed.pk}"
+    for path, ready in [
+        ("/agents/concepteur/", None),
+        ("/agents/concepteur/nouveau/", None),
+        ("/agents/concepteur/importer/", None),
+        (f"{base}/", None),
+        (f"{base}/formulaire/?champ=demandeur", "#champ-edite"),
+        (f"{base}/apercu/", "#formulaire-demande"),
+        (f"{base}/circuit/", "figure svg[role=img]"),
+        (f"{base}/versions/", None),
+        (f"{base}/versions/differences/", None),
+        (f"{base}/versions/demande-de-test/", "#formulaire-demande"),
     ]:
         admin.open(path, ready)
 

@@ -19,6 +19,7 @@ from guichet.backoffice.designer import selectors
 from guichet.backoffice.designer.views._common import designer_required, service_page
 from guichet.catalogue.versions import DraftError, StaleDraft, save_draft
 from guichet.core.journal import Actor
+from guichet.core.plurals import ngettext
 
 logger = logging.getLogger(__name__)
 
@@ -186,9 +187,12 @@ def diagram(document: dict[str, Any]) -> SafeString:
         role = roles.get(str(transition.get("min_role")), str(transition.get("min_role")))
         titles[name] = f"{action} : {role}"
     draw = process_graph.Drawing(graph=graph, titles=titles, ends=frozenset())
+    edges = len(titles) - len(states)
     description = (
-        f"{len(states)} états et {len(titles) - len(states)} transitions ; le détail est dans "
-        "les tableaux ci-dessous."
+        ngettext("%(n)s état", "%(n)s états", len(states)) % {"n": len(states)}
+        + " et "
+        + ngettext("%(n)s transition", "%(n)s transitions", edges) % {"n": edges}
+        + " ; le détail est dans les tableaux ci-dessous."
     )
     try:
         svg = process_graph.layout_svg(draw)

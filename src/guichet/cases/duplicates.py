@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce
 from rapidfuzz import fuzz
 
 from guichet.cases.models import PublicStatus, Request
+from guichet.cases.nearby import EARTH_RADIUS_M, haversine_m
 from guichet.catalogue.formdef import InvalidFormDefinition
 from guichet.catalogue.selectors import form_of_request
 from guichet.territory.text import normalize_name
@@ -41,7 +42,6 @@ WEIGHTS = {"distance": 0.5, "time": 0.2, "text": 0.3}
 SAME_COMMUNE_SCORE = 0.3
 # At most this many recent requests are compared (a busy service in a big city).
 SCANNED = 500
-EARTH_RADIUS_M = 6_371_008.8
 # Answers compared as text: what the person wrote or chose, never their contact details.
 TEXT_TYPES = {"short_text", "long_text", "choice", "multiple_choice", "address"}
 # Words that say nothing about the problem (after accent folding).
@@ -89,14 +89,6 @@ def text_similarity(first: str, second: str) -> float:
         return 0.0
     ratio = fuzz.token_set_ratio(left, right) / 100
     return max(0.0, (ratio - TEXT_FLOOR) / (1 - TEXT_FLOOR))
-
-
-def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """The great-circle distance in metres."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
 
 
 def distance_score(distance_m: float | None, radius_m: float, *, same_commune: bool) -> float:

@@ -15,6 +15,8 @@ from django.core.validators import EmailValidator
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siret as stdnum_siret
 
+from guichet.catalogue.validation.cleaners import RNA_PATTERN
+
 
 class IdentifierError(ValueError):
     """An identifier that cannot be accepted; the message is French and user-facing."""
@@ -22,9 +24,6 @@ class IdentifierError(ValueError):
 
 _email_validator = EmailValidator()
 
-# The RNA (répertoire national des associations) has no checksum, hence no stdnum module:
-# "W" then 9 digits; Corsican prefectures number theirs with their department code (2A, 2B).
-_RNA = re.compile(r"W(?:\d{3}|2[AB]\d)\d{6}")
 _SEPARATORS = re.compile(r"[\s.\-/]+")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 # NFKD leaves these ligatures whole: spell them out so "Œuvre" finds "oeuvre".
@@ -81,7 +80,7 @@ def validate_rna(raw: object) -> str:
     if not isinstance(raw, str):
         raise IdentifierError("Veuillez indiquer un numéro RNA.")
     value = _SEPARATORS.sub("", raw).upper()
-    if not _RNA.fullmatch(value):
+    if not RNA_PATTERN.fullmatch(value):
         raise IdentifierError(
             f"Le numéro RNA « {raw.strip()} » n'est pas valide (W suivi de 9 chiffres attendu)."
         )

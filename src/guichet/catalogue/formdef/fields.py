@@ -131,7 +131,8 @@ class _TextRules(_BaseField):
             try:
                 re.compile(value)
             except re.error as error:
-                raise ValueError(f"expression régulière invalide « {value} » ({error})") from None
+                where = f" (erreur au caractère {error.pos + 1})" if error.pos is not None else ""
+                raise ValueError(f"expression régulière invalide « {value} »{where}") from None
         return value
 
     @model_validator(mode="after")

@@ -32,7 +32,10 @@ _email_validator = EmailValidator()
 # The RNA (répertoire national des associations) has no checksum: "W" then 9 digits; Corsican
 # prefectures number theirs with their department code (2A, 2B). As guichet.people.identifiers
 # reads it (the catalogue sits below people and may not import it).
-_RNA = re.compile(r"W(?:[0-9]{3}|2[AB][0-9])[0-9]{6}")
+# The RNA (répertoire national des associations) has no checksum, hence no stdnum module:
+# "W" then 9 digits; Corsican prefectures number theirs with their department code (2A, 2B).
+# The people app checks organisations' numbers with the same pattern.
+RNA_PATTERN = re.compile(r"W(?:[0-9]{3}|2[AB][0-9])[0-9]{6}")
 _SEPARATORS = re.compile(r"[\s.\-/]+")
 
 
@@ -193,7 +196,7 @@ def _clean_rna(field: Any, raw: Any) -> Any:
     if not text:
         return EMPTY
     compact = _SEPARATORS.sub("", text).upper()
-    if not _RNA.fullmatch(compact):
+    if not RNA_PATTERN.fullmatch(compact):
         raise Invalid("Un numéro RNA s’écrit W suivi de 9 chiffres (par exemple W921000123).")
     return compact
 

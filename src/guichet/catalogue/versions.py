@@ -40,7 +40,14 @@ PAGE_FIELDS = (
     "level",
     "required_documents",
     "keywords",
+    "audience",  # kept on the version only (no column on Service): who may ask
 )
+# Who a service is for (the designer's « qui peut demander »); empty or None: everyone.
+AUDIENCES = {
+    "residents": "particuliers",
+    "businesses": "entreprises",
+    "associations": "associations",
+}
 CONTENT_FIELDS = (
     *PAGE_FIELDS,
     "channels",
@@ -62,6 +69,7 @@ FIELD_LABELS = {
     "level": "Niveau de compétence",
     "required_documents": "Pièces justificatives",
     "keywords": "Mots-clés",
+    "audience": "Public concerné",
     "channels": "Canaux acceptés",
     "sla_working_days": "Délai promis (jours ouvrés)",
     "form_definition": "Formulaire",
@@ -121,8 +129,12 @@ def content_of(subject: Service | ServiceVersion) -> dict[str, Any]:
             "form_definition": list(subject.form_definition or []),
             "workflow_definition": dict(subject.workflow_definition or {}),
         }
-    page = {name: getattr(subject, name) for name in PAGE_FIELDS if name != "category"}
+    page = {
+        name: getattr(subject, name) for name in PAGE_FIELDS if name not in ("category", "audience")
+    }
+    current = subject.current_version
     return page | {
+        "audience": current.page.get("audience") if current is not None else None,
         "category": subject.category.slug,
         "channels": list(subject.channels or []),
         "sla_working_days": subject.sla_working_days,
@@ -182,6 +194,11 @@ def check_content(
     )
     if not isinstance(category, str) or not known(category):
         errors["category"] = [f"Catégorie inconnue « {category} »."]
+    audience = content.get("audience") or []
+    if not isinstance(audience, list) or any(a not in AUDIENCES for a in audience):
+        errors["audience"] = ["Public inconnu : particuliers, entreprises ou associations."]
+    else:  # none ticked means everyone: stored as None, like the versions from before
+        clean["audience"] = [a for a in AUDIENCES if a in audience] or None
     documents = content.get("required_documents") or []
     if not isinstance(documents, list) or not all(isinstance(d, str) for d in documents):
         errors["required_documents"] = ["Une liste de textes est attendue."]
@@ -382,7 +399,7 @@ def make_current(
     version.save()
     content = content_of(version)
     for name in PAGE_FIELDS:
-        if name != "category":
+        if name not in ("category", "audience"):  # the audience lives on the version
             setattr(service, name, content[name] if content[name] is not None else "")
     service.category = Category.objects.get(slug=content["category"])
     service.channels = content["channels"]

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from guichet.backoffice.designer import builder
-from guichet.backoffice.designer.field_types import available_types, new_field
+from guichet.backoffice.designer.field_types import all_names, available_types, new_field
 from guichet.catalogue.formdef import parse_form_definition
 from guichet.catalogue.interchange import FORMAT, read_document
 
@@ -27,7 +27,7 @@ def build(operations) -> list[dict]:
     fields: list[dict] = []
     for operation, kind, index in operations:
         if operation == "add" or not fields:
-            fields = [*fields, new_field(kind, {f["name"] for f in fields})]
+            fields = [*fields, new_field(kind, all_names(fields))]
             continue
         name = fields[index % len(fields)]["name"]
         if operation in ("up", "down"):
@@ -45,7 +45,7 @@ def build(operations) -> list[dict]:
 
 # read_document only reads the database (the categories known): the fixture's state is shared
 @settings(
-    max_examples=60,
+    max_examples=150,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

@@ -93,6 +93,7 @@ def _page_data(service, **changes):
         "description": "Pour les cafés et restaurants.", "required_documents": "Kbis\nAssurance",
         "kind": "transactional", "category": draft.page["category"], "level": "communal",
         "keywords": "terrasse", "channels": ["web", "counter"], "sla_working_days": "15",
+        "audience": ["businesses", "associations"],
     }  # fmt: skip
     return data | changes
 
@@ -105,6 +106,7 @@ def test_the_public_page_is_saved_through_the_draft(dworld, client):
     assert draft.revision == 2 and draft.page["name"] == "Terrasse de café"
     assert draft.page["required_documents"] == ["Kbis", "Assurance"]
     assert draft.channels == ["web", "counter"] and draft.sla_working_days == 15
+    assert draft.page["audience"] == ["businesses", "associations"]
     assert Event.objects.filter(kind="service.draft_saved").count() == 1
 
 
@@ -130,6 +132,7 @@ def test_a_stale_save_is_refused_and_keeps_what_was_typed(dworld, client):
         ({"summary": ""}, "Ce champ est obligatoire."),
         ({"name": "a\x00b"}, "caractère nul"),
         ({"channels": ["pigeon"]}, "pigeon"),
+        ({"audience": ["martiens"]}, "martiens"),
         ({"revision": "x"}, "nombre entier"),
     ],
 )

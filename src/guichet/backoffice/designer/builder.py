@@ -13,6 +13,7 @@ from typing import Any
 
 from guichet.backoffice.designer.field_types import (
     CONDITIONABLE,
+    all_names,
     props_of,
     read_property,
     type_of,
@@ -139,15 +140,25 @@ def reorder(fields: list[dict[str, Any]], names: list[str]) -> list[dict[str, An
 
 def duplicate(fields: list[dict[str, Any]], name: str) -> tuple[list[dict[str, Any]], str]:
     index = index_of(fields, name)
-    taken = {f.get("name") for f in fields}
+    taken = all_names(fields)
+    copy_name = _copy_name(name, taken)
+    taken.add(copy_name)
+    twin = copy.deepcopy(fields[index]) | {"name": copy_name}
+    twin["label"] = f"{twin.get('label', '')} (copie)"[:200]
+    twin.pop("summary", None)  # one summary field per form
+    for inner in twin.get("fields") or []:  # a block's fields: names unique in the form
+        if isinstance(inner, dict) and isinstance(inner.get("name"), str):
+            inner["name"] = _copy_name(inner["name"], taken)
+            taken.add(inner["name"])
+    return [*fields[: index + 1], twin, *fields[index + 1 :]], copy_name
+
+
+def _copy_name(name: str, taken: set[str]) -> str:
     copy_name, n = f"{name}_copie"[:60], 2
     while copy_name in taken:
         copy_name = f"{name[:54]}_copie{n}"
         n += 1
-    twin = copy.deepcopy(fields[index]) | {"name": copy_name}
-    twin["label"] = f"{twin.get('label', '')} (copie)"[:200]
-    twin.pop("summary", None)  # one summary field per form
-    return [*fields[: index + 1], twin, *fields[index + 1 :]], copy_name
+    return copy_name
 
 
 def delete(fields: list[dict[str, Any]], name: str) -> tuple[list[dict[str, Any]], int]:

@@ -8,6 +8,7 @@ only. A property is read from the builder's form by its widget (`read_property`)
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from dataclasses import dataclass
@@ -165,8 +166,17 @@ def new_field(kind: str, taken: set[str]) -> dict[str, Any]:
         n += 1
     field: dict[str, Any] = {"name": f"champ_{n}", "label": type_of(kind).label, "type": kind}
     for key, value in type_of(kind).defaults:
-        field[key] = value
+        field[key] = copy.deepcopy(value)
+    for inner in field.get("fields") or []:  # names are unique in the whole form, blocks too
+        inner["name"] = f"{field['name']}_{inner['name']}"
     return field
+
+
+def all_names(fields: list[dict[str, Any]]) -> set[str]:
+    """Every name used in the form, those inside repeatable blocks too."""
+    names = {f.get("name") for f in fields}
+    names |= {i.get("name") for f in fields for i in f.get("fields") or [] if isinstance(i, dict)}
+    return {n for n in names if isinstance(n, str)}
 
 
 def show_property(prop: Prop, field: dict[str, Any]) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 
 from guichet.catalogue.models import Category, Channel, Level, Service
-from guichet.catalogue.versions import FIELD_LABELS, DraftError
+from guichet.catalogue.versions import AUDIENCES, FIELD_LABELS, DraftError
 
 NUL = "Le texte contient un caractère nul : retirez-le."
 
@@ -46,6 +46,13 @@ class PageForm(_Form):
     category = forms.ChoiceField(label="Catégorie")
     level = forms.ChoiceField(label="Niveau de compétence", choices=Level.choices)
     keywords = forms.CharField(label="Mots-clés", required=False, max_length=300)
+    audience = forms.MultipleChoiceField(
+        label="Qui peut demander",
+        help_text="Rien de coché : tout le monde.",
+        choices=list(AUDIENCES.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     channels = forms.MultipleChoiceField(
         label="Canaux acceptés",
         choices=Channel.choices,
@@ -83,6 +90,7 @@ class PageForm(_Form):
             "category": data["category"],
             "level": data["level"],
             "keywords": data["keywords"],
+            "audience": list(data["audience"]),
             "channels": list(data["channels"]),
             "sla_working_days": data["sla_working_days"],
         }
@@ -92,6 +100,7 @@ class PageForm(_Form):
         return content | {
             "revision": revision,
             "required_documents": "\n".join(content.get("required_documents") or []),
+            "audience": content.get("audience") or [],
         }
 
 

@@ -18,6 +18,7 @@ from guichet.backoffice.designer import builder, selectors
 from guichet.backoffice.designer.field_types import (
     CONDITIONABLE,
     FILE_KINDS,
+    all_names,
     available_types,
     new_field,
     props_of,
@@ -94,15 +95,15 @@ def _apply(request, op: str, fields: list, name: str, draft_pk: int):
         kind = post.get("type", "")
         if kind not in dict(available_types()):
             raise builder.BuilderError({"type": "Choisissez un type de champ."})
-        field = new_field(kind, {f.get("name") for f in fields})
+        field = new_field(kind, all_names(fields))
         if kind == "page" and fields and not any(f.get("type") == "page" for f in fields):
             # a form with pages starts with one: the fields so far become the first page
-            first = new_field("page", {f.get("name") for f in fields} | {field["name"]})
+            first = new_field("page", all_names([*fields, field]))
             first["label"] = "Étape 1"
             fields = [first, *fields]
         added = [field]
         if kind in ("page", "section"):  # neither may be empty: a first field to edit
-            added.append(new_field("short_text", {f.get("name") for f in [*fields, field]}))
+            added.append(new_field("short_text", all_names([*fields, field])))
         return [*fields, *added], field["name"], f"Champ « {field['label']} » ajouté."
     if op == "edit":
         new_fields = builder.edit_field(fields, name, post)

@@ -24,9 +24,6 @@ jobs' time slices).
   the same transaction: what the API and the counter do); p50, p95, p99 (ms) of each and of
   the difference of their percentiles.
 
-`--open-index` first adds a partial index of the open requests (service, latitude, with the
-longitude and reception time), to measure what a migration adding it would give.
-
 Target (issue 16): the look-up adds less than 5 ms p99 to a filing on PostgreSQL. Results go
 to benchmarks/results/nearby-<date>-<database>.json.
 """
@@ -214,21 +211,6 @@ def load(count: int, world, now: datetime, seed: int) -> float:
     return time.perf_counter() - started
 
 
-def open_index() -> None:
-    """The index a migration could add: open requests only (8 % of the rows), with what the
-    look-up filters on, so that the band is read from the index alone."""
-    from django.db import connection
-
-    include = "INCLUDE (longitude, received_at)" if connection.vendor == "postgresql" else ""
-    columns = "service_id, latitude" if include else "service_id, latitude, longitude, received_at"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE INDEX request_nearby_open ON cases_request ({columns}) {include} "
-            "WHERE in_queue"
-        )
-        cursor.execute("ANALYZE cases_request")
-
-
 def lookups(count: int, services, seed: int) -> dict:
     from guichet.cases.nearby import nearby_requests
 
@@ -308,11 +290,6 @@ def main() -> None:
     parser.add_argument("--filings", type=int, default=300)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument(
-        "--open-index",
-        action="store_true",
-        help="first add a partial index of open requests (a proposal: not in the migrations)",
-    )
     parser.add_argument("--no-save", action="store_true")
     args = parser.parse_args()
     started = time.perf_counter()
@@ -322,14 +299,11 @@ def main() -> None:
     now = datetime.now(UTC)
     load_seconds = load(args.requests, world, now, args.seed)
     print(f"{args.requests} requests written in {load_seconds:.1f} s", file=sys.stderr)
-    if args.open_index:
-        open_index()
     result = {
         "benchmark": "nearby",
         "database": vendor,
         "requests": args.requests,
         "load_seconds": round(load_seconds, 1),
-        "open_index": args.open_index,
         "radius_m": 50,
         "days": 30,
         "lookup_ms": lookups(args.lookups, world[1], args.seed),

@@ -95,7 +95,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="request",
-            index=models.Index(fields=["service", "latitude"], name="request_nearby"),
+            index=models.Index(
+                condition=models.Q(("in_queue", True)),
+                fields=["service", "latitude", "longitude", "received_at"],
+                name="request_nearby_open",
+            ),
         ),
         migrations.AddField(
             model_name="follower",

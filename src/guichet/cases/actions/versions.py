@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from guichet.cases import events
 from guichet.cases.actions._common import append, apply_state
@@ -44,7 +45,7 @@ class StateToMap:
     suggested: str  # a state of the new workflow, or ""
 
 
-def _open_elsewhere(service: Service, version: ServiceVersion):
+def _open_elsewhere(service: Service, version: ServiceVersion) -> QuerySet[Request]:
     return Request.objects.filter(
         service=service, public_status__in=OPEN, is_test=False, duplicate_of__isnull=True
     ).exclude(service_version=version)

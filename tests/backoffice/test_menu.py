@@ -65,7 +65,7 @@ def world(_module_world, db):
 
 def menu_of(client: Client) -> dict[str, str]:
     """The menu's entries on the agent's home page: label → address."""
-    html = client.get("/agents/").content.decode()
+    html = client.get("/agents/", follow=True).content.decode()  # a designer lands on theirs
     (nav,) = NAV.findall(html)
     return {unescape(label): href for href, label in LINK.findall(nav)}
 
@@ -82,11 +82,8 @@ def test_each_role_sees_the_entries_it_may_open_and_those_only(world, who):
     # and every entry shown opens, every entry hidden is refused
     for entry in ENTRIES:
         status = client.get(entry.url).status_code
-        if who == "designer" and entry.permission in ("view_requests", "file_on_behalf"):
-            # pages open to any agent (the queue, the counter's first step, the agendas)
-            # show a designer nothing of the authority: no request, person or place is theirs
-            # to see (tests/backoffice/designer/test_services.py)
-            assert status == 200
+        if who == "designer" and entry.nav == "queue":
+            assert status == 302  # to the designer, their home
         elif entry.label in menu:
             assert status == 200, (who, entry.label, status)
         else:
@@ -102,3 +99,15 @@ def test_an_instructeur_is_not_offered_the_managers_lists(world):
     # then « Retards » and « Règles d'orientation » are not there
     assert "Retards" not in menu and "Règles d'orientation" not in menu
     assert menu["File des demandes"] == "/agents/"
+
+
+def test_a_designer_of_services_only_enters_the_designer_alone(world):
+    # given a designer of Sceaux's services, who handles no request
+    client = Client()
+    client.force_login(world.designer)
+    # when they open the back office's home, then they land on the designer
+    response = client.get("/agents/")
+    assert response.status_code == 302 and response["Location"] == "/agents/concepteur/"
+    # and the counter's search of people by e-mail, the agendas are refused
+    for url in ("/agents/nouvelle-demande/?q=alice%40exemple.fr", "/agents/agendas/"):
+        assert client.get(url).status_code == 403, url

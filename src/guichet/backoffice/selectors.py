@@ -12,7 +12,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
-from guichet.authorities.access import authority_ids_for, role_permits
+from guichet.authorities.access import UNRANKED, authority_ids_for, role_permits
 from guichet.authorities.models import AgentMembership, Authority, Team
 from guichet.cases.events import HANDED_OFF
 from guichet.cases.models import Attachment, Request, RoutingRule
@@ -24,10 +24,28 @@ from guichet.people.models import Category, Person
 
 
 def is_agent(user) -> bool:
-    """Whether `user` may enter the back office: a member of an authority, or a superuser."""
+    """Whether `user` may enter the back office's request and people pages: a member of an
+    authority with a role that handles requests, or a superuser. A designer of services only
+    (a role outside the ranking) is not: they enter the designer alone (ADR 0031)."""
     if not (user.is_authenticated and user.is_active):
         return False
-    return user.is_superuser or AgentMembership.objects.filter(user=user).exists()
+    if user.is_superuser:
+        return True
+    return (
+        AgentMembership.objects.filter(user=user)
+        .exclude(role__in=[role.value for role in UNRANKED])
+        .exists()
+    )
+
+
+def is_designer_only(user) -> bool:
+    """A signed-in member of some authority whose every role is outside the ranking."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and not is_agent(user)
+        and AgentMembership.objects.filter(user=user).exists()
+    )
 
 
 def authorities_where(user, permission: str) -> list[Authority]:

@@ -150,10 +150,10 @@ def test_a_designer_sees_no_request_nor_person_of_the_authority(dworld, client):
 
     case = file_question(dworld)
     client.force_login(dworld.designer)
-    # then its designer finds it neither in the queue nor by its address, nor its person
-    assert case.reference not in client.get(reverse("backoffice:home")).content.decode()
-    assert client.get(reverse("backoffice:request", args=[case.pk])).status_code == 404
-    assert client.get(reverse("backoffice:person", args=[case.person_id])).status_code == 404
+    # then its designer enters neither the queue, nor the request, nor its person's page
+    assert client.get(reverse("backoffice:home")).status_code == 302
+    assert client.get(reverse("backoffice:request", args=[case.pk])).status_code == 403
+    assert client.get(reverse("backoffice:person", args=[case.person_id])).status_code == 403
     # while Sceaux's handler does
     client.force_login(dworld.handler)
     assert client.get(reverse("backoffice:request", args=[case.pk])).status_code == 200

@@ -6,10 +6,11 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from guichet.authorities.access import role_in, role_permits
-from guichet.backoffice.selectors import is_agent
+from guichet.backoffice.selectors import is_agent, is_designer_only
 from guichet.cases.models import Request
 from guichet.core.journal import Actor
 
@@ -20,13 +21,17 @@ def forbidden(request, message: str = "Cet espace est réservé aux agents des c
     )
 
 
-def agent_required(view):
-    """Signed in (else the login page) and an agent of some authority (else a French 403)."""
+def agent_required(view, *, allows=is_agent):
+    """Signed in (else the login page) and an agent of some authority (else a French 403):
+    `allows(user)` says who enters, by default the agents who handle requests. A designer of
+    services only is sent from the back office's home to the designer."""
 
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not is_agent(request.user):
+        if not allows(request.user):
+            if is_designer_only(request.user) and request.path == reverse("backoffice:home"):
+                return redirect("backoffice:designer:services")
             return forbidden(request)
         try:
             return view(request, *args, **kwargs)

@@ -8,6 +8,7 @@ from typing import Any
 from django.shortcuts import render
 
 from guichet.backoffice.designer import selectors
+from guichet.backoffice.selectors import is_agent, is_designer_only
 from guichet.backoffice.views._common import agent_required, forbidden
 from guichet.catalogue.models import Service, ServiceVersion
 from guichet.catalogue.versions import content_of
@@ -25,16 +26,16 @@ TABS = (
 
 
 def designer_required(view):
-    """An agent (agent_required) who designs for at least one authority (else a French 403)."""
+    """A member of an authority (a designer of services only is one) who designs for at least
+    one authority (else a French 403)."""
 
-    @agent_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not selectors.designer_authorities(request.user):
             return forbidden(request, DESIGNERS_ONLY)
         return view(request, *args, **kwargs)
 
-    return wrapper
+    return agent_required(wrapper, allows=lambda user: is_agent(user) or is_designer_only(user))
 
 
 def service_page(request, template: str, service: Service, authority, tab: str, **context: Any):

@@ -66,6 +66,10 @@ def check_map_page(page, base_url, world, *, tiled: bool) -> None:
     page.locator("#carte-signalements path.leaflet-interactive").first.click()
     popup = page.locator(".leaflet-popup-content")
     assert world.voirie.name in popup.inner_text()
+    # Leaflet fades the popup in: audited once opaque, not half-way (its colours then blend)
+    page.wait_for_function(
+        "() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
+    )
     audit(page)
 
 

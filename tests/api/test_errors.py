@@ -28,17 +28,27 @@ def test_a_bad_cursor_is_a_400_naming_the_field(client, world):
 
 
 def test_schema_errors_are_a_422_listing_every_field(client, world):
-    # given a body missing the service, with a wrong latitude and an unexpected field
-    body = {"person": {"email": "x@exemple.fr"}, "latitude": 200, "longitude": 2, "couleur": "bleu"}
+    # given a body with a wrong latitude, an unexpected field and a person of the wrong type
+    body = {"person": "x@exemple.fr", "latitude": 200, "longitude": 2, "couleur": "bleu"}
     # when it is posted
     response = client.post(URL, body, content_type="application/json", **auth(world.sceaux_key))
     # then 422 with one entry per field, in French
     assert response.status_code == 422
     errors = {e["field"]: e for e in response.json()["errors"]}
-    assert set(errors) == {"service", "latitude", "couleur"}
-    assert errors["service"]["message"] == "Ce champ est obligatoire."
+    assert set(errors) == {"person", "latitude", "couleur"}
     assert errors["latitude"]["code"] == "less_than_equal"
     assert errors["couleur"]["message"] == "Ce champ n'est pas attendu."
+
+
+def test_neither_a_service_nor_a_description_is_a_422_on_the_service(client, world):
+    # given a well-formed body without a service code nor a free-text description
+    body = {"person": {"email": "x@exemple.fr"}, "latitude": 48.77, "longitude": 2.29}
+    # when it is posted
+    response = client.post(URL, body, content_type="application/json", **auth(world.sceaux_key))
+    # then 422 on the service, saying both ways to file (a triage request needs a description)
+    assert response.status_code == 422
+    (error,) = response.json()["errors"]
+    assert error["field"] == "service" and "description" in error["message"]
 
 
 def test_form_errors_are_a_422_with_field_messages(client, world):

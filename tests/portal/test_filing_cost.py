@@ -9,9 +9,10 @@ but any statement added to the filing itself shows.
 from .conftest import file_request, form_url, voirie_post
 
 # 7 for the filing (duplicate look-up, person, identity, person.created, request,
-# request.received, receipt), 13 reads of reference data (the service's current version's
-# workflow among them, ADR 0027), 3 for the database session.
-FILING_STATEMENTS = 23
+# request.received, receipt), 14 reads of reference data (the service's current version's
+# workflow among them, ADR 0027; the authority that designed the service, read with the
+# competence answer and cached with it, ADR 0031), 3 for the database session.
+FILING_STATEMENTS = 24
 
 
 def test_filing_for_a_new_person_reads_nothing_back_and_keeps_its_statement_count(

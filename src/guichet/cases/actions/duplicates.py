@@ -25,6 +25,7 @@ from guichet.cases.workflow import IllegalTransition
 from guichet.core import clock
 from guichet.core.journal import Actor
 from guichet.core.models import Event, User
+from guichet.core.plurals import ngettext
 
 OPEN = (PublicStatus.ONGOING, PublicStatus.ACTION_NEEDED)
 
@@ -71,8 +72,12 @@ def _check(child: Request, parent: Request) -> None:
     children = Request.objects.filter(duplicate_of_id=child.pk).count()
     if children:
         raise MergeRefused(
-            f"La demande {child.reference} regroupe déjà {children} autre(s) demande(s) : "
-            f"fusionnez plutôt {parent.reference} dans {child.reference}."
+            ngettext(
+                "La demande {ref} regroupe déjà {n} autre demande : ",
+                "La demande {ref} regroupe déjà {n} autres demandes : ",
+                children,
+            ).format(ref=child.reference, n=children)
+            + f"fusionnez plutôt {parent.reference} dans {child.reference}."
         )
 
 

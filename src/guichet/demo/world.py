@@ -69,6 +69,9 @@ PLACE_SERVICES = (
 NEARBY_RADIUS_M = 50
 NEARBY_DAYS = 30
 
+# Authorities whose demo has a designer of services (issue 15).
+DESIGNING = ("sceaux",)
+
 AGENT_ROLES = [
     ("accueil", Role.FRONT_DESK),
     ("instructeur", Role.CASE_HANDLER),
@@ -212,7 +215,23 @@ def _accounts(actor: Actor, authorities: list[Authority]) -> list[tuple[str, str
                     teams=list(authority.teams.all()),
                 )  # fmt: skip
             accounts.append((username, Role(role).label, authority.name))
+        if authority.slug in DESIGNING:
+            accounts.append(_designer(actor, authority, users, password_hash))
     return accounts
+
+
+def _designer(actor, authority: Authority, users, password_hash: str) -> tuple[str, str, str]:
+    """The authority's designer of services (`/agents/concepteur/`), who handles no request."""
+    username = f"concepteur.{authority.slug}"
+    user = users.objects.filter(username=username).first()
+    if user is None:
+        user = users.objects.create(
+            username=username, email=f"{username}@guichet.localhost", password=password_hash,
+            first_name="Concepteur", last_name=authority.name,
+        )  # fmt: skip
+    if not AgentMembership.objects.filter(user=user, authority=authority).exists():
+        authority_actions.add_agent(actor=actor, user=user, authority=authority, role=Role.DESIGNER)
+    return username, Role.DESIGNER.label, authority.name
 
 
 # Competences recorded on the demo territory, as the articles describe them: the metropolis took

@@ -2,7 +2,13 @@
 
 from django.urls import path
 
-from guichet.backoffice.designer.views import form_builder, services, versions, workflow
+from guichet.backoffice.designer.views import (
+    form_builder,
+    migration,
+    services,
+    versions,
+    workflow,
+)
 
 app_name = "designer"
 urlpatterns = [
@@ -16,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/circuit/", workflow.workflow, name="workflow"),
     path("<int:pk>/versions/", versions.versions, name="versions"),
     path("<int:pk>/versions/publier/", versions.publish_draft, name="publish"),
+    path("<int:pk>/versions/demandes-en-cours/", migration.move_requests, name="move_requests"),
     path("<int:pk>/versions/<int:number>/reprendre/", versions.rollback_to, name="rollback"),
     path("<int:pk>/versions/differences/", versions.compare, name="diff"),
     path("<int:pk>/versions/demande-de-test/", versions.test_request, name="test_request"),

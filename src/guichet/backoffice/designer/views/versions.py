@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from guichet.backoffice.designer import selectors
 from guichet.backoffice.designer.forms import PublishForm, RollbackForm
 from guichet.backoffice.designer.views._common import designer_required, service_page
+from guichet.backoffice.designer.views.migration import mapping_rows
 from guichet.cases.actions import IntakeError, file_test_request
 from guichet.catalogue.diff import diff, render_diff
 from guichet.catalogue.formdef import InvalidFormDefinition, parse_form_definition
@@ -41,13 +42,18 @@ def _problems(error: DraftError) -> list[dict[str, object]]:
 
 
 @designer_required
-def versions(request, pk, *, publish_form=None, problems=None, status=200):
+def versions(
+    request, pk, *, publish_form=None, problems=None, status=200, mapping=None,
+    mapping_errors=None, mapping_general=None,
+):  # fmt: skip
     service, authority = selectors.owned_service(request.user, pk)
+    to_map, targets = mapping_rows(service, mapping, mapping_errors)
     draft = selectors.draft_of(service)
     log = publication_log(service)
     return service_page(
         request, "versions.html", service, authority, "versions", draft=draft,
-        log=log, problems=problems or [],
+        log=log, problems=problems or [], to_map=to_map, targets=targets,
+        mapping_general=mapping_general or [], mapping_failed=bool(mapping_errors),
         publish_form=publish_form
         or (PublishForm(initial={"revision": draft.revision}) if draft else None),
         test_requests=service.requests.filter(is_test=True).order_by("-pk")[:10]

@@ -49,6 +49,7 @@ EVENT_LABELS: dict[str, str] = {
     "notification.broadcast_requested": "Diffusion demandée",
     "notification.broadcast_queued": "Diffusion mise en file d'envoi",
     "notification.template_changed": "Modèle de message modifié",
+    "notification.service-template-changed": "Message d'un service modifié",
     # Appointments (appointments/actions.py).
     "appointment.booked": "Rendez-vous pris",
     "appointment.cancelled": "Rendez-vous annulé",

@@ -375,10 +375,46 @@ def save_template(
     if errors:
         raise TemplateError(errors)
     template, _ = MessageTemplate.objects.update_or_create(
-        authority=authority, message_kind=message_kind, defaults=fields
+        authority=authority, service=None, message_kind=message_kind, defaults=fields
     )
     journal.append(
         kind=TEMPLATE_CHANGED, actor=actor, authority_id=authority.pk, subject=template,
         payload={"message_kind": message_kind, **fields},
+    )  # fmt: skip
+    return template
+
+
+SERVICE_TEMPLATE_CHANGED = "notification.service-template-changed"
+
+
+@transaction.atomic
+def save_service_template(
+    *, actor: Actor, authority, service, message_kind: str, subject: str, text: str, sms: str
+) -> MessageTemplate | None:
+    """Set the wording of one kind of message for one service's requests (the designer's
+    « Messages » tab); an empty field inherits the authority's wording, all three empty remove
+    the service's own (None is returned).
+
+    Raises TemplateError naming each unknown variable or forbidden tag, field by field.
+    """
+    from guichet.notifications.template_check import problems
+
+    if message_kind not in MessageKind.values:
+        raise TemplateError({"__all__": f"Type de message inconnu : « {message_kind} »."})
+    fields = {"subject": subject.strip(), "text": text.strip(), "sms": sms.strip()}
+    errors = {name: " ".join(problems(value)) for name, value in fields.items() if problems(value)}
+    if len(fields["subject"]) > 200:
+        errors["subject"] = "L'objet dépasse 200 caractères."
+    if errors:
+        raise TemplateError(errors)
+    scope = {"authority": authority, "service": service, "message_kind": message_kind}
+    template: MessageTemplate | None = None
+    if any(fields.values()):
+        template, _ = MessageTemplate.objects.update_or_create(**scope, defaults=fields)
+    else:
+        MessageTemplate.objects.filter(**scope).delete()
+    journal.append(
+        kind=SERVICE_TEMPLATE_CHANGED, actor=actor, authority_id=authority.pk, subject=service,
+        payload={"service": service.pk, "message_kind": message_kind, **fields},
     )  # fmt: skip
     return template

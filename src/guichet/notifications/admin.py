@@ -41,7 +41,9 @@ class MessageTemplateForm(forms.ModelForm):
         data = super().clean()
         authority, kind = data.get("authority"), data.get("message_kind")
         if self.instance.pk is None and authority and kind:
-            taken = MessageTemplate.objects.filter(authority=authority, message_kind=kind)
+            taken = MessageTemplate.objects.filter(
+                authority=authority, message_kind=kind, service__isnull=True
+            )
             if taken.exists():
                 raise forms.ValidationError(
                     "Cette collectivité a déjà un modèle pour ce type de message : modifiez-le."
@@ -61,6 +63,10 @@ class MessageTemplateAdmin(ThroughActionAdmin):
     list_display = ["authority", "message_kind"]
     list_filter = ["message_kind"]
     list_select_related = ["authority"]
+
+    def get_queryset(self, request):
+        # a service's own wording is edited in the service designer (« Messages »)
+        return super().get_queryset(request).filter(service__isnull=True)
 
     def get_readonly_fields(self, request, obj=None):
         # the action saves one template per authority and kind: those name the row

@@ -7,6 +7,7 @@ from django.db import models
 
 from guichet.authorities.models import Authority
 from guichet.cases.models import Request
+from guichet.catalogue.models import Service
 from guichet.core import rows
 from guichet.people.models import NotificationPreference, Person
 
@@ -63,9 +64,17 @@ class Notification(models.Model):
 
 
 class MessageTemplate(models.Model):
-    """An authority's wording for one kind of message; absent fields fall back to defaults."""
+    """An authority's wording for one kind of message; absent fields fall back to defaults.
+
+    With a `service`, the wording of that service's requests only (the service designer's
+    « Messages » tab); its empty fields fall back to the authority's wording, then the default.
+    """
 
     authority = models.ForeignKey(Authority, on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        verbose_name="service (vide : tous les services)",
+    )  # fmt: skip
     message_kind = models.CharField("type", max_length=16, choices=MessageKind.choices)
     subject = models.CharField("objet du courriel", max_length=200, blank=True)
     text = models.TextField("texte du courriel", blank=True)
@@ -75,12 +84,20 @@ class MessageTemplate(models.Model):
         verbose_name = "modèle de message"
         constraints = [
             models.UniqueConstraint(
-                fields=["authority", "message_kind"], name="one_template_per_kind"
-            )
+                fields=["authority", "message_kind"],
+                condition=models.Q(service__isnull=True),
+                name="one_template_per_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["authority", "service", "message_kind"],
+                condition=models.Q(service__isnull=False),
+                name="one_service_template_per_kind",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.authority} — {self.get_message_kind_display()}"
+        where = f"{self.authority} — {self.service}" if self.service_id else str(self.authority)
+        return f"{where} — {self.get_message_kind_display()}"
 
 
 class Broadcast(models.Model):

@@ -116,6 +116,7 @@ def enqueue(
     rendered = render(
         authority=authority, message_kind=message_kind, variables=variables,
         unsubscribe_url=optout.url_for(person.pk), channel=channel,
+        service_id=request.service_id if request is not None else None,
     )  # fmt: skip
     fields = {
         "person": person, "request": request, "authority": authority, "channel": channel,

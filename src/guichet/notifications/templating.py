@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.db.models import Q
 from django.template import Context, Engine
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -122,22 +123,33 @@ def branding_of(authority) -> Branding:
     )
 
 
-def wording(authority, message_kind: str) -> dict[str, str]:
-    """The templates in force: the authority's own where it wrote one, the default otherwise."""
+def wording(authority, message_kind: str, service_id: int | None = None) -> dict[str, str]:
+    """The templates in force, field by field: the service's own wording where its authority
+    wrote one for it, else the authority's, else the default."""
     chosen = dict(DEFAULTS[message_kind])
     if authority is not None:
-        custom = refcache.get(
-            ("message_template", authority.pk, message_kind),
-            lambda: MessageTemplate.objects.filter(
-                authority=authority, message_kind=message_kind
-            ).first(),
-            keep_missing=True,  # most authorities write none: that is worth keeping too
+        # One query for both rows (cached): most authorities write none, which is kept too.
+        found = refcache.get(
+            ("message_template", authority.pk, message_kind, service_id),
+            lambda: _templates(authority, message_kind, service_id),
+            keep_missing=True,
         )
-        if custom is not None:
+        for custom in found or ():
             for field in ("subject", "text", "sms"):
                 if getattr(custom, field).strip():
                     chosen[field] = getattr(custom, field)
     return chosen
+
+
+def _templates(authority, message_kind: str, service_id: int | None):
+    """The authority's then the service's template of this kind (those that exist), or None."""
+    scope = Q(service__isnull=True)
+    if service_id is not None:
+        scope |= Q(service_id=service_id)
+    found = MessageTemplate.objects.filter(scope, authority=authority, message_kind=message_kind)
+    # the service's wording last: it overrides the authority's field by field
+    ordered = sorted(found, key=lambda template: template.service_id is not None)
+    return tuple(ordered) or None
 
 
 def render(
@@ -147,15 +159,19 @@ def render(
     variables: dict[str, str],
     unsubscribe_url: str,
     channel: str | None = None,
+    service_id: int | None = None,
+    source: dict[str, str] | None = None,
 ) -> Rendered:
     """Render one message; `variables` must be plain strings (see VARIABLES).
 
     `channel` "email" renders the subject, text and HTML only, "sms" the SMS only (the other
     forms are left empty: a filing queues its receipt inside the request); None renders all.
+    `service_id` picks the wording of that service's requests (`wording`); `source`, a wording
+    not saved yet (the designer's preview of checked text), replaces the one in force.
     """
     safe = {name: str(variables.get(name, "")) for name in VARIABLES}
     safe["lien_desabonnement"] = unsubscribe_url
-    source = wording(authority, message_kind)
+    source = wording(authority, message_kind, service_id) | (source or {})
 
     def plain(template: str) -> str:
         # The Context decides escaping, not the Engine: plain text must not get HTML entities.

@@ -25,7 +25,9 @@ EDITORS_ONLY = "Seuls les administrateurs de la collectivité modifient ses mod�
 def template_list(request, authorities):
     authority = chosen(authorities, request.GET.get("collectivite"))
     custom = set(
-        MessageTemplate.objects.filter(authority=authority).values_list("message_kind", flat=True)
+        MessageTemplate.objects.filter(authority=authority, service__isnull=True).values_list(
+            "message_kind", flat=True
+        )
     )
     context = {
         "title": "Modèles de message",
@@ -43,7 +45,9 @@ def template_edit(request, authorities, authority: str, message_kind: str):
     found = chosen(authorities, authority)
     if message_kind not in MessageKind.values or not can(request.user, found, "manage_settings"):
         raise Http404(EDITORS_ONLY if message_kind in MessageKind.values else "Type inconnu.")
-    current = MessageTemplate.objects.filter(authority=found, message_kind=message_kind).first()
+    current = MessageTemplate.objects.filter(
+        authority=found, message_kind=message_kind, service__isnull=True
+    ).first()
     form = TemplateForm(request.POST or None, instance=current)
     status = 200
     if request.method == "POST":

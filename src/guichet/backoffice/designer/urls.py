@@ -4,6 +4,7 @@ from django.urls import path
 
 from guichet.backoffice.designer.views import (
     form_builder,
+    messages,
     migration,
     services,
     versions,
@@ -20,6 +21,8 @@ urlpatterns = [
     path("<int:pk>/formulaire/", form_builder.form_builder, name="builder"),
     path("<int:pk>/apercu/", form_builder.preview, name="preview"),
     path("<int:pk>/circuit/", workflow.workflow, name="workflow"),
+    path("<int:pk>/messages/", messages.message_list, name="messages"),
+    path("<int:pk>/messages/<str:message_kind>/", messages.message_edit, name="message_edit"),
     path("<int:pk>/versions/", versions.versions, name="versions"),
     path("<int:pk>/versions/publier/", versions.publish_draft, name="publish"),
     path("<int:pk>/versions/demandes-en-cours/", migration.move_requests, name="move_requests"),

@@ -21,6 +21,7 @@ TABS = (
     ("page", "Page du service", "backoffice:designer:page"),
     ("form", "Formulaire", "backoffice:designer:builder"),
     ("workflow", "Circuit de traitement", "backoffice:designer:workflow"),
+    ("messages", "Messages", "backoffice:designer:messages"),
     ("versions", "Versions et publication", "backoffice:designer:versions"),
 )
 

@@ -219,6 +219,22 @@ def test_sceaux_designs_the_terrace_service_and_issy_imports_it(
         resident.goto(url)
         assert ("Horaires d'ouverture de la terrasse" in resident.content()) is has_hours
 
+    # when the designer moves the request filed on version 1 onto version 2's workflow
+    page.goto(f"{base}{BASE}{service.pk}/versions/")
+    row = page.locator('#demandes-en-cours [data-key="1:received"]')
+    assert row.locator("label").inner_text().startswith("1 demande « déposée » (version 1)")
+    row.locator("select").select_option("in_progress")
+    page.click("text=Faire passer ces demandes sur la version 2")
+    page.wait_for_selector("text=1 demande en cours est passée sur la version 2.")
+    assert page.locator("#demandes-en-cours").count() == 0
+    first.refresh_from_db()
+    assert (first.service_version.number, first.state) == (2, "in_progress")
+    # then it still reads with version 1's form
+    agent.goto(f"{base}/agents/demandes/{first.pk}/")
+    answers = agent.locator("dl").filter(has_text="Plan de la terrasse").inner_text()
+    assert "Surface demandée" in answers
+    assert "Horaires d'ouverture de la terrasse" not in answers
+
     # when the designer exports version 2 and Issy's designer imports it
     page.goto(f"{base}{BASE}{service.pk}/versions/")
     with page.expect_download() as download:

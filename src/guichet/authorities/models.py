@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from guichet.catalogue.models import Service
+from guichet.catalogue.models import Service, ServiceVersion
 from guichet.core import theme
 from guichet.territory.models import Commune, Departement, Intercommunality
 
@@ -186,3 +186,27 @@ class CompetenceAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} : {self.service} → {self.receiving_authority}"
+
+
+class SharedService(models.Model):
+    """A published version of a designed service that its authority put in the platform's
+    library for other authorities to reuse (issue 15, mutualisation): they take a copy of it
+    as a draft of their own (`service_design.reuse_shared`)."""
+
+    version = models.OneToOneField(
+        ServiceVersion, on_delete=models.CASCADE, related_name="shared", verbose_name="version"
+    )
+    authority = models.ForeignKey(
+        Authority, on_delete=models.CASCADE, related_name="shared_services",
+        verbose_name="collectivité qui le partage",
+    )  # fmt: skip
+    shared_by = models.CharField("partagé par", max_length=200, blank=True)
+    shared_at = models.DateTimeField("partagé le")
+
+    class Meta:
+        verbose_name = "service de la bibliothèque"
+        verbose_name_plural = "services de la bibliothèque"
+        ordering = ["-shared_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.version.service} v{self.version.number} ({self.authority})"

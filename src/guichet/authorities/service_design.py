@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.text import slugify
 
-from guichet.authorities.models import Authority, OwnedService
+from guichet.authorities.models import Authority, OwnedService, SharedService
 from guichet.catalogue import interchange
 from guichet.catalogue.models import Category, Service, ServiceVersion
 from guichet.catalogue.versions import (
@@ -22,10 +22,11 @@ from guichet.catalogue.versions import (
     fill_version,
     workflow_rules,
 )
-from guichet.core import journal
+from guichet.core import clock, journal
 from guichet.core.journal import Actor
 
 SERVICE_CREATED = "service.created"
+SERVICE_SHARED = "service.shared-in-library"
 
 # The level of the services an authority delivers by default, by kind of authority.
 LEVEL_OF_KIND = {
@@ -85,6 +86,47 @@ def import_into(*, authority: Authority, by: Actor, document: Any) -> ServiceVer
     interchange.InterchangeError in French."""
     draft = interchange.import_service(document=document, authority=authority, by=by)
     OwnedService.objects.create(service=draft.service, authority=authority, based_on="import")
+    return draft
+
+
+class LibraryError(DraftError):
+    """A refusal of the library, in French (`errors["__all__"]`)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__({"__all__": [message]}, {})
+
+
+@transaction.atomic
+def share_in_library(*, authority: Authority, service: Service, by: Actor) -> SharedService:
+    """Put the current published version of a service `authority` designed in the platform's
+    library (one `service.shared-in-library` event). Raises LibraryError in French."""
+    owned = OwnedService.objects.filter(service=service, authority=authority).exists()
+    if not owned:
+        raise LibraryError("Ce service n'est pas l'un de ceux que votre collectivité a conçus.")
+    version = service.current_version
+    if version is None or version.status != ServiceVersion.Status.PUBLISHED:
+        raise LibraryError(
+            "Publiez d'abord une version du service : seule une version publiée se partage."
+        )
+    if SharedService.objects.filter(version=version).exists():
+        raise LibraryError(f"La version {version.number} est déjà dans la bibliothèque.")
+    shared = SharedService.objects.create(
+        version=version, authority=authority, shared_by=by.label, shared_at=clock.now()
+    )
+    journal.append(
+        kind=SERVICE_SHARED, actor=by, subject=service, authority_id=authority.pk,
+        payload={"service": service.slug, "version": version.number, "shared": shared.pk},
+    )  # fmt: skip
+    return shared
+
+
+@transaction.atomic
+def reuse_shared(*, shared: SharedService, authority: Authority, by: Actor) -> ServiceVersion:
+    """A copy of a library service as a new draft service of `authority`, through the import
+    path (`import_into`: its `service.imported` event is the one event)."""
+    document = interchange.export_service(shared.version)
+    draft = import_into(authority=authority, by=by, document=document)
+    OwnedService.objects.filter(service=draft.service).update(based_on=f"bibliotheque:{shared.pk}")
     return draft
 
 

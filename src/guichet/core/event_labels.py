@@ -118,6 +118,7 @@ EVENT_LABELS: dict[str, str] = {
     "service.version_rolled_back": "Retour à une version antérieure du service",
     "service.imported": "Service importé (brouillon)",
     "service.created": "Service créé par une collectivité (brouillon)",
+    "service.shared-in-library": "Service publié dans la bibliothèque des collectivités",
     "territory.imported": "Territoire importé",
     "territory.area-created": "Secteur dessiné",
     "territory.area-updated": "Secteur modifié",

@@ -4,6 +4,7 @@ from django.urls import path
 
 from guichet.backoffice.designer.views import (
     form_builder,
+    library,
     messages,
     migration,
     services,
@@ -16,6 +17,9 @@ urlpatterns = [
     path("", services.service_list, name="services"),
     path("nouveau/", services.create, name="create"),
     path("importer/", services.import_document, name="import"),
+    path("bibliotheque/", library.library, name="library"),
+    path("bibliotheque/publier/", library.share, name="share"),
+    path("bibliotheque/<int:shared>/reprendre/", library.reuse, name="reuse"),
     path("<int:pk>/", services.page, name="page"),
     path("<int:pk>/brouillon/", services.open_draft, name="open_draft"),
     path("<int:pk>/formulaire/", form_builder.form_builder, name="builder"),

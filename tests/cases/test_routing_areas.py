@@ -6,14 +6,16 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from guichet.authorities import actions as authorities
-from guichet.cases.actions import configuration
+from guichet.cases.actions import configuration, requalify
 from guichet.cases.models import RoutingRule
 from guichet.core.models import Event
 from guichet.territory import actions as territory
 from guichet.territory.areas import AreaError, areas_at
 from guichet.territory.models import Area
 
-from .factories import SYSTEM, file_request
+from .factories import SYSTEM, file_request, service
+
+LIGHTING = "eclairage-public-en-panne"
 
 # Around Sceaux's town hall (factories.POINTS["92071"] = 48.7766, 2.2946), and a square in
 # the south of the town that does not hold it.
@@ -152,3 +154,17 @@ def test_a_rule_may_not_name_another_authoritys_area(world):
     with pytest.raises(ValidationError):
         rule_with(world, tours_area)
     assert not RoutingRule.objects.filter(authority=world.sceaux).exists()
+
+
+def test_a_request_moved_to_another_service_is_routed_by_its_area(world):
+    # given a rule sending street lighting placed around the town hall to the road team
+    centre = draw(world, "Centre", AROUND_TOWN_HALL)
+    rule = RoutingRule(authority=world.sceaux, team=world.sceaux_voirie, service=service(LIGHTING))
+    configuration.save_routing_rule(actor=SYSTEM, rule=rule, areas=[centre])
+    # and a pothole reported at the town hall, which that rule does not route
+    request = file_request(world, "signalement-voirie")
+    assert request.team != world.sceaux_voirie
+    # when an agent moves it to street lighting
+    moved = requalify(request=request, service=service(LIGHTING), actor=SYSTEM)
+    # then the area's rule routes it to the road team
+    assert moved.team == world.sceaux_voirie

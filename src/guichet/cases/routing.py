@@ -18,6 +18,13 @@ from guichet.territory.models import Commune
 Point = tuple[float, float]
 
 
+def point_of(request: Any) -> Point | None:
+    """A filed request's (latitude, longitude), for the routing rules by area; None without."""
+    if request.latitude is None or request.longitude is None:
+        return None
+    return request.latitude, request.longitude
+
+
 class NotRoutable(Exception):
     """No authority on the platform delivers this service here (French message)."""
 

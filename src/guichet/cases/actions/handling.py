@@ -10,7 +10,7 @@ from guichet.authorities.models import Authority, Team
 from guichet.cases import events
 from guichet.cases.actions._common import append, apply_state, lock
 from guichet.cases.models import Message, Request
-from guichet.cases.routing import route
+from guichet.cases.routing import point_of, route
 from guichet.cases.workflow import (
     ACTION_NEEDED,
     STOPPED,
@@ -120,8 +120,7 @@ def hand_off(*, request: Request, to_authority: Authority, reason: str, actor: A
     destination = route(
         service=request.service, commune=request.commune, authority=to_authority,
         person_category=request.person.category, form_data=request.form_data,
-        point=None if request.latitude is None or request.longitude is None
-        else (request.latitude, request.longitude),
+        point=point_of(request),
     )  # fmt: skip
     request.authority, request.team, request.assignee = to_authority, destination.team, None
     request.save(update_fields=["authority", "team", "assignee", "updated_at"])

@@ -8,13 +8,11 @@ from typing import Any
 from django.db import transaction
 
 from guichet.cases import events
-from guichet.cases.actions._common import append, lock
-from guichet.cases.deadlines import compute_due_at
+from guichet.cases.actions._common import append, apply_state, lock
 from guichet.cases.models import Request
-from guichet.cases.routing import NotRoutable, Route, route
+from guichet.cases.routing import NotRoutable, Route, point_of, route
 from guichet.cases.workflow import STOPPED, IllegalTransition, workflow_for
 from guichet.catalogue.models import Service
-from guichet.core import clock
 from guichet.core.journal import Actor
 
 
@@ -48,7 +46,8 @@ def requalify(
         raise RequalifyError("Une demande de test ne change pas de service.")
     if request.service_id == service.pk:
         raise RequalifyError("La demande relève déjà de ce service.")
-    if workflow_for(request).state(request.state).clock == STOPPED:
+    left = workflow_for(request).state(request.state)
+    if left.clock == STOPPED:
         raise RequalifyError("Une demande terminée ne peut pas changer de service.")
     if not service.is_active or not service.accepts_requests or service.current_version_id is None:
         raise RequalifyError(f"Le service « {service.name} » ne reçoit pas de demandes.")
@@ -62,15 +61,8 @@ def requalify(
         request.assignee = None
     request.authority, request.team = destination.authority, destination.team
     workflow = workflow_for(request)
-    initial = workflow.state(workflow.initial)
-    if request.paused_since is not None:  # the wait for the person ends with the old workflow
-        pause = [request.paused_since.isoformat(), clock.now().isoformat()]
-        request.pauses = [*request.pauses, pause]
-        request.paused_since = None
-    request.state, request.public_status = initial.name, initial.public_status
-    request.resolved_at = request.closed_at = None
-    request.due_at = compute_due_at(request)
-    request.save()
+    # the new workflow's first state, the old one left: a wait for the person ends with it
+    apply_state(request, workflow, workflow.initial, source=left)
     payload: dict[str, Any] = {
         "from_service": previous_service.slug, "to_service": service.slug,
         "from_service_name": previous_service.name, "to_service_name": service.name,
@@ -94,7 +86,7 @@ def _destination(request: Request, service: Service) -> Route:
     try:
         return route(
             service=service, commune=request.commune, person_category=request.person.category,
-            form_data=request.form_data or {},
+            form_data=request.form_data or {}, point=point_of(request),
             authority=request.authority if request.commune is None else None,
         )  # fmt: skip
     except NotRoutable as refusal:

@@ -137,3 +137,17 @@ def test_an_empty_message_is_a_422(client, world):
     # then 422 on "body"
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "body"
+
+
+def test_a_form_sent_where_json_is_expected_is_a_415_in_the_api_shape(client, world):
+    # given a request of Sceaux, and a signed-in agent posting a form (multipart) to its
+    # transitions, which read a JSON body
+    request = file_request(world)
+    client.force_login(world.agent_sceaux)
+    response = client.post(f"{URL}/{request.reference}/transitions", {"to": "in_progress"})
+    # then 415 in the API's error shape, in French
+    assert response.status_code == 415
+    assert response.json()["code"] == "type_de_contenu"
+    assert "JSON" in response.json()["detail"]
+    request.refresh_from_db()
+    assert request.state == "received"

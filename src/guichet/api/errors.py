@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.request import RawPostDataException
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -131,6 +132,17 @@ def install(api: NinjaAPI) -> None:
         # body that turns out bigger than it said.
         refused = PayloadTooLarge.for_limit(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         return respond(request, refused.status, refused.body())
+
+    @api.exception_handler(RawPostDataException)
+    def on_form_body(request, exc: RawPostDataException):
+        # A form (multipart) sent to an operation that reads a JSON body: the form was already
+        # parsed as a stream (refuse_nul reads its fields), its raw body is gone.
+        body = error_body(
+            "Corps de requête au format formulaire : du JSON est attendu "
+            "(en-tête « Content-Type: application/json »).",
+            "type_de_contenu",
+        )
+        return respond(request, 415, body)
 
     @api.exception_handler(NinjaValidationError)
     def on_validation(request, exc: NinjaValidationError):

@@ -356,14 +356,9 @@ def queue_broadcast(*, broadcast: Broadcast) -> int:
 TEMPLATE_CHANGED = "notification.template_changed"
 
 
-@transaction.atomic
-def save_template(
-    *, actor: Actor, authority, message_kind: str, subject: str, text: str, sms: str
-) -> MessageTemplate:
-    """Set an authority's wording for one kind of message (an empty field: the default).
-
-    Raises TemplateError naming each unknown variable or forbidden tag, field by field.
-    """
+def _checked_wording(message_kind: str, *, subject: str, text: str, sms: str) -> dict[str, str]:
+    """The three fields of a wording, stripped; TemplateError naming each unknown variable or
+    forbidden tag, field by field, and an unknown kind or an over-long subject."""
     from guichet.notifications.template_check import problems
 
     if message_kind not in MessageKind.values:
@@ -374,6 +369,18 @@ def save_template(
         errors["subject"] = "L'objet dépasse 200 caractères."
     if errors:
         raise TemplateError(errors)
+    return fields
+
+
+@transaction.atomic
+def save_template(
+    *, actor: Actor, authority, message_kind: str, subject: str, text: str, sms: str
+) -> MessageTemplate:
+    """Set an authority's wording for one kind of message (an empty field: the default).
+
+    Raises TemplateError naming each unknown variable or forbidden tag, field by field.
+    """
+    fields = _checked_wording(message_kind, subject=subject, text=text, sms=sms)
     template, _ = MessageTemplate.objects.update_or_create(
         authority=authority, service=None, message_kind=message_kind, defaults=fields
     )
@@ -397,16 +404,7 @@ def save_service_template(
 
     Raises TemplateError naming each unknown variable or forbidden tag, field by field.
     """
-    from guichet.notifications.template_check import problems
-
-    if message_kind not in MessageKind.values:
-        raise TemplateError({"__all__": f"Type de message inconnu : « {message_kind} »."})
-    fields = {"subject": subject.strip(), "text": text.strip(), "sms": sms.strip()}
-    errors = {name: " ".join(problems(value)) for name, value in fields.items() if problems(value)}
-    if len(fields["subject"]) > 200:
-        errors["subject"] = "L'objet dépasse 200 caractères."
-    if errors:
-        raise TemplateError(errors)
+    fields = _checked_wording(message_kind, subject=subject, text=text, sms=sms)
     scope = {"authority": authority, "service": service, "message_kind": message_kind}
     template: MessageTemplate | None = None
     if any(fields.values()):

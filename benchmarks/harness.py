@@ -58,3 +58,15 @@ def save_result(name: str, vendor: str, result: dict) -> None:
     path = RESULTS / f"{name}-{stamp}-{vendor}.json"
     path.write_text(json.dumps(result, indent=2) + "\n")
     print(f"saved {path}", file=sys.stderr)
+
+
+def copy_text(value) -> str:
+    """A value in PostgreSQL COPY's text format. No generated text holds a tab, a newline or a
+    backslash: nothing to escape."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)

@@ -29,6 +29,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import psycopg
+from harness import copy_text
 from psycopg import sql
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -308,19 +309,8 @@ def _pick(rng: random.Random, weights: dict[str, int]) -> str | None:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-def _copy_text(value) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, datetime):
-        return value.isoformat()
-    # No generated text holds tabs, newlines or backslashes: nothing to escape.
-    return str(value)
-
-
 def _line(row: tuple) -> str:
-    return "\t".join(map(_copy_text, row)) + "\n"
+    return "\t".join(map(copy_text, row)) + "\n"
 
 
 def secondary_indexes(connection, table: str) -> list[tuple[str, str]]:

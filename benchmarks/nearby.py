@@ -40,7 +40,7 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 
-from harness import django_on_fresh_database, save_result
+from harness import copy_text, django_on_fresh_database, save_result
 
 PLACE_SERVICES = (
     "signalement-voirie", "eclairage-public-en-panne", "arbre-dangereux", "depot-sauvage",
@@ -159,17 +159,6 @@ COLUMNS = (
 )  # fmt: skip
 
 
-def _text(value) -> str:
-    """A value in COPY's text format (none of ours holds a tab, newline or backslash)."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(value)
-
-
 def load(count: int, world, now: datetime, seed: int) -> float:
     from django.db import connection, transaction
 
@@ -190,7 +179,7 @@ def load(count: int, world, now: datetime, seed: int) -> float:
             ) as copy:
                 block = io.StringIO()
                 for number, row in enumerate(data, 1):
-                    block.write("\t".join(_text(value) for value in row) + "\n")
+                    block.write("\t".join(copy_text(value) for value in row) + "\n")
                     if number % 20_000 == 0:
                         copy.write(block.getvalue())
                         block = io.StringIO()

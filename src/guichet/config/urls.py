@@ -17,6 +17,9 @@ urlpatterns = [
     # The accent colour's stylesheet (guichet/core/theme.py), e.g. /theme/2d4a66.css.
     path("theme/<str:colour>.css", views_theme.theme_css, name="theme_css"),
     path("agents/agendas/", include("guichet.backoffice.agenda_urls")),
+    path("agents/donnees/", include("guichet.backoffice.opendata_urls")),
+    path("agents/participation/", include("guichet.backoffice.participation_urls")),
+    path("agents/pilotage/", include("guichet.backoffice.contracts_urls")),
     path("agents/", include("guichet.backoffice.urls")),
     path("api/", include("guichet.api.urls")),
     path("open311/v2/", include("guichet.api.open311.urls")),
@@ -25,6 +28,8 @@ urlpatterns = [
     path("notifications/", include("guichet.notifications.urls")),
     path("satisfaction/", include("guichet.satisfaction.urls")),
     path("rendez-vous/", include("guichet.portal.appointment_urls")),
+    path("donnees/", include("guichet.portal.opendata_urls")),
+    path("participer/", include("guichet.portal.participation_urls")),
     path("", include("guichet.portal.urls")),
 ]
 # Uploaded files are never served from MEDIA_URL, not even in development: only the views that

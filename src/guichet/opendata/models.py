@@ -1,0 +1,1 @@
+"""The opendata app's tables."""

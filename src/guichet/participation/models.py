@@ -1,0 +1,1 @@
+"""The participation app's tables."""

@@ -1,0 +1,1 @@
+"""The contracts app's tables, one module per concern; each module is imported here."""

@@ -1,1 +1,0 @@
-"""The participation app's tables."""

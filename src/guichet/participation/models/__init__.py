@@ -1,0 +1,1 @@
+"""The participation app's tables, one module per concern; each module is imported here."""

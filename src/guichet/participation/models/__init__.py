@@ -1,1 +1,4 @@
 """The participation app's tables, one module per concern; each module is imported here."""
+from guichet.participation.models.base import Moderated
+
+__all__ = ["Moderated"]

@@ -1,1 +1,9 @@
 """The contracts app's tables, one module per concern; each module is imported here."""
+
+from guichet.contracts.models.contracts import (  # noqa: F401
+    Contract,
+    Indicator,
+    IndicatorKind,
+    Remark,
+    Report,
+)

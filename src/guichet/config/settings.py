@@ -352,6 +352,12 @@ LOGGING = {
 # Where the territory importer finds the data shipped with the product.
 GUICHET_TERRITORY_DATA = PACKAGE_DIR / "territory" / "data"
 
+# Open data (ADR 0036): published files live under GUICHET_OPENDATA_DIR (default
+# DATA_DIR/opendata); every published location cell or commune holds at least
+# GUICHET_OPENDATA_K requests (default 5).
+GUICHET_OPENDATA_DIR = Path(env("GUICHET_OPENDATA_DIR", str(DATA_DIR / "opendata")))
+GUICHET_OPENDATA_K = env_int("GUICHET_OPENDATA_K", 5)
+
 
 def _refuse_unsafe_production_settings() -> None:
     problems = []

@@ -1,1 +1,0 @@
-"""The opendata app's tables."""

@@ -1,0 +1,5 @@
+"""The opendata app's tables, one module per concern; each module is imported here."""
+
+from guichet.opendata.models.datasets import Dataset, Publication, PublicationFile
+
+__all__ = ["Dataset", "Publication", "PublicationFile"]

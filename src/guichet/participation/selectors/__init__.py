@@ -1,0 +1,1 @@
+"""Reads for the consultations' and ideas' pages, split by concern."""

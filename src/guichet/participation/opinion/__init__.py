@@ -1,0 +1,1 @@
+"""The opinion map (Pol.is-style): computation, stored results, reads."""

@@ -159,6 +159,21 @@ def set_reports_settings(
     return service
 
 
+@transaction.atomic
+def set_open_data(*, service: Service, actor: Actor, publishable: bool) -> Service:
+    """Whether `service`'s requests may appear (anonymised) in the open data sets (issue 19).
+    Not part of the service's versioned content."""
+    if service.open_data == publishable:
+        return service
+    service.open_data = publishable
+    service.save(update_fields=["open_data"])
+    journal.append(
+        kind="catalogue.service-open-data-changed", actor=actor, subject=service,
+        payload={"service": service.slug, "open_data": publishable},
+    )  # fmt: skip
+    return service
+
+
 def _read(source: Path | str | dict[str, Any] | None) -> Any:
     if isinstance(source, dict):
         return source

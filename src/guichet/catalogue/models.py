@@ -120,6 +120,14 @@ class Service(models.Model):
     nearby_days = models.PositiveSmallIntegerField(
         "ancienneté des signalements proches (jours)", default=30
     )
+    # Open data (issue 19): a service whose requests must never be published (social help,
+    # civil status...) is left out of every open data set.
+    open_data = models.BooleanField(
+        "demandes publiées en données ouvertes",
+        default=True,
+        help_text="décoché : les demandes de ce service n'apparaissent dans aucun jeu de "
+        "données ouvertes, même anonymisées",
+    )
 
     class Meta:
         verbose_name = "service"

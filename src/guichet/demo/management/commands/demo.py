@@ -13,6 +13,7 @@ from rich.table import Table
 from guichet.cases.models import Request
 from guichet.core.plurals import ngettext
 from guichet.demo.history import build_history
+from guichet.demo.opendata import build_opendata
 from guichet.demo.triage import build_triage
 from guichet.demo.world import DEMO_PASSWORD, STEPS, build_world
 
@@ -85,6 +86,16 @@ class Command(BaseCommand):
                     if triage.filed
                     else "."
                 )
+            )
+
+        if Request.objects.exists():
+            # every authority publishes its open data sets, a first version written at once
+            opendata = build_opendata()
+            console.print(
+                "Données ouvertes : "
+                + ngettext("%(n)d jeu publié", "%(n)d jeux publiés", len(opendata.published))
+                % {"n": len(opendata.published)}
+                + f" en {opendata.seconds:.1f} s."
             )
 
         base = f"http://{bind}"

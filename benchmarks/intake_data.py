@@ -65,7 +65,7 @@ REQUEST_COLUMNS = (
     "id", "reference", "tracking_secret", "channel", "state", "public_status", "summary",
     "form_data", "address", "latitude", "longitude", "received_at", "due_at", "paused_since",
     "pauses", "resolved_at", "closed_at", "updated_at", "authority_id", "commune_id",
-    "filed_by_id", "person_id", "service_id", "team_id",
+    "filed_by_id", "person_id", "service_id", "team_id", "service_version_id", "is_test",
 )  # fmt: skip
 EVENT_COLUMNS = (
     "occurred_at", "kind", "actor_type", "actor_user_id", "resource", "channel", "authority_id",
@@ -78,6 +78,7 @@ class Destination:
     """One (service, commune) pair the product routes, with what the rows need of it."""
 
     service_id: int
+    service_version_id: int | None  # the published version a filing follows (issue 15)
     service_slug: str
     service_name: str
     channels: tuple[str, ...]
@@ -166,7 +167,7 @@ def destinations() -> dict[int, list[Destination]]:
             agent = f"instructeur.{where.authority.slug}"
             found.setdefault(commune.pk, []).append(
                 Destination(
-                    service_id=service.pk, service_slug=service.slug, service_name=service.name,
+                    service_id=service.pk, service_version_id=service.current_version_id, service_slug=service.slug, service_name=service.name,
                     channels=tuple(service.channels or CHANNEL_WEIGHTS), sla_days=service.sla_working_days,
                     authority_id=where.authority.pk, team_id=where.team.pk if where.team else None,
                     team_slug=where.team.slug if where.team else "", commune_id=commune.pk,
@@ -280,6 +281,7 @@ class Generator:
             place.longitude, received, due, paused_since, "[]", resolved_at, closed_at,
             moments[-1] if moments else received, place.authority_id, place.commune_id,
             place.agent_id if agent_channel else None, person_id, place.service_id, place.team_id,
+            place.service_version_id, False,
         )  # fmt: skip
         received_payload = {
             "reference": row[1], "service": place.service_slug, "team": place.team_slug,

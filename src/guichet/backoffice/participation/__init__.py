@@ -1,0 +1,1 @@
+"""The organisers' participation pages (/agents/participation/)."""

@@ -1,0 +1,1 @@
+"""Every write on participation, one module per concern (one transaction, one event each)."""

@@ -7,8 +7,8 @@ class AuthoritiesConfig(AppConfig):
     verbose_name = "Collectivités et agents"
 
     def ready(self) -> None:
-        from guichet.authorities.models import Authority, CompetenceAssignment, Team
+        from guichet.authorities.models import Authority, CompetenceAssignment, OwnedService, Team
         from guichet.core import refcache
 
         # Read on every request, changed a few times a year: cached per process (ADR 0010).
-        refcache.watch(Authority, CompetenceAssignment, Team)
+        refcache.watch(Authority, CompetenceAssignment, OwnedService, Team)

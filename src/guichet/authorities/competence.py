@@ -26,7 +26,7 @@ from django.utils import timezone
 from guichet.authorities.models import Authority, CompetenceAssignment, OwnedService
 from guichet.catalogue.models import Level, Service
 from guichet.core import refcache
-from guichet.territory.models import Commune, Departement, Intercommunality
+from guichet.territory.models import Commune, Departement, Intercommunality, Membership
 
 PARIS = ZoneInfo("Europe/Paris")
 Via = Literal["default", "transfer", "delegation"]
@@ -75,20 +75,23 @@ def who_handles(service: Service, commune: Commune, *, on: dt.date | None = None
 
     def load() -> _Answers:
         place = _Place.load(commune)
-        owner = (
-            OwnedService.objects.filter(service_id=service.pk)
-            .values_list("authority_id", flat=True)
-            .first()
-        )
+        owned = OwnedService.objects.filter(service_id=service.pk).first()
+        offered_here = True
+        if owned is not None:
+            offered = set(owned.communes.values_list("pk", flat=True))
+            offered_here = not offered or bool(offered & place.commune_pks)
         assignments = _assignments(place, None, services=[service.pk]).get(service.pk, [])
-        return _Answers(place, assignments, owner)
+        return _Answers(place, assignments, owned.authority_id if owned else None, offered_here)
 
     answers = refcache.get(("who_handles", service.pk, commune.pk), load)
     last_on, last = answers.last
     if last_on == on and last is not None:
         return last
     competence = answers.place.resolve(
-        service, [a for a in answers.assignments if _in_force(a, on)], owner_id=answers.owner_id
+        service,
+        [a for a in answers.assignments if _in_force(a, on)],
+        owner_id=answers.owner_id,
+        offered_here=answers.offered_here,
     )
     answers.last = (on, competence)  # one assignment: threads never see a mixed pair
     return competence
@@ -102,6 +105,7 @@ class _Answers:
     place: _Place
     assignments: list[CompetenceAssignment]
     owner_id: int | None = None  # the authority that designed the service (OwnedService)
+    offered_here: bool = True  # False: its owner chose other communes (OwnedService.communes)
     last: tuple[dt.date | None, Competence | None] = (None, None)
 
 
@@ -115,10 +119,14 @@ def competence_map(
     """
     on = on or today_in_paris()
     place = _Place.load(commune)
+    chosen = OwnedService.communes.through.objects.filter(ownedservice__service_id=OuterRef("pk"))
     services = list(
         Service.objects.filter(is_active=True)
         .select_related("category")
-        .annotate(designed_by=F("owner__authority_id"))  # the same query: a left join
+        .annotate(
+            designed_by=F("owner__authority_id"),  # the same query: a left join
+            offered_here=~Exists(chosen) | Exists(chosen.filter(commune_id__in=place.commune_pks)),
+        )
     )
     assignments = _assignments(place, on, services=None)
     return [
@@ -128,6 +136,7 @@ def competence_map(
                 service,
                 assignments.get(service.pk, []),
                 owner_id=service.designed_by,  # type: ignore[attr-defined]
+                offered_here=service.offered_here,  # type: ignore[attr-defined]
             ),
         )
         for service in services
@@ -137,6 +146,67 @@ def competence_map(
 def services_at(commune: Commune, *, on: dt.date | None = None) -> list[tuple[Service, Competence]]:
     """The published services offered online to people living in `commune`."""
     return [(service, c) for service, c in competence_map(commune, on=on) if c.available]
+
+
+def holding_communes(service: Service, authority: Authority) -> list[Commune]:
+    """The current communes where `authority` holds the competence for `service` today: its
+    territory's communes where the service's level designates it, or where a transfer or a
+    delegation in force gives it the service (the communes a designer may offer it in).
+
+    The same rule as `who_handles` (`_Place.resolve`), in a bounded number of queries."""
+    on = today_in_paris()
+    rows = (
+        CompetenceAssignment.objects.filter(service=service)
+        .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=on))
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+        .select_related("granting_authority", "receiving_authority")
+        .prefetch_related("communes")
+        .order_by(F("starts_on").asc(nulls_first=True), "pk")
+    )
+    assignments = [(a, {c.pk for c in a.communes.all()}) for a in rows]
+    granting = {
+        a.granting_authority for a, _ in assignments if a.receiving_authority_id == authority.pk
+    }
+    territory = Q(pk__in=[])
+    for holder in {authority, *granting}:
+        territory |= _territory(holder)
+    communes = list(
+        Commune.objects.filter(territory, kind=Commune.Kind.CURRENT)
+        .distinct()
+        .order_by("name", "code")
+    )
+    found = []
+    for place in _Place.load_many(communes):
+        default, _label = place.default(service.level)
+        if default is None:
+            continue
+        here = [
+            a
+            for a, listed in assignments
+            if a.granting_authority_id in place.authority_pks
+            and (not listed or listed & place.commune_pks)
+        ]
+        chain = place.chain(default, here)
+        holders = {a.pk for a, _ in chain} | {
+            a.receiving_authority_id
+            for a in here
+            if a.kind == CompetenceAssignment.Kind.DELEGATION
+            and a.granting_authority_id == chain[-1][0].pk
+        }
+        if authority.pk in holders:
+            found.append(place.commune)
+    return found
+
+
+def _territory(authority: Authority) -> Q:
+    """The communes of an authority's territory (none for an operator)."""
+    if authority.commune_id:
+        return Q(pk=authority.commune_id)
+    if authority.intercommunality_id:
+        return Q(memberships__intercommunality_id=authority.intercommunality_id)
+    if authority.departement_id:
+        return Q(departement_id=authority.departement_id)
+    return Q(pk__in=[])
 
 
 @dataclass
@@ -176,6 +246,44 @@ class _Place:
                 place.by_departement = authority
         return place
 
+    @classmethod
+    def load_many(cls, communes: list[Commune]) -> list[_Place]:
+        """`load` for many current communes (each its own seat), in four queries."""
+        ids = [c.pk for c in communes]
+        ics: dict[int, list[Intercommunality]] = defaultdict(list)
+        memberships = (
+            Membership.objects.filter(commune_id__in=ids)
+            .select_related("intercommunality")
+            .order_by("intercommunality__kind", "intercommunality__pk")
+        )
+        for membership in memberships:
+            ics[membership.commune_id].append(membership.intercommunality)
+        ic_ids = {ic.pk for found in ics.values() for ic in found}
+        departements = Departement.objects.in_bulk({c.departement_id for c in communes})
+        by_commune, by_ic, by_departement = {}, {}, {}
+        territory = (
+            Q(commune_id__in=ids)
+            | Q(intercommunality_id__in=ic_ids)
+            | Q(departement_id__in=list(departements))
+        )
+        for authority in Authority.objects.filter(territory):
+            if authority.commune_id:
+                by_commune[authority.commune_id] = authority
+            elif authority.intercommunality_id:
+                by_ic[authority.intercommunality_id] = authority
+            else:
+                by_departement[authority.departement_id] = authority
+        places = []
+        for commune in communes:
+            place = cls(commune, commune, ics[commune.pk], departements.get(commune.departement_id))
+            place.by_commune = by_commune.get(commune.pk)
+            place.by_intercommunality = {
+                ic.pk: by_ic[ic.pk] for ic in place.intercommunalities if ic.pk in by_ic
+            }
+            place.by_departement = by_departement.get(commune.departement_id)
+            places.append(place)
+        return places
+
     @property
     def commune_pks(self) -> set[int]:
         return {self.commune.pk, self.seat.pk}
@@ -213,25 +321,16 @@ class _Place:
         assignments: list[CompetenceAssignment],
         *,
         owner_id: int | None = None,
+        offered_here: bool = True,
     ) -> Competence:
-        """`owner_id`: the authority that designed the service (ADR 0031), offered only where
-        it is the one the level designates."""
+        """`owner_id`: the authority that designed the service (ADR 0031, 0035), offered only
+        where it holds the competence (the level designates it, or a transfer or a delegation
+        gives it the service); `offered_here` False: it chose other communes."""
         default, label = self.default(service.level)
         if default is None:
             return Competence(None, self._unknown(service, label))
-        if owner_id is not None and default.pk != owner_id:
-            return Competence(
-                None,
-                f"Ce service est celui d'une autre collectivité : il n'est pas proposé en ligne "
-                f"à {self.commune.name}.",
-            )
-        current, via = default, "default"
-        applied: CompetenceAssignment | None = None
-        pending = [a for a in assignments if a.kind == CompetenceAssignment.Kind.TRANSFER]
-        # Transfers chain (commune → EPT → MGP) whatever order they were recorded in.
-        while moved := next((a for a in pending if a.granting_authority_id == current.pk), None):
-            pending.remove(moved)
-            current, via, applied = moved.receiving_authority, "transfer", moved
+        chain = self.chain(default, assignments)
+        current, applied = chain[-1]
         delegation = next(
             (
                 a
@@ -241,6 +340,24 @@ class _Place:
             ),
             None,
         )
+        if owner_id is not None:
+            holders = [authority for authority, _ in chain]
+            if delegation is not None:
+                holders.append(delegation.receiving_authority)
+            owner = next((a for a in holders if a.pk == owner_id), None)
+            if owner is None:
+                return Competence(
+                    None,
+                    f"Ce service est celui d'une autre collectivité : il n'est pas proposé en "
+                    f"ligne à {self.commune.name}.",
+                )
+            if not offered_here:
+                return Competence(
+                    None,
+                    f"{owner.name} ne propose pas ce service à {self.commune.name} : "
+                    f"adressez-vous à votre mairie.",
+                )
+        via: Via = "transfer" if applied is not None else "default"
         if delegation is not None:
             operator = delegation.receiving_authority
             if not operator.is_active:
@@ -264,6 +381,21 @@ class _Place:
                 f"({LEVEL_LABELS[service.level]})."
             )
         return Competence(current, reason, via, default)
+
+    @staticmethod
+    def chain(
+        default: Authority, assignments: list[CompetenceAssignment]
+    ) -> list[tuple[Authority, CompetenceAssignment | None]]:
+        """The default authority then each one a transfer moved the competence to, with the
+        transfer; transfers chain (commune → EPT → MGP) whatever order they were recorded in."""
+        chain: list[tuple[Authority, CompetenceAssignment | None]] = [(default, None)]
+        pending = [a for a in assignments if a.kind == CompetenceAssignment.Kind.TRANSFER]
+        while moved := next(
+            (a for a in pending if a.granting_authority_id == chain[-1][0].pk), None
+        ):
+            pending.remove(moved)
+            chain.append((moved.receiving_authority, moved))
+        return chain
 
     def _unknown(self, service: Service, label: str) -> str:
         if not label:

@@ -108,6 +108,9 @@ class Role(models.TextChoices):
     # Outside the ranking above (authorities/access.py): designs the authority's services,
     # handles no request.
     DESIGNER = "designer", "concepteur de démarches"
+    # Outside the ranking too: an elected official reads the briefings of their remit
+    # (contracts.briefings), and sees no request nor person.
+    ELECTED = "elected", "élu"
 
 
 class AgentMembership(models.Model):
@@ -142,6 +145,11 @@ class OwnedService(models.Model):
         Authority, on_delete=models.CASCADE, related_name="owned_services"
     )
     based_on = models.CharField("modèle ou document d'origine", max_length=80, blank=True)
+    # The communes where the authority offers it, among those where it holds the competence
+    # (competence.holding_communes); none: all of them (ADR 0035).
+    communes = models.ManyToManyField(
+        Commune, blank=True, related_name="+", verbose_name="communes où il est proposé"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.text import slugify
 
+from guichet.authorities.competence import holding_communes
 from guichet.authorities.models import Authority, OwnedService, SharedService
 from guichet.catalogue import interchange
 from guichet.catalogue.models import Category, Service, ServiceVersion
@@ -24,9 +25,11 @@ from guichet.catalogue.versions import (
 )
 from guichet.core import clock, journal
 from guichet.core.journal import Actor
+from guichet.territory.models import Commune
 
 SERVICE_CREATED = "service.created"
 SERVICE_SHARED = "service.shared-in-library"
+COMMUNES_CHOSEN = "service.communes-chosen"
 
 # The level of the services an authority delivers by default, by kind of authority.
 LEVEL_OF_KIND = {
@@ -128,6 +131,46 @@ def reuse_shared(*, shared: SharedService, authority: Authority, by: Actor) -> S
     draft = import_into(authority=authority, by=by, document=document)
     OwnedService.objects.filter(service=draft.service).update(based_on=f"bibliotheque:{shared.pk}")
     return draft
+
+
+@transaction.atomic
+def choose_communes(
+    *, authority: Authority, service: Service, by: Actor, communes: list[Any]
+) -> list[Commune]:
+    """Offer a service `authority` designed only in `communes` (codes INSEE or ids of current
+    communes), among those where it holds the competence (`competence.holding_communes`); an
+    empty list offers it in all of them. One `service.communes-chosen` event; applies at once
+    (not versioned: where a service is offered is not its content). Raises DraftError with
+    French messages under "communes"; nothing written then."""
+    owned = OwnedService.objects.select_for_update().filter(service=service, authority=authority)
+    owned = owned.first()
+    if owned is None:
+        raise LibraryError("Ce service n'est pas l'un de ceux que votre collectivité a conçus.")
+    allowed = {c.pk: c for c in holding_communes(service, authority)}
+    chosen: dict[int, Commune] = {}
+    outside: list[str] = []
+    for value in communes:
+        key = str(value).strip()
+        pk = int(key) if key.isdigit() and len(key) < 10 else None
+        if pk in allowed:
+            chosen[pk] = allowed[pk]
+        else:
+            known = Commune.objects.filter(pk=pk).first() if pk is not None else None
+            outside.append(known.name if known else key[:40])
+    if outside:
+        raise DraftError(
+            {"communes": [
+                f"{authority.name} n'exerce pas cette compétence à {', '.join(outside)} : "
+                f"choisissez parmi les communes proposées."
+            ]},
+            {"communes": [str(v)[:40] for v in communes]},
+        )  # fmt: skip
+    owned.communes.set(list(chosen))
+    journal.append(
+        kind=COMMUNES_CHOSEN, actor=by, subject=service, authority_id=authority.pk,
+        payload={"service": service.slug, "communes": sorted(c.code for c in chosen.values())},
+    )  # fmt: skip
+    return sorted(chosen.values(), key=lambda c: (c.name, c.code))
 
 
 def free_slug(base: str) -> str:

@@ -94,3 +94,17 @@ def categories_with_services() -> QuerySet[Category]:
 def _folded(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def audience_of(service: Service) -> list[str]:
+    """Who may ask for `service` (« particuliers », « entreprises », « associations »), from its
+    current version's page; everyone when none was ticked. Cached by version: a published
+    version never changes."""
+    from guichet.catalogue.versions import AUDIENCES
+
+    def load() -> list[str]:
+        version = ServiceVersion.objects.filter(pk=service.current_version_id).first()
+        chosen = (version.page.get("audience") if version is not None else None) or AUDIENCES
+        return [label for key, label in AUDIENCES.items() if key in chosen]
+
+    return refcache.get(("audience", service.current_version_id), load)

@@ -22,6 +22,8 @@ DATATYPES = {
     "email": "string",
     "phone": "string",
     "address": "string",
+    "siret": "string",
+    "rna": "string",
     "long_text": "text",
     "number": "number",
     "date": "datetime",
@@ -35,6 +37,8 @@ DATATYPE_HINTS = {
     "email": "Adresse électronique.",
     "phone": "Numéro de téléphone.",
     "checkbox": "« true » pour oui, « false » pour non.",
+    "siret": "Numéro SIRET de l'établissement : 14 chiffres, sans espace (clé de Luhn vérifiée).",
+    "rna": "Numéro RNA de l'association : W suivi de 9 chiffres (par exemple W751234567).",
 }
 CHECKBOX_VALUES = [{"key": "true", "name": "Oui"}, {"key": "false", "name": "Non"}]
 # Answers never published on the public list of requests, whatever the service.

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.http import Http404
 
+from guichet.authorities.competence import holding_communes
 from guichet.authorities.models import Authority, OwnedService
 from guichet.authorities.service_design import LEVEL_OF_KIND
 from guichet.backoffice.selectors import authorities_where
 from guichet.catalogue.models import Service, ServiceVersion
+from guichet.territory.models import Commune
 
 PERMISSION = "design_services"
 
@@ -84,3 +86,19 @@ def version_of(service: Service, number) -> ServiceVersion:
         return service.versions.get(number=int(number))
     except (ValueError, TypeError, ServiceVersion.DoesNotExist):
         raise Http404("Version introuvable.") from None
+
+
+@dataclass
+class Offer:
+    """Where a designed service may be offered (`candidates`: the communes where its authority
+    holds the competence) and where it is (`chosen`: ids as text; empty: everywhere)."""
+
+    candidates: list[Commune]
+    chosen: set[str]
+
+
+def offer(service: Service, authority: Authority, *, typed: list[str] | None = None) -> Offer:
+    if typed is None:
+        owned = OwnedService.objects.get(service=service, authority=authority)
+        typed = [str(pk) for pk in owned.communes.values_list("pk", flat=True)]
+    return Offer(holding_communes(service, authority), set(typed))

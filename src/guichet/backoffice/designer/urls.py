@@ -3,6 +3,7 @@
 from django.urls import path
 
 from guichet.backoffice.designer.views import (
+    communes,
     form_builder,
     library,
     messages,
@@ -21,6 +22,7 @@ urlpatterns = [
     path("bibliotheque/publier/", library.share, name="share"),
     path("bibliotheque/<int:shared>/reprendre/", library.reuse, name="reuse"),
     path("<int:pk>/", services.page, name="page"),
+    path("<int:pk>/communes/", communes.communes, name="communes"),
     path("<int:pk>/brouillon/", services.open_draft, name="open_draft"),
     path("<int:pk>/formulaire/", form_builder.form_builder, name="builder"),
     path("<int:pk>/apercu/", form_builder.preview, name="preview"),

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from guichet.cases.promises import Promise, promise_of
 from guichet.catalogue.selectors import (
+    audience_of,
     categories_with_services,
     published_services,
     service_by_slug,
@@ -85,6 +86,7 @@ def service_detail(request, slug, code=None):
     context = {
         "title": service.name, "service": service, "commune": None, "offer": None,
         "promise": Promise(promised_days=service.sla_working_days, estimate=None),
+        "audience": audience_of(service),
     }  # fmt: skip
     if code is not None:
         commune = commune_by_code(code)

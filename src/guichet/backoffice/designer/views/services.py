@@ -133,7 +133,7 @@ def page(request, pk):
         form = PageForm(initial=PageForm.initial_of(content, draft.revision if draft else 1))
     return service_page(
         request, "page.html", service, authority, "page", form=form, general=general,
-        draft=draft, status=status,
+        draft=draft, status=status, offer=selectors.offer(service, authority),
     )  # fmt: skip
 
 

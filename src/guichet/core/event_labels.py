@@ -137,6 +137,13 @@ EVENT_LABELS: dict[str, str] = {
     "contracts.disagreement-recorded": "Désaccord enregistré sur les indicateurs d'un contrat",
     "contracts.report-requested": "Rapport qualité du délégataire demandé",
     "contracts.report-finished": "Rapport qualité du délégataire terminé",
+    # Delegation contracts and their quality reports (contracts/events.py, ADR 0038).
+    "contracts.contract-created": "Contrat de délégation créé",
+    "contracts.contract-changed": "Contrat de délégation modifié",
+    "contracts.comment-added": "Commentaire sur les indicateurs d'un contrat",
+    "contracts.disagreement-recorded": "Désaccord enregistré sur les indicateurs d'un contrat",
+    "contracts.report-requested": "Rapport qualité du délégataire demandé",
+    "contracts.report-finished": "Rapport qualité du délégataire terminé",
     # Steering: emerging topics and elected officials' briefings (issue 20, ADR 0039).
     "journeys.topics-refreshed": "Sujets émergents recalculés",
     "contracts.briefing-remit-created": "Note aux élus : périmètre d'un élu créé",

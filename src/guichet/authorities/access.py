@@ -38,11 +38,13 @@ PERMISSIONS: dict[str, Role] = {
     "manage_competences": Role.ADMINISTRATOR,  # record transfers and delegations
     "manage_settings": Role.ADMINISTRATOR,  # branding, channels, promises
     "design_services": Role.ADMINISTRATOR,  # the designer: services, forms, workflows, versions
+    "read_briefings": Role.MANAGER,  # elected officials' briefings (an élu: their own only)
 }
 
 # Roles outside ROLE_ORDER, with the only permissions they hold.
 UNRANKED: dict[Role, frozenset[str]] = {
     Role.DESIGNER: frozenset({"design_services"}),
+    Role.ELECTED: frozenset({"read_briefings"}),
 }
 
 

@@ -40,6 +40,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("broadcast", "Diffusion", "notifications:broadcast", "broadcast"),
     Entry("register", "Registre des traitements", "backoffice:register", "view_dashboards"),
     Entry("designer", "Concepteur de démarches", "backoffice:designer:services", "design_services"),
+    Entry("briefings", "Notes aux élus", "steering:briefings", "read_briefings"),
 )
 
 

@@ -411,6 +411,8 @@ GUICHET_WORKER_PERIODIC = env_json(
     {
         "guichet.appointments.reminders.queue_due_reminders": 600,
         "guichet.journeys.store.refresh": 900,
+        "guichet.journeys.topics.tasks.refresh_all": 86400,
+        "guichet.contracts.briefings.tasks.send_due": 3600,
         "guichet.notifications.tasks.prune_task_results": 86400,
         "guichet.people.rights.retention.run_periodic": 86400,
         "guichet.people.rights.tasks.expire_exports": 3600,

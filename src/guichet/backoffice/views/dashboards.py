@@ -22,6 +22,7 @@ from guichet.backoffice.journey import journey_of
 from guichet.backoffice.selectors import person_or_none, person_requests_for, request_by_reference
 from guichet.backoffice.views._common import agent_required, forbidden
 from guichet.journeys.engine import IRRITANTS, case_figures
+from guichet.journeys.topics.selectors import emerging_topics
 
 MANAGERS_ONLY = (
     "Les tableaux de bord sont réservés aux responsables et administrateurs de la collectivité."
@@ -85,6 +86,7 @@ def dashboard(request):
         "overall": overall,
         "satisfaction_rate": analytics.percent(overall.get("dissatisfied_rate")),
         "satisfaction_available": overall.get("dissatisfied_rate") is not None,
+        "emerging_topics": emerging_topics([a.pk for a in scope.authorities]),
         "by": by,
         "period": period,
         "irritant": irritant,

@@ -7,3 +7,4 @@ from guichet.contracts.models.contracts import (  # noqa: F401
     Remark,
     Report,
 )
+from guichet.contracts.models.briefings import Briefing, BriefingRemit  # noqa: F401

@@ -10,7 +10,7 @@ import pytest
 from api.factories import build_world, file_request
 from support import built_for_the_module, refreshed
 
-from guichet.api.v1 import open_data
+from guichet.api.v1 import realtime as open_data
 from guichet.cases.models import Request
 from guichet.catalogue.models import Service
 from guichet.core import clock

@@ -6,7 +6,8 @@ from ninja import NinjaAPI, Swagger
 
 from guichet.api import errors
 from guichet.api.caller import AUTH
-from guichet.api.v1 import catalogue, journal, open_data, requests
+from guichet.api.v1 import catalogue, journal, realtime, requests
+from guichet.api.v1 import contracts as contract_indicators
 
 DESCRIPTION = """API de Guichet pour les applications des collectivités et le back-office.
 
@@ -44,4 +45,5 @@ errors.install(api)
 api.add_router("", catalogue.router)
 api.add_router("", requests.router)
 api.add_router("", journal.router)
-api.add_router("", open_data.router)
+api.add_router("", realtime.router)
+api.add_router("", contract_indicators.router)

@@ -216,3 +216,23 @@ def test_milestones_are_checked_and_linked_to_requests_of_the_same_authority(w):
     milestone = act.save_milestone(actor=actor, idea=proposed, title="Pose des bancs",
                                    due_on=date(2027, 5, 1), progress=40, requests=[request])  # fmt: skip
     assert list(milestone.requests.all()) == [request]
+
+
+@pytest.mark.django_db
+def test_the_demo_consultation_has_its_participants_proposals_and_merges():
+    import time
+
+    from guichet.demo.participation import build_participation
+
+    from .consultation_world import small_world
+
+    small_world()
+    started = time.monotonic()
+    report = build_participation()
+    assert time.monotonic() - started < 60
+    assert report.participants == 1400 and report.ideas == 169 and report.merges == 3
+    merged = Idea.objects.filter(state=Idea.State.MERGED)
+    assert merged.count() == 6 and all(i.merged_into_id for i in merged)
+    assert all(i.supports_count == i.supports.count() for i in Idea.objects.all())
+    assert build_participation().ideas == 0  # idempotent: the second run adds nothing
+    assert not Notification.objects.exists()  # a replayed past tells nobody

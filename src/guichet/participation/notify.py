@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from guichet.core import clock
+from guichet.core import clock, journal
 from guichet.notifications import optout
 from guichet.notifications.models import Channel, Notification
 from guichet.notifications.outbox import recipient_of
@@ -26,7 +26,8 @@ KIND = NotificationPreference.MessageKind.MESSAGE
 def notify(person: Person, *, authority, subject: str, text: str, link: str, key: str) -> int:
     """Queue `text` (plain French, a link appended) to `person` on each channel she wants;
     the number of messages queued."""
-    if person.is_erased:
+    # A replayed past (the demo's consultation) tells nobody anything, as the outbox's rule.
+    if person.is_erased or journal._replaying.get():  # noqa: SLF001 - the journal's own flag
         return 0
     url = link if link.startswith("http") else settings.GUICHET_BASE_URL + link
     source = {

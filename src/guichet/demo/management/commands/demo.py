@@ -14,6 +14,8 @@ from guichet.cases.models import Request
 from guichet.core.plurals import ngettext
 from guichet.demo.history import build_history
 from guichet.demo.opendata import build_opendata
+from guichet.demo.participation import build_participation
+from guichet.demo.participation_petitions import build_participation_petitions
 from guichet.demo.triage import build_triage
 from guichet.demo.world import DEMO_PASSWORD, STEPS, build_world
 
@@ -97,6 +99,19 @@ class Command(BaseCommand):
                 % {"n": len(opendata.published)}
                 + f" en {opendata.seconds:.1f} s."
             )
+
+        ideas = build_participation()  # before the opinion map, which joins its consultation
+        if ideas.ideas:
+            console.print(
+                f"Consultation « Sceaux 2030 » : {ideas.participants} participants, "
+                f"{ideas.ideas} idées, {ideas.merges} fusions en {ideas.seconds:.1f} s."
+            )
+        participation = build_participation_petitions()
+        console.print(
+            f"Participation : carte des opinions ({participation.votes} votes, "
+            f"{participation.groups} groupes) et {participation.petitions} pétitions "
+            f"en {participation.seconds:.1f} s."
+        )
 
         base = f"http://{bind}"
         authorities = len(report.authorities)

@@ -8,6 +8,7 @@ from guichet.api import errors
 from guichet.api.caller import AUTH
 from guichet.api.v1 import catalogue, journal, realtime, requests
 from guichet.api.v1 import contracts as contract_indicators
+from guichet.api.v1 import contracts as contract_indicators
 
 DESCRIPTION = """API de Guichet pour les applications des collectivités et le back-office.
 
@@ -46,4 +47,5 @@ api.add_router("", catalogue.router)
 api.add_router("", requests.router)
 api.add_router("", journal.router)
 api.add_router("", realtime.router)
+api.add_router("", contract_indicators.router)
 api.add_router("", contract_indicators.router)

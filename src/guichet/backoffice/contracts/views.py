@@ -110,7 +110,7 @@ def requests_behind(request, pk: int, indicator: int):
     table = Table(
         "demandes", "Demandes derrière ce chiffre",
         ["Référence", "Reçue le", "Commune", "Mois", "Valeur pour cette demande"],
-        [[f.reference, f.received_at, names.get(f.commune_id, ""), f.month.isoformat()[:7],
+        [[f.reference, f.received_on, names.get(f.commune_id, ""), f.month.isoformat()[:7],
           _own(v)] for f, v in rows],
     )  # fmt: skip
     if request.GET.get("format") == "csv":

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
-from django.db.models import Min, QuerySet
+from django.db.models import BooleanField, Case, F, Min, QuerySet, Value, When
+from django.db.models.functions import TruncDate
 
 from guichet.cases import events as case_events
 from guichet.cases.models import Request
@@ -36,7 +38,7 @@ class Fact:
     service_id: int
     commune_id: int
     month: date  # first day of the month it was received (Paris)
-    received_at: datetime
+    received_on: date  # the Paris day it was received
     answer_days: int | None = None  # working days to the first answer
     resolve_days: int | None = None  # working days to resolution, without the person's waits
     within_promise: bool | None = None  # resolved by its due date (None: no promise or open)
@@ -68,25 +70,51 @@ def covered_requests(contract: Contract, since: date, until: date) -> QuerySet[R
     )
 
 
+@lru_cache(maxsize=200_000)
+def _working_days(first: int, last: int, departement: str | None) -> int:
+    """`core.calendar.working_days_between` for two Paris days (ordinals), remembered: a
+    year of requests has a few thousand distinct (day, day) pairs."""
+    return calendar.working_days_between(
+        calendar.end_of_day(date.fromordinal(first)),
+        calendar.end_of_day(date.fromordinal(last)),
+        departement=departement,
+    )
+
+
 def facts_for(contract: Contract, since: date, until: date) -> list[Fact]:
-    """Every covered request's row, oldest first."""
+    """Every covered request's row, oldest first. Days are Paris days computed by the
+    database; working days by `core.calendar` (the promises' own count)."""
     requests = covered_requests(contract, since, until)
+    within = Case(
+        When(resolved_at__isnull=True, then=Value(None)),
+        When(due_at__isnull=True, then=Value(None)),
+        When(resolved_at__lte=F("due_at"), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(null=True),
+    )
     rows = list(
-        requests.order_by("received_at", "pk").values_list(
-            "pk", "reference", "service_id", "commune_id", "received_at", "resolved_at",
-            "due_at", "pauses", "commune__departement__code",
+        requests.order_by("received_at", "pk")
+        .annotate(
+            received_day=TruncDate("received_at", tzinfo=PARIS),
+            resolved_day=TruncDate("resolved_at", tzinfo=PARIS),
+            within=within,
+            waited=Case(When(pauses=[], then=Value(False)), default=Value(True)),
+        )
+        .values_list(
+            "pk", "reference", "service_id", "commune_id", "received_day", "resolved_day",
+            "within", "waited", "commune__departement__code",
         )
     )  # fmt: skip
     if not rows:
         return []
     ids = requests.values("pk")
-    firsts: dict[int, datetime] = {}
+    firsts: dict[int, date] = {}
     chased: set[int] = set()
     replied: set[int] = set()
     for case_id, kind, first in (
         Event.objects.filter(case_id__in=ids, kind__in=(case_events.MESSAGE_SENT, *CHASERS))
         .values("case_id", "kind")
-        .annotate(first=Min("occurred_at"))
+        .annotate(first=Min(TruncDate("occurred_at", tzinfo=PARIS)))
         .values_list("case_id", "kind", "first")
     ):
         if kind == case_events.MESSAGE_SENT:
@@ -96,18 +124,23 @@ def facts_for(contract: Contract, since: date, until: date) -> list[Fact]:
         else:
             replied.add(case_id)
     answers = _answers(ids)
+    paused = _paused_durations(requests, [row[0] for row in rows if row[7]])
     facts = []
-    for pk, reference, service, commune, received, resolved, due, pauses, dept in rows:
-        local = received.astimezone(PARIS)
-        fact = Fact(pk, reference, service, commune, date(local.year, local.month, 1), received)
+    for pk, reference, service, commune, received, resolved, kept, _waited, dept in rows:
+        start = received.toordinal()
+        fact = Fact(pk, reference, service, commune, received.replace(day=1), received)
         answered = firsts.get(pk)
         if resolved is not None and (answered is None or resolved < answered):
             answered = resolved
         if answered is not None:
-            fact.answer_days = calendar.working_days_between(received, answered, departement=dept)
+            fact.answer_days = _working_days(start, answered.toordinal(), dept)
         if resolved is not None:
-            fact.resolve_days = working_days_taken(received, resolved, pauses, dept)
-            fact.within_promise = None if due is None else resolved <= due
+            fact.resolve_days = (
+                paused[pk]
+                if pk in paused
+                else max(_working_days(start, resolved.toordinal(), dept), 0)
+            )
+            fact.within_promise = kept
             fact.first_contact = pk not in chased and pk not in replied
         fact.repeat = pk in chased
         found = answers.get(pk)
@@ -115,6 +148,18 @@ def facts_for(contract: Contract, since: date, until: date) -> list[Fact]:
             fact.score, fact.complaint, fact.comments = found
         facts.append(fact)
     return facts
+
+
+def _paused_durations(requests: QuerySet[Request], ids: list[int]) -> dict[int, int]:
+    """Working days to resolution less the person's waits, for the few requests that waited."""
+    if not ids:
+        return {}
+    return {
+        pk: working_days_taken(received, resolved, pauses, dept)
+        for pk, received, resolved, pauses, dept in requests.filter(
+            pk__in=ids, resolved_at__isnull=False
+        ).values_list("pk", "received_at", "resolved_at", "pauses", "commune__departement__code")
+    }
 
 
 def _answers(ids) -> dict[int, tuple[int, bool, tuple[str, ...]]]:

@@ -33,7 +33,7 @@ from sklearn.metrics import silhouette_score
 
 AGREE, DISAGREE, PASS = 1, -1, 0
 Z_90 = 1.2816
-SILHOUETTE_SAMPLE = 3000
+SILHOUETTE_SAMPLE = 1500
 
 
 @dataclass(frozen=True)

@@ -144,3 +144,16 @@ def test_the_schedule_sends_each_period_once_and_stops_with_the_remit(steering, 
     assert Briefing.objects.filter(remit=remit).count() == 1
     with pytest.raises(actions.BriefingError, match="ne sont déjà plus envoyées"):
         actions.end_remit(actor=SYSTEM, remit=remit)
+
+
+def test_the_demo_plants_a_park_surge_that_the_model_flags_and_briefs_the_mayor(steering):
+    from guichet.demo.steering import SURGE, build_steering
+
+    report = build_steering()
+    assert report.planted == SURGE + 6
+    assert any("parc" in label or "nuit" in label for label in report.emerging), report.emerging
+    # only Sceaux exists in this world: its mayor's briefing, with the emerging topic
+    assert report.accounts == [("elu.sceaux", "élu", "Ville de Sceaux")]
+    briefing = Briefing.objects.get(remit__official__username="elu.sceaux")
+    assert any(line["text"].startswith("Sujet émergent") for line in briefing.content["hot_spots"])
+    assert build_steering().briefings == 0  # once

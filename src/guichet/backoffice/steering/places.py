@@ -8,9 +8,18 @@ from guichet.backoffice.commune_map import COLOURS, breaks, class_of
 from guichet.catalogue.models import Service
 from guichet.contracts.briefings.comparisons import Place, per_thousand
 from guichet.contracts.briefings.periods import moment  # noqa: F401 — re-exported for views
+from guichet.journeys import store
+from guichet.journeys.engine import EventLog, Filters, filter_log
 from guichet.territory.models import Commune, Intercommunality
 
 __all__ = ["moment", "per_thousand"]
+
+
+def log_of(authorities) -> EventLog:
+    """The journal's analytics copy (brought up to date, as the dashboards do) cut to the
+    agent's authorities: nobody counts another authority's requests."""
+    slugs = tuple(a.slug for a in authorities) or ("\u2205",)
+    return filter_log(store.journal_log(), Filters(authority=slugs))
 
 
 def intercommunalities_of(authorities) -> list[Intercommunality]:

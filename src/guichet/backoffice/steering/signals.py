@@ -95,7 +95,7 @@ def comparisons(request):
     before = previous(start, end, "weekly") if (end - start).days == 7 else _same_length(start, end)
     rows, result_map, chart = [], None, None
     if chosen is not None:
-        log = analytics.scope_of_authorities(authorities)
+        log = places.log_of(authorities)
         rows = comparing.compare(log.cases, places.places_of(chosen), period=(start, end),
                                  before=before)  # fmt: skip
         result_map = places.rate_map(rows)
@@ -136,7 +136,7 @@ def silent_demand(request):
     segment = request.GET.get("segment", "category")
     if segment not in SEGMENTS:
         segment = "category"
-    log = analytics.scope_of_authorities(authorities)
+    log = places.log_of(authorities)
     served = places.places_served(log.cases)
     found = silent.under_use(log.cases, served, start=start, end=end)
     services = places.service_names([r["service"] for r in found])

@@ -29,6 +29,15 @@ MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao�
           "septembre", "octobre", "novembre", "décembre")  # fmt: skip
 
 
+def num(value: float, digits: int = 1) -> str:
+    """A decimal number written the French way (comma)."""
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def requests_word(value: float) -> str:
+    return "demande" if abs(value) < 2 else "demandes"
+
+
 def french_date(day: date) -> str:
     return f"{day.day}{'er' if day.day == 1 else ''} {MONTHS[day.month - 1]} {day.year}"
 
@@ -90,9 +99,9 @@ def compose(remit: BriefingRemit, *, start: date, end: date, now: datetime,
         if before_score is not None:
             trend = (" en hausse" if now_score > before_score else " en baisse"
                      if now_score < before_score else " stable")  # fmt: skip
-            trend += f" (période précédente : {before_score:.1f} / 5)"
+            trend += f" (période précédente : {num(before_score)} / 5)"
         well.append(_line(
-            f"Satisfaction : {now_score:.1f} / 5{trend}, "
+            f"Satisfaction : {num(now_score)} / 5{trend}, "
             + ngettext("%(n)d réponse", "%(n)d réponses", numbers["satisfaction_answers"])
             % {"n": numbers["satisfaction_answers"]} + ".",
             link + "#volumes",
@@ -100,7 +109,7 @@ def compose(remit: BriefingRemit, *, start: date, end: date, now: datetime,
     for fast in numbers["fastest"]:
         well.append(_line(
             f"Service rapide : « {services.get(fast['service'], fast['service'])} », "
-            f"durée médiane {fast['median_days']:.1f} j sur {fast['cases']} demandes.",
+            f"durée médiane {num(fast['median_days'])} j sur {fast['cases']} demandes.",
             dashboard_link(remit, start, end, service=fast["service"]),
         ))  # fmt: skip
 
@@ -115,8 +124,8 @@ def compose(remit: BriefingRemit, *, start: date, end: date, now: datetime,
     for item in numbers["rising_delays"]:
         hot.append(_line(
             f"Délais en hausse à {communes.get(item['commune'], item['commune'])} : durée "
-            f"médiane {item['median_days']:.1f} j (période précédente : "
-            f"{item['before_days']:.1f} j).",
+            f"médiane {num(item['median_days'])} j (période précédente : "
+            f"{num(item['before_days'])} j).",
             dashboard_link(remit, start, end, view="dashboard_map", mesure="delai"),
         ))  # fmt: skip
     for topic in emerging_topics([remit.authority_id]):
@@ -129,7 +138,7 @@ def compose(remit: BriefingRemit, *, start: date, end: date, now: datetime,
             + ngettext("%(n)d message", "%(n)d messages", topic.last_count)
             % {"n": topic.last_count}
             + f" la semaine du {french_date(topic.last_week)} (habituellement "
-            f"{topic.usual or 0:.1f} par semaine).",
+            f"{num(topic.usual or 0)} par semaine).",
             reverse("steering:topic", args=[topic.pk]),
         ))  # fmt: skip
 
@@ -138,7 +147,8 @@ def compose(remit: BriefingRemit, *, start: date, end: date, now: datetime,
     if forecast and forecast["weeks"]:
         mean = sum(w["requests"] for w in forecast["weeks"]) / len(forecast["weeks"])
         error = (f"erreur moyenne constatée sur les 4 dernières semaines connues : "
-                 f"± {forecast['mae']:.1f} demande par semaine" if forecast["mae"] is not None
+                 f"± {num(forecast['mae'])} {requests_word(forecast['mae'])} par semaine"
+                 if forecast["mae"] is not None
                  else "erreur inconnue : historique trop court pour la mesurer")  # fmt: skip
         forecast_line = _line(
             f"Prévision : environ {mean:.0f} demandes par semaine sur les "

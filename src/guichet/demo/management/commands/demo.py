@@ -16,6 +16,7 @@ from guichet.demo.history import build_history
 from guichet.demo.opendata import build_opendata
 from guichet.demo.participation import build_participation
 from guichet.demo.participation_petitions import build_participation_petitions
+from guichet.demo.steering import build_steering
 from guichet.demo.triage import build_triage
 from guichet.demo.world import DEMO_PASSWORD, STEPS, build_world
 
@@ -112,6 +113,15 @@ class Command(BaseCommand):
             f"{participation.groups} groupes) et {participation.petitions} pétitions "
             f"en {participation.seconds:.1f} s."
         )
+
+        # a park surge found by the topic model, and three elected officials' briefings
+        briefs = build_steering()
+        report.accounts += briefs.accounts
+        if briefs.briefings:
+            console.print(
+                f"Pilotage : {briefs.planted} plaintes plantées, sujets émergents « "
+                + " », « ".join(briefs.emerging) + f" », {briefs.briefings} notes aux élus."
+            )
 
         base = f"http://{bind}"
         authorities = len(report.authorities)

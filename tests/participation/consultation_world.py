@@ -50,12 +50,13 @@ def small_world() -> SimpleNamespace:
 
     from guichet.authorities import actions as authorities
     from guichet.authorities.models import Role
-    from guichet.territory.models import Commune, Departement, Region
+    from guichet.territory.models import Commune, Departement, Postcode, Region
 
     region = Region.objects.create(code="11", name="Île-de-France")
     departement = Departement.objects.create(code="92", name="Hauts-de-Seine", region=region)
     sceaux = Commune.objects.create(code="92071", name="Sceaux", departement=departement,
                                     postcodes=["92330"], population=19_000)  # fmt: skip
+    Postcode.objects.create(code="92330", commune_code="92071", commune_name="SCEAUX")
     w = SimpleNamespace(sceaux_commune=sceaux)
     w.sceaux = authorities.create_authority(
         actor=SYSTEM, kind="commune", name="Ville de Sceaux", slug="sceaux", commune=sceaux

@@ -43,6 +43,9 @@ class Transition:
     action: str  # the button label
     min_role: str  # an agent role (ranked), or PERSON, or SYSTEM
     comment_required: bool = False
+    # Automatic effect: the person is asked for a satisfaction survey when it is taken (the
+    # satisfaction app listens, ADR 0035). Only into a done state: a survey rates a resolution.
+    survey: bool = False
 
 
 # fmt: off
@@ -186,6 +189,14 @@ class Workflow:
                     f"La transition « {transition.action} » vers « {self._label(transition.target)} »"
                     " n'indique aucun rôle autorisé."
                 )
+        for transition in self.transitions:
+            target = next((s for s in self.states if s.name == transition.target), None)
+            if transition.survey and target is not None and target.public_status != DONE:
+                problems.setdefault(transition.source, []).append(
+                    f"La transition « {transition.action} » demande l'avis de l'usager, mais "
+                    f"« {target.label} » n'est pas un état « terminée » : l'enquête de "
+                    "satisfaction porte sur une demande traitée."
+                )
         if self.initial not in names:
             problems.setdefault("", []).append(f"L'état initial « {self.initial} » n'existe pas.")
             return problems
@@ -208,6 +219,19 @@ class Workflow:
                     "n'est atteignable : une demande y resterait bloquée."
                 )
         return problems
+
+    def asks_for_survey(self, source: str, target: str, action: str) -> bool:
+        """Whether the move `source` → `target` by the button `action` opens a satisfaction
+        survey: the transitions marked so when the workflow marks any (the designer chose);
+        otherwise (the default lifecycle, workflows from before) any move from an open state
+        to a done one."""
+        if any(t.survey for t in self.transitions):
+            return any(
+                t.survey and t.source == source and t.target == target and t.action == action
+                for t in self.transitions
+            )
+        before, after = self.state(source), self.state(target)
+        return before.public_status in (ONGOING, ACTION_NEEDED) and after.public_status == DONE
 
     def _reachable_from(self, start: str) -> set[str]:
         seen, frontier = {start}, [start]
@@ -314,7 +338,8 @@ def check_workflow_document(document: dict[str, Any] | None) -> dict[str, list[s
 
 _STATE_KEYS = {"name": str, "label": str, "public_status": str, "visible": bool, "clock": str}
 _TRANSITION_KEYS = {
-    "source": str, "target": str, "action": str, "min_role": str, "comment_required": bool
+    "source": str, "target": str, "action": str, "min_role": str, "comment_required": bool,
+    "survey": bool,
 }  # fmt: skip
 
 

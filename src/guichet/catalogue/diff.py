@@ -154,6 +154,7 @@ ATTRIBUTE_LABELS = {
     "visible": "visible par l'usager",
     "action": "bouton",
     "comment_required": "commentaire obligatoire",
+    "survey": "enquête de satisfaction",
     "min_role": "rôle",
     "initial": "état initial",
 }

@@ -35,9 +35,13 @@ def index_of(fields: list[dict[str, Any]], name: str) -> int:
     raise BuilderError({"general": "Ce champ n'existe plus : le brouillon a peut-être changé."})
 
 
-def edit_field(fields: list[dict[str, Any]], name: str, data) -> list[dict[str, Any]]:
+def edit_field(
+    fields: list[dict[str, Any]], name: str, data, *, elsewhere: set[str] = frozenset()
+) -> list[dict[str, Any]]:
     """The list with field `name` replaced by what the builder's form posted (`data`, a
-    QueryDict). Raises BuilderError with French messages by property."""
+    QueryDict). `elsewhere`: the names used outside `fields` (the rest of the form when
+    `fields` is a repeatable block's): names are unique in the whole form. Raises
+    BuilderError with French messages by property."""
     index = index_of(fields, name)
     field = copy.deepcopy(fields[index])
     errors: dict[str, str] = {}
@@ -55,7 +59,9 @@ def edit_field(fields: list[dict[str, Any]], name: str, data) -> list[dict[str, 
             "Le nom technique commence par une lettre minuscule et ne contient que des "
             "lettres minuscules sans accent, des chiffres et _ (60 caractères au plus)."
         )
-    elif any(f.get("name") == new_name for i, f in enumerate(fields) if i != index):
+    elif new_name in elsewhere or any(
+        f.get("name") == new_name for i, f in enumerate(fields) if i != index
+    ):
         errors["name"] = f"Le nom « {new_name} » est déjà utilisé par un autre champ."
     if not (field.get("label") or "").strip():
         errors["label"] = "Donnez un libellé au champ."
@@ -138,9 +144,11 @@ def reorder(fields: list[dict[str, Any]], names: list[str]) -> list[dict[str, An
     return [by_name[name] for name in names]
 
 
-def duplicate(fields: list[dict[str, Any]], name: str) -> tuple[list[dict[str, Any]], str]:
+def duplicate(
+    fields: list[dict[str, Any]], name: str, *, elsewhere: set[str] = frozenset()
+) -> tuple[list[dict[str, Any]], str]:
     index = index_of(fields, name)
-    taken = all_names(fields)
+    taken = all_names(fields) | set(elsewhere)
     copy_name = _copy_name(name, taken)
     taken.add(copy_name)
     twin = copy.deepcopy(fields[index]) | {"name": copy_name}

@@ -107,13 +107,7 @@ TYPES: dict[str, FieldType] = {
             Prop("add_label", "Bouton d'ajout", "text", "Exemple : Ajouter un enfant"),
             Prop("min_items", "Nombre minimal d'éléments", "int"),
             Prop("max_items", "Nombre maximal d'éléments (50 au plus)", "int"),
-            Prop(
-                "fields",
-                "Champs du bloc (JSON)",
-                "json",
-                "Une liste de champs au format des formulaires (sans pièce jointe, point sur la "
-                "carte, bloc ni condition).",
-            ),
+            # its fields are edited with the builder itself (the block's own list, ADR 0035)
         ),
         (
             ("item_label", "Élément"),

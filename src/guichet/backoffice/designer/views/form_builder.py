@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from csp.constants import SELF
 from csp.decorators import csp_replace
@@ -27,6 +27,7 @@ from guichet.backoffice.designer.field_types import (
 )
 from guichet.backoffice.designer.views._common import designer_required, service_page
 from guichet.catalogue.formdef import InvalidFormDefinition
+from guichet.catalogue.formdef.structure import REPEATABLE_TYPES
 from guichet.catalogue.presentation import form_fields
 from guichet.catalogue.versions import DraftError, StaleDraft, save_draft
 from guichet.core.journal import Actor
@@ -46,6 +47,11 @@ def form_builder(request, pk):
     errors: dict[str, str] = {}
     posted = None
     status = 200
+    block = _block(fields, request.POST.get("bloc") or request.GET.get("bloc") or "")
+    if request.method == "POST" and draft is not None and request.POST.get("op") == "undo":
+        kept = request.session.get(UNDO.format(draft.pk)) or {}
+        block = _block(fields, kept.get("bloc") or "")  # put back where it was deleted
+    scope = list(block.get("fields") or []) if block else fields
     if request.method == "POST":
         if draft is None:
             errors["general"] = "Ouvrez d'abord un brouillon pour modifier le formulaire."
@@ -54,7 +60,10 @@ def form_builder(request, pk):
             op = request.POST.get("op", "")
             selected = request.POST.get("champ", "")
             try:
-                new_fields, selected, note = _apply(request, op, fields, selected, draft.pk)
+                new_scope, selected, note = _apply(
+                    request, op, scope, selected, draft.pk, block=block, form=fields
+                )
+                new_fields = _put_back(fields, block, new_scope)
                 revision = int(request.POST.get("revision") or 0)
                 save_draft(
                     draft=draft, by=Actor.agent(request.user),
@@ -71,31 +80,60 @@ def form_builder(request, pk):
                 if note:
                     messages.success(request, note)
                 url = reverse("backoffice:designer:builder", kwargs={"pk": service.pk})
+                within = {"bloc": block["name"]} if block else {}
                 if op in ("up", "down"):  # the keyboard stays on the moved field's button
-                    return redirect(f"{url}?{urlencode({'deplace': selected, 'sens': op})}")
+                    query = urlencode(within | {"deplace": selected, "sens": op})
+                    return redirect(f"{url}?{query}")
                 if selected:
-                    return redirect(f"{url}?{urlencode({'champ': selected})}#champ-edite")
-                return redirect(url)
+                    return redirect(f"{url}?{urlencode(within | {'champ': selected})}#champ-edite")
+                return redirect(f"{url}?{urlencode(within)}" if within else url)
             if op == "edit":
                 posted = request.POST
     return service_page(
         request, "builder.html", service, authority, "form",
         draft=draft, status=status, errors=errors,
-        rows=_rows(fields, selected), editor=_editor(fields, selected, posted, errors),
-        types=available_types(), undo=request.session.get(UNDO.format(draft.pk)) if draft else None,
+        rows=_rows(scope, selected), editor=_editor(scope, selected, posted, errors),
+        repeat_block=block, block_query=f"bloc={quote(block['name'])}&" if block else "",
+        types=_types(block), undo=request.session.get(UNDO.format(draft.pk)) if draft else None,
         title=f"Formulaire — {service.name}",
     )  # fmt: skip
 
 
-def _apply(request, op: str, fields: list, name: str, draft_pk: int):
-    """(the new fields, the field to show, a French note) for one builder operation."""
+def _block(fields: list[dict[str, Any]], name: str) -> dict[str, Any] | None:
+    """The repeatable block `name` whose fields the builder edits (?bloc=), None for the form."""
+    if not name:
+        return None
+    return next((f for f in fields if f.get("type") == "repeat" and f.get("name") == name), None)
+
+
+def _put_back(fields: list, block: dict[str, Any] | None, scope: list) -> list:
+    """The form's fields with the block's own list replaced by `scope` (or `scope` itself)."""
+    if block is None:
+        return scope
+    return [f | {"fields": scope} if f is block else f for f in fields]
+
+
+def _types(block: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """The types the builder offers: a block holds one-value fields only."""
+    if block is None:
+        return available_types()
+    return [(t, label) for t, label in available_types() if t in REPEATABLE_TYPES]
+
+
+def _apply(request, op: str, fields: list, name: str, draft_pk: int, *, block=None, form=()):
+    """(the new fields, the field to show, a French note) for one builder operation on
+    `fields`: the form's, or a repeatable `block`'s inside `form` (names unique in the whole
+    form)."""
     post = request.POST
     undo_key = UNDO.format(draft_pk)
+    elsewhere = all_names([f for f in form if f is not block]) if block else set()
+    if block is not None:
+        elsewhere.add(block.get("name", ""))
     if op == "add":
         kind = post.get("type", "")
-        if kind not in dict(available_types()):
+        if kind not in dict(_types(block)):
             raise builder.BuilderError({"type": "Choisissez un type de champ."})
-        field = new_field(kind, all_names(fields))
+        field = new_field(kind, all_names(fields) | elsewhere)
         if kind == "page" and fields and not any(f.get("type") == "page" for f in fields):
             # a form with pages starts with one: the fields so far become the first page
             first = new_field("page", all_names([*fields, field]))
@@ -106,7 +144,7 @@ def _apply(request, op: str, fields: list, name: str, draft_pk: int):
             added.append(new_field("short_text", all_names([*fields, field])))
         return [*fields, *added], field["name"], f"Champ « {field['label']} » ajouté."
     if op == "edit":
-        new_fields = builder.edit_field(fields, name, post)
+        new_fields = builder.edit_field(fields, name, post, elsewhere=elsewhere)
         return new_fields, post.get("name", name), "Champ enregistré."
     if op not in ("delete", "undo"):
         request.session.pop(undo_key, None)  # « Annuler » offers the last deletion only
@@ -116,12 +154,13 @@ def _apply(request, op: str, fields: list, name: str, draft_pk: int):
     if op == "reorder":
         return builder.reorder(fields, post.getlist("ordre")), "", "Ordre enregistré."
     if op == "duplicate":
-        new_fields, copy_name = builder.duplicate(fields, name)
+        new_fields, copy_name = builder.duplicate(fields, name, elsewhere=elsewhere)
         return new_fields, copy_name, "Champ dupliqué."
     if op == "delete":
         new_fields, index = builder.delete(fields, name)
         field = fields[index]
-        request.session[undo_key] = {"field": field, "index": index, "label": field.get("label")}
+        request.session[undo_key] = {"field": field, "index": index, "label": field.get("label"),
+                                     "bloc": block.get("name") if block else ""}  # fmt: skip
         return new_fields, "", ""
     if op == "undo":
         kept = request.session.get(undo_key)

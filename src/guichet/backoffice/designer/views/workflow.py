@@ -42,8 +42,9 @@ ROLES = (
     ("person", "l'usager"),
     ("system", "automatique (système)"),
 )
-BLANK_ROWS = 2
+BLANK_ROWS = 1  # blank rows under the table; « Ajouter un état / une transition » adds one
 MAX_ROWS = 200
+ADD = {"etat": "states", "transition": "transitions"}  # the add buttons' values
 
 
 def _document(version) -> dict[str, Any]:
@@ -58,9 +59,16 @@ def workflow(request, pk):
     document = _document(draft or service.current_version)
     errors: dict[str, list[str]] = {}
     status = 200
+    blank = {"states": BLANK_ROWS, "transitions": BLANK_ROWS}
+    added = ""
     if request.method == "POST":
         document = read_document(request.POST)
-        if draft is None:
+        added = ADD.get(request.POST.get("ajouter", ""), "")
+        if added:  # a round trip that saves nothing: the rows typed, one more blank row
+            for key in blank:
+                blank[key] = min(max(_int(request.POST.get(f"blank_{key}")), 0), MAX_ROWS)
+            blank[added] = min(blank[added] + 1, MAX_ROWS)
+        elif draft is None:
             errors, status = {"": ["Ouvrez d'abord un brouillon pour modifier le circuit."]}, 409
         else:
             try:
@@ -79,13 +87,14 @@ def workflow(request, pk):
     states = list(document.get("states") or [])
     state_rows = [
         {"index": i, "state": s, "errors": errors.get(str(s.get("name", "")), [])}
-        for i, s in enumerate([*states, *({} for _ in range(BLANK_ROWS))])
+        for i, s in enumerate([*states, *({} for _ in range(blank["states"]))])
     ]
     transitions = list(document.get("transitions") or [])
     return service_page(
         request, "workflow.html", service, authority, "workflow", draft=draft, status=status,
         state_rows=state_rows,
-        transition_rows=[*transitions, *({} for _ in range(BLANK_ROWS))],
+        transition_rows=[*transitions, *({} for _ in range(blank["transitions"]))],
+        blank=blank, added=added, focus=_last_row(added, states, transitions, blank),
         initial=document.get("initial") or (states[0].get("name") if states else ""),
         general=[m for key, ms in errors.items() if key not in {str(s.get("name")) for s in
                                                                  states} for m in ms],
@@ -94,6 +103,14 @@ def workflow(request, pk):
         public_statuses=PUBLIC_STATUSES, clocks=CLOCKS, roles=ROLES,
         diagram=diagram(document), title=f"Circuit — {service.name}",
     )  # fmt: skip
+
+
+def _last_row(added: str, states: list, transitions: list, blank: dict[str, int]) -> int | None:
+    """The index of the row just added (its first input takes the focus), None without."""
+    if not added:
+        return None
+    filled = len(states) if added == "states" else len(transitions)
+    return filled + blank[added] - 1
 
 
 def _int(value: Any) -> int:
@@ -139,7 +156,7 @@ def read_document(post) -> dict[str, Any]:
             "action": (post.get(f"t{i}-action") or "").strip() or "Passer",
             "min_role": post.get(f"t{i}-min_role") or "",
             "comment_required": bool(post.get(f"t{i}-comment_required")),
-        })  # fmt: skip
+        } | ({"survey": True} if post.get(f"t{i}-survey") else {}))  # fmt: skip
     initial = post.get("initial") or (states[0]["name"] if states else "")
     return {"initial": initial, "states": states, "transitions": transitions}
 

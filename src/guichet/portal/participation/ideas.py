@@ -55,8 +55,6 @@ def detail(request, pk: int):
         "link_kinds": [(k, label) for k, label in IdeaLink.Kind.choices if k != "merge"],
         "may_support": eligibility.may(person, idea.consultation, "support"),
         "may_comment": eligibility.may(person, idea.consultation, "comment"),
-        "siblings": Idea.objects.filter(consultation=idea.consultation, state=Idea.State.PUBLISHED)
-            .exclude(pk=idea.pk).order_by("title")[:200],
     })  # fmt: skip
 
 

@@ -132,7 +132,7 @@ class TableWriter:
                 .to_series()
             )  # fmt: skip
             separator = b"\n" if self.rows == 0 else b",\n"
-            self.geojson.write(separator + ",\n".join(features.to_list()).encode())
+            self.geojson.write(separator + features.str.join(",\n").item().encode())
         self.parquet.write_table(frame.to_arrow().cast(self.arrow_schema))
         self.rows += frame.height
 

@@ -19,6 +19,7 @@ from guichet.opendata.datasets import (
     month_key,
     published_requests,
     service_table,
+    stream_frames,
 )
 from guichet.opendata.schemas import SATISFACTION, SERVICES_DELAYS, polars_schema
 from guichet.opendata.writers import commune_geometry
@@ -27,17 +28,6 @@ from guichet.territory.models import Commune
 
 _UTC = pl.Datetime("us", "UTC")
 DAY = 86_400.0
-
-
-def _frames(rows, schema: dict, chunk: int) -> Iterator[pl.DataFrame]:
-    batch: list[tuple] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= chunk:
-            yield pl.DataFrame(batch, schema=schema, orient="row")
-            batch = []
-    if batch:
-        yield pl.DataFrame(batch, schema=schema, orient="row")
 
 
 def _period(stats: Stats, months: pl.Series) -> None:
@@ -61,14 +51,6 @@ def build_services_delays(authority_ids: list[int] | None, k: int, *, chunk: int
 
 
 def _services_delays(authority_ids, k, chunk, stats, boundaries) -> Iterator[pl.DataFrame]:
-    rows = (
-        published_requests(authority_ids)
-        .order_by()
-        .values_list(
-            "authority_id", "service_id", "commune_id", "received_at", "resolved_at", "due_at"
-        )
-        .iterator(chunk_size=chunk)
-    )
     schema = {
         "authority_id": pl.Int64, "service_id": pl.Int64, "commune_id": pl.Int64,
         "received_at": _UTC, "resolved_at": _UTC, "due_at": _UTC,
@@ -87,7 +69,7 @@ def _services_delays(authority_ids, k, chunk, stats, boundaries) -> Iterator[pl.
             .then(pl.col("resolved_at") <= pl.col("due_at"))
             .alias("on_time"),
         )  # fmt: skip
-        for frame in _frames(rows, schema, chunk)
+        for frame in stream_frames(published_requests(authority_ids).order_by(), schema, chunk)
     ]
     if not parts:
         return
@@ -149,9 +131,6 @@ def _satisfaction(authority_ids, k, chunk, stats) -> Iterator[pl.DataFrame]:
     if authority_ids is not None:
         answers = answers.filter(authority_id__in=authority_ids)
     # only the numbers: the comment and the contact consent are never read
-    rows = answers.values_list(
-        "authority_id", "service_id", "answered_at", "resolved", "score", "reopened"
-    ).iterator(chunk_size=chunk)
     schema = {
         "authority_id": pl.Int64, "service_id": pl.Int64, "answered_at": _UTC,
         "resolved": pl.Boolean, "score": pl.Int64, "reopened": pl.Boolean,
@@ -165,7 +144,7 @@ def _satisfaction(authority_ids, k, chunk, stats) -> Iterator[pl.DataFrame]:
             "score",
             "reopened",
         )  # fmt: skip
-        for frame in _frames(rows, schema, chunk)
+        for frame in stream_frames(answers, schema, chunk)
     ]
     if not parts:
         return

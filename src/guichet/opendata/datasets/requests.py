@@ -13,8 +13,7 @@ Two passes over the requests, each streamed in chunks (a server-side cursor on P
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
-from itertools import islice
+from datetime import UTC
 
 import numpy as np
 import polars as pl
@@ -32,28 +31,23 @@ from guichet.opendata.datasets import (
     paris_day,
     published_requests,
     service_table,
+    stream_frames,
 )
 from guichet.opendata.schemas import REQUESTS, polars_schema
 from guichet.opendata.writers import point_geometry
 
 _UTC = pl.Datetime("us", "UTC")
-_PASS_ONE = ("id", "service_id", "commune_id", "received_at", "latitude", "longitude")
-_PASS_TWO = (
-    "id", "reference", "received_at", "updated_at", "resolved_at", "closed_at", "due_at",
-    "public_status", "service_id", "authority_id", "channel", "commune_id", "duplicate_of_id",
-)  # fmt: skip
+_PASS_ONE = {
+    "id": pl.Int64(), "service_id": pl.Int64(), "commune_id": pl.Int64(), "received_at": _UTC,
+    "latitude": pl.Float64(), "longitude": pl.Float64(),
+}  # fmt: skip
+_PASS_TWO = {
+    "id": pl.Int64(), "reference": pl.String(), "received_at": _UTC, "updated_at": _UTC,
+    "resolved_at": _UTC, "closed_at": _UTC, "due_at": _UTC, "public_status": pl.String(),
+    "service_id": pl.Int64(), "authority_id": pl.Int64(), "channel": pl.String(),
+    "commune_id": pl.Int64(), "duplicate_of_id": pl.Int64(),
+}  # fmt: skip
 _CLOSED = (PublicStatus.DONE.value, PublicStatus.CANCELLED.value)
-
-
-def _chunks(rows, size: int) -> Iterator[list[tuple]]:
-    iterator = iter(rows)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
-def _month_numbers(moments: list[datetime]) -> np.ndarray:
-    series = pl.Series(moments, dtype=_UTC).dt.convert_time_zone("Europe/Paris")
-    return (series.dt.year().cast(pl.Int64) * 12 + series.dt.month().cast(pl.Int64)).to_numpy()
 
 
 class Plan:
@@ -61,21 +55,17 @@ class Plan:
 
     def __init__(self, authority_ids: list[int] | None, k: int, chunk: int) -> None:
         ids, keys, cells, communes = [], [], [], []
-        rows = (
-            published_requests(authority_ids)
-            .order_by("id")
-            .values_list(*_PASS_ONE)
-            .iterator(chunk_size=chunk)
-        )
-        for batch in _chunks(rows, chunk):
-            pk, service, commune, received, lat, lon = zip(*batch, strict=True)
-            ids.append(np.fromiter(pk, dtype=np.int64, count=len(batch)))
-            commune_ids = np.fromiter((c or 0 for c in commune), np.int64, count=len(batch))
-            services = np.fromiter(service, dtype=np.int64, count=len(batch))
-            months = _month_numbers(list(received))
+        frames = stream_frames(published_requests(authority_ids).order_by("id"), _PASS_ONE, chunk)
+        for frame in frames:
+            ids.append(frame["id"].to_numpy())
+            commune_ids = frame["commune_id"].fill_null(0).to_numpy()
+            services = frame["service_id"].to_numpy()
+            paris = frame["received_at"].dt.convert_time_zone("Europe/Paris")
+            months = (paris.dt.year().cast(pl.Int64) * 12 + paris.dt.month()).to_numpy()
             # one integer per (service, commune, month) group: 20 + 26 + 17 bits
             keys.append((services << 43) | (commune_ids << 17) | months)
             communes.append(commune_ids)
+            lat, lon = frame["latitude"].to_list(), frame["longitude"].to_list()
             cells.append(
                 np.fromiter(
                     (
@@ -83,7 +73,7 @@ class Plan:
                         for y, x in zip(lat, lon, strict=True)
                     ),
                     dtype=np.uint64,
-                    count=len(batch),
+                    count=frame.height,
                 )
             )
         self.total = int(sum(len(i) for i in ids))
@@ -122,18 +112,22 @@ def build(authority_ids: list[int] | None, k: int, *, chunk: int = CHUNK) -> Bui
     )
 
 
-def _cell_columns(cells: np.ndarray, cache: dict[int, tuple]) -> dict[str, list]:
-    for cell in np.unique(cells):
-        cell = int(cell)
+def _cell_columns(cells: np.ndarray, cache: dict[int, tuple]) -> list[pl.Series]:
+    """h3_cell, h3_resolution, lat, long of each row's published cell (null: none), looked up
+    per distinct cell (a few thousand) rather than per row."""
+    for cell in np.unique(cells).tolist():
         if cell and cell not in cache:
             lat, lon = anonymise.cell_centre(cell)
             cache[cell] = (anonymise.cell_hex(cell), anonymise.cell_resolution(cell), lat, lon)
-    empty = (None, None, None, None)
-    values = [cache.get(int(c), empty) if c else empty for c in cells]
-    return {
-        name: [v[i] for v in values]
-        for i, name in enumerate(("h3_cell", "h3_resolution", "lat", "long"))
-    }
+    column = pl.Series("cell", cells.astype(np.int64), dtype=pl.Int64)
+    out = []
+    for index, (name, dtype) in enumerate(
+        (("h3_cell", pl.String()), ("h3_resolution", pl.Int64()), ("lat", pl.Float64()),
+         ("long", pl.Float64()))
+    ):  # fmt: skip
+        mapping = {c: v[index] for c, v in cache.items()}
+        out.append(column.replace_strict(mapping, default=None, return_dtype=dtype).alias(name))
+    return out
 
 
 def _batches(
@@ -146,25 +140,12 @@ def _batches(
     stats.communes = {code for code, _epci in communes.values()}
     now = timezone.now().astimezone(UTC)
     cell_cache: dict[int, tuple] = {}
-    rows = (
-        published_requests(authority_ids)
-        .filter(id__lte=int(plan.ids[-1]) if len(plan.ids) else 0)
-        .order_by("id")
-        .values_list(*_PASS_TWO)
-        .iterator(chunk_size=chunk)
+    last = int(plan.ids[-1]) if len(plan.ids) else 0
+    frames = stream_frames(
+        published_requests(authority_ids).filter(id__lte=last).order_by("id"), _PASS_TWO, chunk
     )
     names = [f.name for f in REQUESTS]
-    for batch in _chunks(rows, chunk):
-        raw = pl.DataFrame(
-            batch,
-            schema={
-                "id": pl.Int64, "reference": pl.String, "received_at": _UTC,
-                "updated_at": _UTC, "resolved_at": _UTC, "closed_at": _UTC, "due_at": _UTC,
-                "public_status": pl.String, "service_id": pl.Int64, "authority_id": pl.Int64,
-                "channel": pl.String, "commune_id": pl.Int64, "duplicate_of_id": pl.Int64,
-            },
-            orient="row",
-        )  # fmt: skip
+    for raw in frames:
         found, cells = plan.locate(raw["id"].to_numpy())
         raw = raw.filter(pl.Series(found))
         if not raw.height:
@@ -172,11 +153,10 @@ def _batches(
         cells = cells[found]
         parents = _parent_references(raw, plan)
         frame = raw.with_columns(
-            pl.Series("cell_values", cells),
             pl.col("duplicate_of_id")
             .replace_strict(parents, default=None, return_dtype=pl.String)
             .alias("parent_service_request_id"),
-        ).with_columns(**{k_: pl.Series(v) for k_, v in _cell_columns(cells, cell_cache).items()})
+        ).with_columns(_cell_columns(cells, cell_cache))
         closed = pl.col("public_status").is_in(_CLOSED)
         finished = pl.coalesce("resolved_at", "closed_at")
         frame = frame.select(

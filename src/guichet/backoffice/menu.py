@@ -35,6 +35,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("overdue", "Retards", "backoffice:overdue", "view_dashboards"),
     Entry("routing", "Règles d'orientation", "backoffice:routing", "manage_routing"),
     Entry("areas", "Secteurs", "backoffice:areas", "manage_routing"),
+    Entry("opendata", "Données ouvertes", "opendata_admin:index", "manage_routing"),
     Entry("dashboards", "Tableaux de bord", "backoffice:dashboard", "view_dashboards"),
     Entry("satisfaction", "Satisfaction", "satisfaction:scores", "view_dashboards"),
     Entry("broadcast", "Diffusion", "notifications:broadcast", "broadcast"),

@@ -13,6 +13,8 @@ from guichet.contracts.models import Contract, IndicatorKind, Remark, Report
 from guichet.core.journal import Actor
 from guichet.core.models import Event
 
+from .pdf_text import pdf_text
+
 pytestmark = pytest.mark.django_db
 
 
@@ -166,6 +168,10 @@ def test_the_annual_report_is_built_with_its_annexes_and_anonymised_verbatim(
     )
     pdf = report.pdf.read()
     assert pdf.startswith(b"%PDF") and len(pdf) > 5000
+    text = pdf_text(pdf)
+    assert "Rapport annuel du délégataire" in text and "2026" in text
+    assert "en dégradation" in text or "en amélioration" in text  # each indicator's trend
+    assert "Très rapide, merci" in text and "Alice" not in text
     assert report.ods.read()[:2] == b"PK"
     annex = report.csv.read().decode("utf-8-sig")
     assert "Indicateurs par mois" in annex and "2026-03" in annex

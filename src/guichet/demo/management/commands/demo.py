@@ -12,6 +12,7 @@ from rich.table import Table
 
 from guichet.cases.models import Request
 from guichet.core.plurals import ngettext
+from guichet.demo.contracts import build_contracts
 from guichet.demo.history import build_history
 from guichet.demo.opendata import build_opendata
 from guichet.demo.participation import build_participation
@@ -99,6 +100,14 @@ class Command(BaseCommand):
                 + ngettext("%(n)d jeu publié", "%(n)d jeux publiés", len(opendata.published))
                 % {"n": len(opendata.published)}
                 + f" en {opendata.seconds:.1f} s."
+            )
+
+        if Request.objects.exists():
+            # delegation contracts (water, waste), their indicators and an annual report
+            steering = build_contracts()
+            console.print(
+                f"Contrats de délégation : {steering.contracts}, {steering.breaches} manquements, "
+                f"rapport annuel {steering.report or 'non généré'} en {steering.seconds:.1f} s."
             )
 
         ideas = build_participation()  # before the opinion map, which joins its consultation

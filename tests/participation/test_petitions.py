@@ -232,3 +232,79 @@ def test_late_obligation_and_official_answer_telling_the_signers(world):
     assert set(told.values_list("person_id", flat=True)) == {world.alice.pk, world.bob.pk}
     with pytest.raises(Refused, match="déjà publiée"):
         actions.answer_obligation(obligation=obligation, by=agent(world), answer="Encore.")
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+def test_starting_a_petition_on_the_portal_gives_field_level_french_errors(world, client):
+    from django.urls import reverse
+
+    from guichet.portal.session import PERSON_KEY
+
+    session = client.session
+    session[PERSON_KEY] = world.alice.pk
+    session.save()
+    url = reverse("participation:petition_new")
+    bad = client.post(url, {
+        "authority": world.sceaux.pk, "title": "", "text": "Texte", "days_open": "0",
+        "cosponsors": "inconnu@exemple.fr",
+    })  # fmt: skip
+    assert bad.status_code == 400
+    assert "aucune personne inscrite" in bad.content.decode()
+    bad = client.post(
+        url, {"authority": world.sceaux.pk, "title": "", "text": "T", "days_open": "0"}
+    )
+    text = bad.content.decode()
+    assert (
+        "Titre : ce champ est obligatoire." in text
+        and "Durée : doit être supérieur à zéro." in text
+    )
+    assert not Petition.objects.exists()
+    good = client.post(url, {
+        "authority": world.sceaux.pk, "title": "Des bancs", "text": "Des bancs rue Houdan.",
+        "days_open": "30", "cosponsors": "habitant2@exemple.fr",
+    })  # fmt: skip
+    assert good.status_code == 303
+    petition = Petition.objects.get()
+    assert petition.status == "pending"
+    assert "attend la relecture" in client.get(good["Location"]).content.decode()
+
+
+def test_signing_twice_from_two_tabs_shows_a_clear_message(world, client):
+    from django.urls import reverse
+
+    from guichet.portal.session import PERSON_KEY
+
+    petition = opened(world)
+    session = client.session
+    session[PERSON_KEY] = world.bob.pk
+    session.save()
+    url = reverse("participation:petition_sign", kwargs={"pk": petition.pk})
+    assert client.post(url).status_code == 303
+    second = client.post(url)
+    assert second.status_code == 409
+    assert "Vous avez déjà signé cette pétition" in second.content.decode()
+    petition.refresh_from_db()
+    assert petition.signature_count == 1
+
+
+def test_rules_page_refuses_zero_per_field(world, client):
+    from django.urls import reverse
+
+    client.force_login(world.manager)
+    url = reverse("participation_agents:petition_rules")
+    response = client.post(url, {
+        "collectivite": world.sceaux.pk, "threshold_percent": "0", "duty": "answer",
+        "answer_working_days": "0", "max_days_open": "90",
+    })  # fmt: skip
+    text = response.content.decode()
+    assert response.status_code == 400
+    assert "Seuil : doit être supérieur à zéro." in text
+    assert "Délai de réponse : doit être supérieur à zéro." in text
+    ok = client.post(url, {
+        "collectivite": world.sceaux.pk, "threshold_percent": "1,5", "duty": "agenda",
+        "answer_working_days": "15", "max_days_open": "90",
+    })  # fmt: skip
+    assert ok.status_code == 302
+    assert PetitionRules.objects.get(authority=world.sceaux).threshold_percent == Decimal("1.5")

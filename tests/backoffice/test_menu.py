@@ -28,19 +28,22 @@ MANAGERS = [
     "Retards",
     "Règles d'orientation",
     "Secteurs",
+    "Données ouvertes",
     "Tableaux de bord",
     "Satisfaction",
     "Diffusion",
     "Registre des traitements",
 ]
 DESIGNERS = ["Concepteur de démarches"]
+BRIEFINGS = ["Notes aux élus"]
 EXPECTED = {
     "front": EVERYONE,
     "handler": EVERYONE,
-    "manager": EVERYONE + MANAGERS,
-    "administrator": EVERYONE + MANAGERS + DESIGNERS,
-    "superuser": EVERYONE + MANAGERS + DESIGNERS,
+    "manager": EVERYONE + MANAGERS + BRIEFINGS,
+    "administrator": EVERYONE + MANAGERS + DESIGNERS + BRIEFINGS,
+    "superuser": EVERYONE + MANAGERS + DESIGNERS + BRIEFINGS,
     "designer": DESIGNERS,  # designs the services, handles no request
+    "elected": BRIEFINGS,  # reads the briefings of their remit, sees no request
 }
 
 
@@ -48,6 +51,7 @@ def _build():
     world = build_world()
     world.administrator = agent("administrateur-sceaux", world.sceaux, Role.ADMINISTRATOR)
     world.designer = agent("conceptrice-sceaux", world.sceaux, Role.DESIGNER)
+    world.elected = agent("elue-sceaux", world.sceaux, Role.ELECTED)
     world.superuser = User.objects.create_superuser("plateforme", "p@exemple.fr", "x")
     return world
 
@@ -82,8 +86,8 @@ def test_each_role_sees_the_entries_it_may_open_and_those_only(world, who):
     # and every entry shown opens, every entry hidden is refused
     for entry in ENTRIES:
         status = client.get(entry.url).status_code
-        if who == "designer" and entry.nav == "queue":
-            assert status == 302  # to the designer, their home
+        if who in ("designer", "elected") and entry.nav == "queue":
+            assert status == 302  # to the designer, or the briefings: their home
         elif entry.label in menu:
             assert status == 200, (who, entry.label, status)
         else:

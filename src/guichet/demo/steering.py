@@ -34,14 +34,14 @@ PARK_COMPLAINTS = [
     "Parc ouvert la nuit : bruit, cris et déchets laissés sur les pelouses le matin",
 ]
 SURGE = 14
-# (username, first name, last name, authority, title, scope, remit detail, frequency)
+# (username's prefix before « .<authority> », first name, last name, authority, title, scope,
+# remit detail, frequency)
 OFFICIALS = [
-    ("elu.sceaux", "Philippe", "Laurent", "sceaux", "Maire de Sceaux", "commune", "92071",
-     "weekly"),
-    ("elue-dechets.vallee-sud", "Claire", "Moreau", "vallee-sud",
+    ("elu", "Philippe", "Laurent", "sceaux", "Maire de Sceaux", "commune", "92071", "weekly"),
+    ("elue-dechets", "Claire", "Moreau", "vallee-sud",
      "Vice-présidente à la propreté et aux déchets", "policy", "proprete-dechets", "monthly"),
-    ("president.vallee-sud", "Jean", "Dupuis", "vallee-sud", "Président de Vallée Sud",
-     "authority", "", "weekly"),
+    ("president", "Jean", "Dupuis", "vallee-sud", "Président de Vallée Sud", "authority", "",
+     "weekly"),
 ]  # fmt: skip
 
 
@@ -63,10 +63,11 @@ def build_steering() -> SteeringReport:
     run = refresh_topics(authority=sceaux)
     report.emerging = [t.label for t in run.topics.filter(emerging=True)]
     password = make_password(DEMO_PASSWORD)
-    for username, first, last, slug, title, scope, detail, frequency in OFFICIALS:
+    for prefix, first, last, slug, title, scope, detail, frequency in OFFICIALS:
         authority = Authority.objects.filter(slug=slug).first()
         if authority is None:
             continue
+        username = f"{prefix}.{slug}"
         official = _official(username, first, last, authority, password)
         remit = briefings.create_remit(
             actor=ACTOR, authority=authority, official=official, title=title, scope=scope,

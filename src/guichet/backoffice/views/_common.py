@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from guichet.authorities.access import role_in, role_permits
-from guichet.backoffice.selectors import is_agent, is_designer_only
+from guichet.backoffice.selectors import authorities_where, is_agent, is_designer_only
 from guichet.cases.models import Request
 from guichet.core.journal import Actor
 
@@ -31,7 +31,9 @@ def agent_required(view, *, allows=is_agent):
     def wrapper(request, *args, **kwargs):
         if not allows(request.user):
             if is_designer_only(request.user) and request.path == reverse("backoffice:home"):
-                return redirect("backoffice:designer:services")
+                # outside the ranking: a designer lands on the designer, an élu on the briefings
+                designs = bool(authorities_where(request.user, "design_services"))
+                return redirect("backoffice:designer:services" if designs else "steering:briefings")
             return forbidden(request)
         try:
             return view(request, *args, **kwargs)

@@ -3,6 +3,8 @@ downloads its CSV; axe-core finds nothing serious, no console error, and it fits
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from browser_checks import audit, screenshot
 
@@ -32,7 +34,7 @@ def test_a_person_finds_a_data_set_and_downloads_its_csv(
         page.get_by_text("au format CSV").first.click()
     download = download_info.value
     assert download.suggested_filename == f"{slug}.csv"
-    content = open(download.path(), encoding="utf-8").read()
+    content = Path(download.path()).read_text(encoding="utf-8")
     assert content.splitlines()[0] == "id,created,status,service_code,commune_insee,h3_cell"
     assert len(content.splitlines()) == served.row_count + 1
 

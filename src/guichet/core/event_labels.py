@@ -117,6 +117,8 @@ EVENT_LABELS: dict[str, str] = {
     "opendata.publication-failed": "Publication de données ouvertes échouée",
     "opendata.dataset-changed": "Jeu de données ouvertes modifié",
     "opendata.datasets-created": "Jeux de données ouvertes créés",
+    "opendata.udata-pushed": "Jeu de données ouvertes envoyé au portail udata",
+    "opendata.udata-push-failed": "Envoi d'un jeu de données ouvertes au portail udata échoué",
     "catalogue.category_changed": "Catégorie de services modifiée",
     "service.draft_started": "Brouillon de service ouvert",
     "service.draft_saved": "Brouillon de service enregistré",
@@ -130,13 +132,6 @@ EVENT_LABELS: dict[str, str] = {
     "territory.area-created": "Secteur dessiné",
     "territory.area-updated": "Secteur modifié",
     "territory.area-deleted": "Secteur supprimé",
-    # Delegation contracts and their quality reports (contracts/events.py, ADR 0038).
-    "contracts.contract-created": "Contrat de délégation créé",
-    "contracts.contract-changed": "Contrat de délégation modifié",
-    "contracts.comment-added": "Commentaire sur les indicateurs d'un contrat",
-    "contracts.disagreement-recorded": "Désaccord enregistré sur les indicateurs d'un contrat",
-    "contracts.report-requested": "Rapport qualité du délégataire demandé",
-    "contracts.report-finished": "Rapport qualité du délégataire terminé",
     # Delegation contracts and their quality reports (contracts/events.py, ADR 0038).
     "contracts.contract-created": "Contrat de délégation créé",
     "contracts.contract-changed": "Contrat de délégation modifié",

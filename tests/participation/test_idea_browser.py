@@ -44,6 +44,8 @@ def test_find_propose_support_merge_accept_and_everyone_is_told(
     phone.goto(base + "/participer/")
     phone.fill("#adresse", "92330 Sceaux")
     phone.click("form[role=search] button[type=submit]")
+    phone.wait_for_selector("#consultations-carte[data-loaded='1'].leaflet-container")
+    audit(phone)
     phone.click(f"text={w.consultation.title}")
     assert "Contributions" in phone.inner_text("main")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375

@@ -19,6 +19,7 @@ from guichet.portal.address import find_communes
 from guichet.portal.participation import ONE_TIME_KEY, TICKET_KEY, participant
 from guichet.portal.session import current_person
 from guichet.portal.views._common import limited, not_found, page, too_many_tries
+from guichet.territory.models import Commune
 
 
 def open_list(request):
@@ -33,8 +34,21 @@ def open_list(request):
     items = [{"consultation": c, "phase": current_phase(c)} for c in consultations]
     return page(request, "portal/participation/list.html", {
         "title": "Consultations ouvertes", "items": items, "address": address,
+        "map_items": [_map_item(c) for c in consultations],
         "commune": commune, "unknown_address": bool(address.strip()) and commune is None,
     })  # fmt: skip
+
+
+def _map_item(consultation: Consultation) -> dict:
+    """What the map draws for a consultation: its area, or its communes' outlines."""
+    if consultation.scope == "area" and consultation.area is not None:
+        shapes = [consultation.area.geometry]
+    else:
+        ids = eligibility.scope_commune_ids(consultation) or set()
+        shapes = [b for b in Commune.objects.filter(pk__in=list(ids)[:300])
+                  .values_list("boundary", flat=True) if b]  # fmt: skip
+    url = reverse("participation:consultation", kwargs={"pk": consultation.pk})
+    return {"title": consultation.title, "url": url, "shapes": shapes}
 
 
 def _covers(consultation: Consultation, commune_id: int) -> bool:

@@ -263,7 +263,7 @@ def test_starting_a_petition_on_the_portal_gives_field_level_french_errors(world
     assert not Petition.objects.exists()
     good = client.post(url, {
         "authority": world.sceaux.pk, "title": "Des bancs", "text": "Des bancs rue Houdan.",
-        "days_open": "30", "cosponsors": "habitant2@exemple.fr",
+        "days_open": "30", "cosponsors": world.bob.identities.get(kind="email").value,
     })  # fmt: skip
     assert good.status_code == 303
     petition = Petition.objects.get()

@@ -21,10 +21,24 @@ def contracts_for(user) -> QuerySet[Contract]:
     )
 
 
+BIGGEST_ID = 2**63 - 1
+
+
+def valid_id(value) -> int:
+    """`value` as a row id, or Http404 (what no database row can have: past 64 bits, < 1)."""
+    try:
+        number = int(value)
+    except (ValueError, TypeError, OverflowError):
+        raise Http404("Introuvable.") from None
+    if not 0 < number <= BIGGEST_ID:
+        raise Http404("Introuvable.")
+    return number
+
+
 def access_contract(user, pk) -> Contract:
     try:
-        return contracts_for(user).get(pk=int(pk))
-    except (Contract.DoesNotExist, ValueError, TypeError, OverflowError):
+        return contracts_for(user).get(pk=valid_id(pk))
+    except (Contract.DoesNotExist, Http404):
         raise Http404("Contrat introuvable.") from None
 
 

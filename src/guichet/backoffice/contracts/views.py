@@ -20,7 +20,7 @@ from guichet.backoffice.contracts import figures as page_figures
 from guichet.backoffice.contracts import tasks
 from guichet.backoffice.views._common import agent_required, forbidden
 from guichet.contracts import actions
-from guichet.contracts.access import access_contract, contracts_for, side_of
+from guichet.contracts.access import access_contract, contracts_for, side_of, valid_id
 from guichet.contracts.actions import ContractInvalid
 from guichet.contracts.indicators import behind, compute, facts_for
 from guichet.contracts.models import Remark, Report
@@ -32,7 +32,9 @@ NO_REMARK = "Seuls les responsables de la collectivité ou du délégataire peuv
 def _year(request, contract) -> int:
     default = min(max(timezone.localdate().year, contract.starts_on.year), contract.ends_on.year)
     raw = request.GET.get("annee", "")
-    if raw.isdigit() and contract.starts_on.year <= int(raw) <= contract.ends_on.year:
+    if (raw.isascii() and raw.isdigit()) and contract.starts_on.year <= int(
+        raw
+    ) <= contract.ends_on.year:
         return int(raw)
     return default
 
@@ -95,13 +97,15 @@ def _month(raw: str) -> date | None:
 def requests_behind(request, pk: int, indicator: int):
     """The requests behind one figure: an indicator over the year, a month and/or a commune."""
     contract = access_contract(request.user, pk)
-    found = contract.indicators.select_related("service").filter(pk=indicator).first()
+    found = contract.indicators.select_related("service").filter(pk=valid_id(indicator)).first()
     if found is None:
         raise Http404("Indicateur introuvable.")
     year = _year(request, contract)
     month = _month(request.GET.get("mois", ""))
     commune = request.GET.get("commune", "")
-    commune_id = int(commune) if commune.isdigit() and len(commune) < 12 else None
+    commune_id = (
+        int(commune) if (commune.isascii() and commune.isdigit()) and len(commune) < 12 else None
+    )
     since, until = _period(contract, year)
     facts = facts_for(contract, since, until)
     rows = behind(found, facts, month=month, commune=commune_id)
@@ -150,7 +154,7 @@ def add_remark(request, pk: int):
     raw = request.POST.get("indicator", "")
     if raw:
         indicator = contract.indicators.filter(
-            pk=int(raw) if raw.isdigit() and len(raw) < 12 else 0
+            pk=int(raw) if (raw.isascii() and raw.isdigit()) and len(raw) < 12 else 0
         ).first()
     try:
         actions.add_remark(
@@ -181,7 +185,7 @@ def ask_report(request, pk: int):
     period = request.POST.get("period", "")
     raw = request.POST.get("starts_on", "")
     starts_on = _month(raw) if period == Report.Period.MONTH else (
-        date(int(raw), 1, 1) if raw.isdigit() and 1900 < int(raw) < 3000 else None
+        date(int(raw), 1, 1) if (raw.isascii() and raw.isdigit()) and 1900 < int(raw) < 3000 else None
     )  # fmt: skip
     try:
         report = actions.request_report(
@@ -201,7 +205,7 @@ def ask_report(request, pk: int):
 @agent_required
 def report_status(request, pk: int, report: int):
     contract = access_contract(request.user, pk)
-    found = contract.reports.filter(pk=report).first()
+    found = contract.reports.filter(pk=valid_id(report)).first()
     if found is None:
         raise Http404("Rapport introuvable.")
     return render(
@@ -214,7 +218,7 @@ def report_status(request, pk: int, report: int):
 @agent_required
 def report_file(request, pk: int, report: int, kind: str):
     contract = access_contract(request.user, pk)
-    found = contract.reports.filter(pk=report, status=Report.Status.READY).first()
+    found = contract.reports.filter(pk=valid_id(report), status=Report.Status.READY).first()
     if found is None or kind not in ("pdf", "ods", "csv") or not getattr(found, kind):
         raise Http404("Fichier introuvable.")
     name = f"rapport-qualite-{contract.pk}-{found.starts_on:%Y-%m}.{kind}"

@@ -118,3 +118,25 @@ def test_a_commune_scope_takes_only_its_communes(w):
     assert not eligibility.lives_or_works_in(w.claire, consultation)
     assert eligibility.lives_or_works_in(w.tourangeau, consultation)
     assert "Tours" in eligibility.scope_label(consultation)
+
+
+def test_an_area_scope_asks_for_a_declared_point_inside_it(w):
+    from guichet.territory.actions import create_area
+
+    square = {"type": "Polygon", "coordinates": [[[2.2930, 48.7755], [2.2960, 48.7755],
+              [2.2960, 48.7775], [2.2930, 48.7775], [2.2930, 48.7755]]]}  # fmt: skip
+    area = create_area(authority_id=w.sceaux.pk, name="Quartier Houdan", kind="quartier",
+                       geometry=square, actor=Actor.system())  # fmt: skip
+    consultation = save_consultation(
+        actor=Actor.agent(w.manager_sceaux), authority=w.sceaux, title="Rue Houdan",
+        scope=Scope.AREA, area=area, published=True,
+    )  # fmt: skip
+    # living in Sceaux is not enough: the point must be in the area
+    assert not eligibility.lives_or_works_in(w.claire, consultation)
+    assert "le secteur « Quartier Houdan »" in eligibility._residence_message(consultation)
+    declare_residence(person=w.claire, relation="lives", commune=w.sceaux_commune,
+                      latitude=48.7800, longitude=2.2900)  # fmt: skip
+    assert not eligibility.lives_or_works_in(w.claire, consultation)
+    declare_residence(person=w.claire, relation="lives", commune=w.sceaux_commune,
+                      latitude=48.7765, longitude=2.2945)  # fmt: skip
+    assert eligibility.lives_or_works_in(w.claire, consultation)

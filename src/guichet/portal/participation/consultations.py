@@ -19,6 +19,7 @@ from guichet.portal.address import find_communes
 from guichet.portal.participation import ONE_TIME_KEY, TICKET_KEY, participant
 from guichet.portal.session import current_person
 from guichet.portal.views._common import limited, not_found, page, too_many_tries
+from guichet.territory import geocoding
 from guichet.territory.models import Commune
 
 
@@ -153,10 +154,12 @@ def declare(request):
     if request.method == "POST":
         address = request.POST.get("adresse", "")[:300]
         found = find_communes(address).communes if address.strip() else []
+        lat, lon = _point_of(address) if found else (None, None)
         try:
             declare_residence(
                 person=person, relation=request.POST.get("lien", ""),
                 commune=found[0] if found else None, address=address,
+                latitude=lat, longitude=lon,
             )  # fmt: skip
         except Refused as refused:
             context["errors"] = refused.errors
@@ -164,6 +167,15 @@ def declare(request):
         messages.success(request, f"C'est noté : {found[0].name}.")
         return redirect(next_url)
     return page(request, "portal/participation/declare.html", context)
+
+
+def _point_of(address: str) -> tuple[float | None, float | None]:
+    """The address's point when the geocoder knows the street (an area-scoped consultation
+    is decided on it); a commune's centre proves nothing about an area."""
+    places = geocoding.search(address, limit=1).places
+    if places and places[0].kind in ("housenumber", "street"):
+        return float(places[0].lat), float(places[0].lon)
+    return None, None
 
 
 def _safe_next(value: str | None) -> str:

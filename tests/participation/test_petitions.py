@@ -308,3 +308,22 @@ def test_rules_page_refuses_zero_per_field(world, client):
     })  # fmt: skip
     assert ok.status_code == 302
     assert PetitionRules.objects.get(authority=world.sceaux).threshold_percent == Decimal("1.5")
+
+
+def test_a_council_meeting_sets_the_agenda_obligation(world, client):
+    from django.urls import reverse
+
+    client.force_login(world.manager)
+    url = reverse("participation_agents:petition_rules")
+    past = client.post(url, {"collectivite": world.sceaux.pk, "meeting": "2020-01-01"})
+    assert past.status_code == 400 and "dans le passé" in past.content.decode()
+    meeting = (clock.now() + timedelta(days=40)).date()
+    assert (
+        client.post(url, {"collectivite": world.sceaux.pk, "meeting": str(meeting)}).status_code
+        == 302
+    )
+    petition = opened(world, duty="agenda")
+    actions.sign(petition=petition, person=world.alice)
+    actions.sign(petition=petition, person=world.bob)
+    obligation = Obligation.objects.get(petition=petition)
+    assert obligation.duty == "agenda" and obligation.meeting_date == meeting

@@ -9,9 +9,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from guichet.backoffice.participation.moderation import MODERATORS_ONLY, moderator_authorities
 from guichet.backoffice.views._common import agent_required, forbidden
+from guichet.core import calendar, clock
 from guichet.core.journal import Actor
 from guichet.participation.actions import petitions as actions
-from guichet.participation.models.petitions import Duty, Obligation, Petition
+from guichet.participation.models.petitions import CouncilMeeting, Duty, Obligation, Petition
 from guichet.participation.refusals import Refused
 from guichet.participation.selectors import petitions as reads
 
@@ -91,7 +92,17 @@ def rules(request):
         "duty": current.duty, "answer_working_days": current.answer_working_days,
         "max_days_open": current.max_days_open,
     }  # fmt: skip
-    if request.method == "POST":
+    if request.method == "POST" and "meeting" in request.POST:
+        try:
+            actions.add_council_meeting(
+                authority=authority, by=Actor.agent(request.user), day=request.POST["meeting"]
+            )
+        except Refused as refused:
+            errors, status = {"meeting": refused.errors.get("date", [str(refused)])}, 400
+        else:
+            messages.success(request, "La séance du conseil est inscrite.")
+            return redirect(f"{request.path}?collectivite={authority.pk}")
+    elif request.method == "POST":
         values = {k: request.POST.get(k, "") for k in values}
         try:
             actions.save_rules(authority=authority, by=Actor.agent(request.user), **values)
@@ -103,4 +114,5 @@ def rules(request):
     return render(request, "backoffice/participation/petition_rules.html", {
         "title": "Règles des pétitions", "authorities": authorities, "authority": authority,
         "values": values, "errors": errors, "duties": Duty.choices,
+        "meetings": CouncilMeeting.objects.filter(authority=authority, date__gte=calendar.local_date(clock.now())),
     }, status=status)  # fmt: skip

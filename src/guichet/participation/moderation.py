@@ -16,16 +16,18 @@ from guichet.participation.models.moderation import Block
 
 HIDDEN_NOTICE = "Contenu masqué par la modération"
 
+# By model name (a kind is "<app label>.<model name>").
 KIND_LABELS = {
-    "participation.idea": "idée",
-    "participation.comment": "commentaire",
-    "participation.statement": "affirmation",
-    "participation.petition": "pétition",
+    "idea": "idée",
+    "comment": "commentaire",
+    "statement": "affirmation",
+    "petition": "pétition",
 }
 
 
 def moderated_models() -> dict[str, type[models.Model]]:
-    """{"participation.statement": Statement, ...} for every concrete Moderated model."""
+    """{model label: model} (e.g. the statement model under its label) for every concrete
+    Moderated model."""
     return {
         model._meta.label_lower: model
         for model in apps.get_app_config("participation").get_models()
@@ -38,7 +40,7 @@ def kind_of(contribution: models.Model) -> str:
 
 
 def kind_label(kind: str) -> str:
-    return KIND_LABELS.get(kind, "contribution")
+    return KIND_LABELS.get(kind.rpartition(".")[2], "contribution")
 
 
 def find(kind: str, pk: int) -> models.Model | None:

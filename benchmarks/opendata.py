@@ -87,7 +87,7 @@ def _sizes(folder: Path) -> dict[str, int]:
     return {p.name: p.stat().st_size for p in sorted(folder.iterdir()) if p.is_file()}
 
 
-def run_guichet(url: str, k: int) -> dict:
+def run_guichet(url: str, k: int, chunk: int) -> dict:
     os.environ.update(
         DATABASE_URL=url, DJANGO_SETTINGS_MODULE="guichet.config.settings", DEBUG="0",
         GUICHET_DATA_DIR=tempfile.mkdtemp(prefix="guichet-bench-opendata-"),
@@ -101,10 +101,8 @@ def run_guichet(url: str, k: int) -> dict:
     baseline = _peak_mb()
     folder = Path(tempfile.mkdtemp(prefix="opendata-guichet-"))
     started, cpu = time.perf_counter(), _cpu()
-    build = requests.build(None, k)
-    written = write_table(
-        folder, "requests", "requests", build.batches, geometry=build.geometry
-    )
+    build = requests.build(None, k, chunk=chunk)
+    written = write_table(folder, "requests", "requests", build.batches, geometry=build.geometry)
     seconds = time.perf_counter() - started
     import pyarrow.parquet as pq
 
@@ -115,6 +113,7 @@ def run_guichet(url: str, k: int) -> dict:
         "peak_rss_mb": _peak_mb(),
         "rss_after_django_setup_mb": baseline,
         "rows": rows,
+        "chunk_rows": chunk,
         "requests_read": build.stats.total,
         "suppressed": build.stats.suppressed,
         "located_to_commune_only": build.stats.location_levels.get("commune", 0),
@@ -129,13 +128,14 @@ def run_reference(url: str) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="opendata-duckdb-"))
     source = folder / "source.csv"
     started, cpu = time.perf_counter(), _cpu()
-    with psycopg.connect(url) as connection, connection.cursor() as cursor:
-        with (
-            source.open("wb") as out,
-            cursor.copy(f"COPY ({REFERENCE_SQL}) TO STDOUT (FORMAT csv, HEADER)") as copy,
-        ):
-            for chunk in copy:
-                out.write(chunk)
+    with (
+        psycopg.connect(url) as connection,
+        connection.cursor() as cursor,
+        source.open("wb") as out,
+        cursor.copy(f"COPY ({REFERENCE_SQL}) TO STDOUT (FORMAT csv, HEADER)") as copy,
+    ):
+        for chunk in copy:
+            out.write(chunk)
     read_seconds = time.perf_counter() - started
     db = duckdb.connect()
     db.execute(f"CREATE VIEW t AS SELECT * FROM read_csv('{source}', header=true)")
@@ -161,9 +161,10 @@ def run_reference(url: str) -> dict:
     }
 
 
-def _child(which: str, url: str, k: int) -> dict:
+def _child(which: str, url: str, k: int, chunk: int) -> dict:
     output = subprocess.run(  # noqa: S603
-        [sys.executable, __file__, "--child", which, "--database-url", url, "--k", str(k)],
+        [sys.executable, __file__, "--child", which, "--database-url", url, "--k", str(k),
+         "--chunk", str(chunk)],
         check=True, capture_output=True, text=True,
     )  # fmt: skip
     return json.loads(output.stdout.strip().splitlines()[-1])
@@ -174,16 +175,17 @@ def main() -> None:
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--child", choices=("guichet", "reference"))
+    parser.add_argument("--chunk", type=int, default=10_000, help="rows per batch")
     parser.add_argument("--no-save", action="store_true")
     args = parser.parse_args()
     if args.child == "guichet":
-        print(json.dumps(run_guichet(args.database_url, args.k)))
+        print(json.dumps(run_guichet(args.database_url, args.k, args.chunk)))
         return
     if args.child == "reference":
         print(json.dumps(run_reference(args.database_url)))
         return
-    guichet = _child("guichet", args.database_url, args.k)
-    reference = _child("reference", args.database_url, args.k)
+    guichet = _child("guichet", args.database_url, args.k, args.chunk)
+    reference = _child("reference", args.database_url, args.k, args.chunk)
     result = {
         "database": args.database_url.rsplit("/", 1)[1],
         "k": args.k,

@@ -244,3 +244,23 @@ def test_journeys_and_delays_publish_rates_per_service_and_month(demo_world, db)
     ]
     assert shapes and {s.geom_type for s in shapes} <= {"Polygon", "MultiPolygon"}
     assert delays.period_start and delays.period_end and delays.communes
+
+
+def test_many_small_batches_write_the_same_files_as_one(demo_world, db, tmp_path):
+    # given the consolidated requests written in one batch and in batches of 37 rows
+    from guichet.opendata.datasets import requests
+    from guichet.opendata.writers import write_table
+
+    def write(folder, chunk):
+        folder.mkdir()
+        build = requests.build(None, settings.GUICHET_OPENDATA_K, chunk=chunk)
+        write_table(folder, "r", "requests", build.batches, geometry=build.geometry)
+        return folder
+
+    one, many = write(tmp_path / "one", 100_000), write(tmp_path / "many", 37)
+    # then the CSV and the GeoJSON are byte for byte the same, and Parquet holds the same table
+    assert (one / "r.csv").read_bytes() == (many / "r.csv").read_bytes()
+    assert (one / "r.geojson").read_bytes() == (many / "r.geojson").read_bytes()
+    collection = json.loads((many / "r.geojson").read_bytes())
+    assert len(collection["features"]) == len(pd.read_csv(many / "r.csv")) > 300
+    assert pl.read_parquet(many / "r.parquet").equals(pl.read_parquet(one / "r.parquet"))

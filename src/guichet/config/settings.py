@@ -357,6 +357,11 @@ GUICHET_TERRITORY_DATA = PACKAGE_DIR / "territory" / "data"
 # GUICHET_OPENDATA_K requests (default 5).
 GUICHET_OPENDATA_DIR = Path(env("GUICHET_OPENDATA_DIR", str(DATA_DIR / "opendata")))
 GUICHET_OPENDATA_K = env_int("GUICHET_OPENDATA_K", 5)
+# Optional push to a udata portal (ADR 0037): the API root (https://www.data.gouv.fr/api/1),
+# a key (sent only as X-API-KEY) and the organisation's id there; no URL or key: no push.
+GUICHET_UDATA_URL = env("GUICHET_UDATA_URL", "").strip()
+GUICHET_UDATA_API_KEY = env("GUICHET_UDATA_API_KEY", "").strip()
+GUICHET_UDATA_ORGANIZATION = env("GUICHET_UDATA_ORGANIZATION", "").strip()
 
 
 def _refuse_unsafe_production_settings() -> None:
@@ -414,6 +419,9 @@ GUICHET_WORKER_PERIODIC = env_json(
         "guichet.journeys.topics.tasks.refresh_all": 86400,
         "guichet.contracts.briefings.tasks.send_due": 3600,
         "guichet.notifications.tasks.prune_task_results": 86400,
+        "guichet.participation.actions.petitions.close_due": 600,
+        "guichet.participation.opinion.tasks.refresh_stale": 60,
+        "guichet.opendata.tasks.publish_all": 86400,
         "guichet.people.rights.retention.run_periodic": 86400,
         "guichet.people.rights.tasks.expire_exports": 3600,
         "guichet.triage.tasks.retrain_all": 86400,

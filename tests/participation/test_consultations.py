@@ -9,6 +9,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from notifications.servers import RecordingGateway
 from support import built_for_the_module, refreshed
 
 from guichet.core import clock
@@ -188,3 +189,27 @@ def test_the_idea_page_shows_its_genealogy_and_follow_up(client, w):
     iact.answer_idea(actor=Actor.agent(w.manager_sceaux), idea=merge.result, status="under_study")
     page = text_of(client.get(f"/participer/idee/{merge.result_id}/suivi/"))
     assert "à l'étude" in page
+
+
+@pytest.fixture
+def sms_gateway(settings):
+    gateway = RecordingGateway().start()
+    settings.GUICHET_SMS_TRANSPORT = "generic_http"
+    settings.GUICHET_SMS_OPTIONS = {"url": f"{gateway.url}/sms", "auth_header": ""}
+    yield gateway
+    gateway.stop()
+
+
+def test_one_time_participation_with_an_sms_code_through_the_gateway(client, w, sms_gateway):
+    # when a resident asks for a code by SMS
+    client.post("/participer/code/", {"canal": "phone", "phone": "06 11 22 33 44"})
+    text = sms_gateway.requests[-1]["body"]["text"]
+    assert "votre code de participation est" in text
+    code = re.search(r"\b(\d{6})\b", text).group(1)
+    # then the right code makes her a participant proved by SMS
+    client.post("/participer/code/", {"code": code})
+    identity = Identity.objects.get(kind="phone", value="+33611223344")
+    assert identity.get_verification_display() == "SMS vérifié"
+    # and a used code does not serve twice
+    again = client.post("/participer/code/", {"code": code})
+    assert "Aucun code en attente" in text_of(again)

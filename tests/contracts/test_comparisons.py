@@ -125,3 +125,21 @@ def test_silent_demand_page_and_bad_dates_are_explained_in_french(steering, clie
     assert escape("Demandes abandonnées par catégorie d'usager") in text
     client.force_login(steering.elected)
     assert client.get(reverse("steering:silent")).status_code == 403
+
+
+HOSTILE = ["2024-02-30", "99999-01-01", "%", "9" * 30, "-1", "../", "c" * 300, "²"]
+
+
+def test_the_steering_pages_answer_hostile_parameters_without_a_server_error(steering, client):
+    client.force_login(steering.manager)
+    pages = [reverse(name) for name in ("steering:comparisons", "steering:silent",
+                                        "steering:topics", "steering:briefings")]  # fmt: skip
+    pages += ["/agents/pilotage/sujets/99999999999999999999/",
+              "/agents/pilotage/briefings/99999999999999999999/"]  # fmt: skip
+    for url in pages:
+        for value in HOSTILE:
+            query = {"du": value, "au": value, "epci": value, "segment": value, "table": value}
+            assert client.get(url, query).status_code in (200, 404), (url, value)
+            # an unknown table is « introuvable » (the briefings' list has no table: its page)
+            csv = client.get(url, {"format": "csv", "table": value})
+            assert csv.status_code == (200 if "/briefings/" in url and "999" not in url else 404)

@@ -5,193 +5,503 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0006_followers_merge_requalify'),
-        ('participation', '0001_initial'),
-        ('people', '0005_rights_erasure'),
+        ("cases", "0006_followers_merge_requalify"),
+        ("participation", "0001_initial"),
+        ("people", "0005_rights_erasure"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Idea',
+            name="Idea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hidden_at', models.DateTimeField(blank=True, null=True, verbose_name='masqué le')),
-                ('hidden_reason', models.CharField(blank=True, max_length=300, verbose_name='motif du masquage')),
-                ('title', models.CharField(max_length=140, verbose_name='titre')),
-                ('text', models.TextField(verbose_name='description')),
-                ('category', models.CharField(blank=True, max_length=80, verbose_name='catégorie')),
-                ('latitude', models.FloatField(blank=True, null=True)),
-                ('longitude', models.FloatField(blank=True, null=True)),
-                ('state', models.CharField(choices=[('pending', 'en attente de modération'), ('published', 'publiée'), ('proposed', 'fusion proposée, en attente des auteurs'), ('merged', 'fusionnée'), ('archived', 'archivée'), ('refused', 'fusion refusée')], default='published', max_length=10)),
-                ('supports_count', models.PositiveIntegerField(default=0, verbose_name='soutiens')),
-                ('answer', models.CharField(choices=[('proposed', 'proposée'), ('under_study', "à l'étude"), ('accepted', 'retenue'), ('rejected', 'non retenue'), ('implemented', 'réalisée')], default='proposed', max_length=12, verbose_name='réponse officielle')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='proposée le')),
-                ('archived_in', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='archived', to='participation.round')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('consultation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ideas', to='participation.consultation')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_from', to='participation.idea')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "hidden_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="masqué le"),
+                ),
+                (
+                    "hidden_reason",
+                    models.CharField(blank=True, max_length=300, verbose_name="motif du masquage"),
+                ),
+                ("title", models.CharField(max_length=140, verbose_name="titre")),
+                ("text", models.TextField(verbose_name="description")),
+                ("category", models.CharField(blank=True, max_length=80, verbose_name="catégorie")),
+                ("latitude", models.FloatField(blank=True, null=True)),
+                ("longitude", models.FloatField(blank=True, null=True)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "en attente de modération"),
+                            ("published", "publiée"),
+                            ("proposed", "fusion proposée, en attente des auteurs"),
+                            ("merged", "fusionnée"),
+                            ("archived", "archivée"),
+                            ("refused", "fusion refusée"),
+                        ],
+                        default="published",
+                        max_length=10,
+                    ),
+                ),
+                ("supports_count", models.PositiveIntegerField(default=0, verbose_name="soutiens")),
+                (
+                    "answer",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "proposée"),
+                            ("under_study", "à l'étude"),
+                            ("accepted", "retenue"),
+                            ("rejected", "non retenue"),
+                            ("implemented", "réalisée"),
+                        ],
+                        default="proposed",
+                        max_length=12,
+                        verbose_name="réponse officielle",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="proposée le")),
+                (
+                    "archived_in",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="archived",
+                        to="participation.round",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "consultation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ideas",
+                        to="participation.consultation",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merged_from",
+                        to="participation.idea",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'idée',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "idée",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('hidden_at', models.DateTimeField(blank=True, null=True, verbose_name='masqué le')),
-                ('hidden_reason', models.CharField(blank=True, max_length=300, verbose_name='motif du masquage')),
-                ('text', models.TextField(verbose_name='commentaire')),
-                ('pending', models.BooleanField(default=False, verbose_name='en attente de modération')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='replies', to='participation.comment')),
-                ('idea', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='participation.idea')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "hidden_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="masqué le"),
+                ),
+                (
+                    "hidden_reason",
+                    models.CharField(blank=True, max_length=300, verbose_name="motif du masquage"),
+                ),
+                ("text", models.TextField(verbose_name="commentaire")),
+                (
+                    "pending",
+                    models.BooleanField(default=False, verbose_name="en attente de modération"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="replies",
+                        to="participation.comment",
+                    ),
+                ),
+                (
+                    "idea",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="participation.idea",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'commentaire',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "commentaire",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='participation/ideas/')),
-                ('name', models.CharField(max_length=200, verbose_name='nom')),
-                ('size', models.PositiveIntegerField()),
-                ('content_type', models.CharField(max_length=100)),
-                ('idea', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='participation.idea')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file", models.FileField(upload_to="participation/ideas/")),
+                ("name", models.CharField(max_length=200, verbose_name="nom")),
+                ("size", models.PositiveIntegerField()),
+                ("content_type", models.CharField(max_length=100)),
+                (
+                    "idea",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="participation.idea",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "pièce jointe d'une idée",
+                "verbose_name": "pièce jointe d'une idée",
             },
         ),
         migrations.CreateModel(
-            name='IdeaLink',
+            name="IdeaLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('expand', 'développe'), ('counter', 'contre-proposition'), ('adapt', 'adaptation'), ('explore', 'piste à explorer'), ('merge', 'fusion')], max_length=8, verbose_name='lien')),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parent_links', to='participation.idea')),
-                ('parent', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='child_links', to='participation.idea')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("expand", "développe"),
+                            ("counter", "contre-proposition"),
+                            ("adapt", "adaptation"),
+                            ("explore", "piste à explorer"),
+                            ("merge", "fusion"),
+                        ],
+                        max_length=8,
+                        verbose_name="lien",
+                    ),
+                ),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parent_links",
+                        to="participation.idea",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="child_links",
+                        to="participation.idea",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "filiation d'idées",
+                "verbose_name": "filiation d'idées",
             },
         ),
         migrations.CreateModel(
-            name='Merge',
+            name="Merge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('pending', 'en attente des auteurs'), ('done', 'fusion effective'), ('refused', 'refusée par un auteur')], default='pending', max_length=8)),
-                ('proposed_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('proposed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person')),
-                ('result', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='merge', to='participation.idea')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "en attente des auteurs"),
+                            ("done", "fusion effective"),
+                            ("refused", "refusée par un auteur"),
+                        ],
+                        default="pending",
+                        max_length=8,
+                    ),
+                ),
+                ("proposed_at", models.DateTimeField(auto_now_add=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "result",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="merge",
+                        to="participation.idea",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'proposition de fusion',
+                "verbose_name": "proposition de fusion",
             },
         ),
         migrations.CreateModel(
-            name='MergeSource',
+            name="MergeSource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('accepted', models.BooleanField(null=True)),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('idea', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='participation.idea')),
-                ('merge', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sources', to='participation.merge')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("accepted", models.BooleanField(null=True)),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "idea",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="participation.idea",
+                    ),
+                ),
+                (
+                    "merge",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sources",
+                        to="participation.merge",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='étape')),
-                ('due_on', models.DateField(verbose_name='date prévue')),
-                ('done_on', models.DateField(blank=True, null=True, verbose_name='réalisée le')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='avancement (%)')),
-                ('project_url', models.URLField(blank=True, verbose_name='lien vers le projet')),
-                ('idea', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='participation.idea')),
-                ('requests', models.ManyToManyField(blank=True, related_name='+', to='cases.request')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="étape")),
+                ("due_on", models.DateField(verbose_name="date prévue")),
+                ("done_on", models.DateField(blank=True, null=True, verbose_name="réalisée le")),
+                (
+                    "progress",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="avancement (%)"),
+                ),
+                ("project_url", models.URLField(blank=True, verbose_name="lien vers le projet")),
+                (
+                    "idea",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="participation.idea",
+                    ),
+                ),
+                (
+                    "requests",
+                    models.ManyToManyField(blank=True, related_name="+", to="cases.request"),
+                ),
             ],
             options={
-                'verbose_name': 'jalon',
-                'ordering': ['due_on', 'id'],
+                "verbose_name": "jalon",
+                "ordering": ["due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='OfficialAnswer',
+            name="OfficialAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('proposed', 'proposée'), ('under_study', "à l'étude"), ('accepted', 'retenue'), ('rejected', 'non retenue'), ('implemented', 'réalisée')], max_length=12)),
-                ('text', models.TextField(blank=True, verbose_name='réponse')),
-                ('answered_at', models.DateTimeField()),
-                ('answered_by', models.CharField(blank=True, max_length=150)),
-                ('idea', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='answers', to='participation.idea')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "proposée"),
+                            ("under_study", "à l'étude"),
+                            ("accepted", "retenue"),
+                            ("rejected", "non retenue"),
+                            ("implemented", "réalisée"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("text", models.TextField(blank=True, verbose_name="réponse")),
+                ("answered_at", models.DateTimeField()),
+                ("answered_by", models.CharField(blank=True, max_length=150)),
+                (
+                    "idea",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answers",
+                        to="participation.idea",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'réponse officielle',
-                'ordering': ['-answered_at', '-id'],
+                "verbose_name": "réponse officielle",
+                "ordering": ["-answered_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Support',
+            name="Support",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('carried_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='participation.idea')),
-                ('idea', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='supports', to='participation.idea')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "carried_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="participation.idea",
+                    ),
+                ),
+                (
+                    "idea",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="supports",
+                        to="participation.idea",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'soutien',
+                "verbose_name": "soutien",
             },
         ),
         migrations.CreateModel(
-            name='SupportOffer',
+            name="SupportOffer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('carried', models.BooleanField(null=True)),
-                ('answered_at', models.DateTimeField(blank=True, null=True)),
-                ('from_idea', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='participation.idea')),
-                ('merge', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='offers', to='participation.merge')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("carried", models.BooleanField(null=True)),
+                ("answered_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "from_idea",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="participation.idea",
+                    ),
+                ),
+                (
+                    "merge",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="offers",
+                        to="participation.merge",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='idea',
-            index=models.Index(fields=['consultation', 'state'], name='idea_by_state'),
+            model_name="idea",
+            index=models.Index(fields=["consultation", "state"], name="idea_by_state"),
         ),
         migrations.AddConstraint(
-            model_name='idealink',
-            constraint=models.UniqueConstraint(fields=('child', 'parent'), name='idea_link_once'),
+            model_name="idealink",
+            constraint=models.UniqueConstraint(fields=("child", "parent"), name="idea_link_once"),
         ),
         migrations.AddConstraint(
-            model_name='idealink',
-            constraint=models.CheckConstraint(condition=models.Q(('child', models.F('parent')), _negated=True), name='idea_link_not_self'),
+            model_name="idealink",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("child", models.F("parent")), _negated=True),
+                name="idea_link_not_self",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='mergesource',
-            constraint=models.UniqueConstraint(fields=('merge', 'idea'), name='merge_source_once'),
+            model_name="mergesource",
+            constraint=models.UniqueConstraint(fields=("merge", "idea"), name="merge_source_once"),
         ),
         migrations.AddConstraint(
-            model_name='milestone',
-            constraint=models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='progress_max_100'),
+            model_name="milestone",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("progress__lte", 100)), name="progress_max_100"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='officialanswer',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'rejected'), _negated=True), models.Q(('text', ''), _negated=True), _connector='OR'), name='rejection_has_reason'),
+            model_name="officialanswer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "rejected"), _negated=True),
+                    models.Q(("text", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="rejection_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='support',
-            constraint=models.UniqueConstraint(fields=('idea', 'person'), name='support_once'),
+            model_name="support",
+            constraint=models.UniqueConstraint(fields=("idea", "person"), name="support_once"),
         ),
         migrations.AddConstraint(
-            model_name='supportoffer',
-            constraint=models.UniqueConstraint(fields=('merge', 'person'), name='support_offer_once'),
+            model_name="supportoffer",
+            constraint=models.UniqueConstraint(
+                fields=("merge", "person"), name="support_offer_once"
+            ),
         ),
     ]

@@ -20,14 +20,12 @@ from .conftest import designed_world
 BASE = "/agents/concepteur/"
 NAME = "Demande d'occupation du domaine public (terrasse)"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-MOBILIER = json.dumps(
-    [
-        {"name": "type_mobilier", "label": "Type de mobilier", "type": "short_text",
-         "required": True},
-        {"name": "quantite", "label": "Quantité", "type": "number", "integer_only": True},
-    ],
-    ensure_ascii=False,
-)  # fmt: skip
+# The repeatable block's own fields, built with the builder itself (its first field is the
+# one a new block comes with, renamed; then a number).
+MOBILIER = [
+    ("short_text", "Type de mobilier", "type_mobilier", {}),
+    ("number", "Quantité", "quantite", {"integer": True}),
+]
 # (type, label, technical name, other properties typed in the field's editor)
 FIELDS = [
     ("choice", "Vous êtes", "demandeur",
@@ -38,7 +36,7 @@ FIELDS = [
     ("number", "Surface demandée", "surface", {"#propriete-unit": "m²"}),
     ("repeat", "Mobilier installé", "mobilier",
      {"#propriete-item_label": "Élément de mobilier",
-      "#propriete-add_label": "Ajouter un élément de mobilier", "#propriete-fields": MOBILIER}),
+      "#propriete-add_label": "Ajouter un élément de mobilier", "block": MOBILIER}),
     ("file", "Plan de la terrasse", "plan", {"kinds": ("pdf", "png")}),
     ("phone", "Téléphone", "telephone", {}),
 ]  # fmt: skip
@@ -54,10 +52,14 @@ def tick(page, input_id, on=True):
         page.click(f'label[for="{input_id}"]')
 
 
-def add_field(page, kind, label, name, props):
-    """Add a field on the builder and fill its editor, as a designer does."""
-    page.select_option("#type-champ", kind)
-    page.click("#ajouter-champ button[type=submit]")
+def add_field(page, kind, label, name, props, *, existing=False):
+    """Add a field on the builder (or open the `existing` first one) and fill its editor, as
+    a designer does; a repeatable block's fields are then built in the block's own list."""
+    if existing:
+        page.locator("#liste-champs li[data-name]").first.locator("a", has_text="Modifier").click()
+    else:
+        page.select_option("#type-champ", kind)
+        page.click("#ajouter-champ button[type=submit]")
     page.wait_for_selector("#form-champ")
     page.fill("#propriete-label", label)
     page.fill("#propriete-name", name)
@@ -69,11 +71,24 @@ def add_field(page, kind, label, name, props):
         elif selector == "kinds":
             for kind_name in value:
                 tick(page, f"propriete-allowed_types-{kind_name}")
-        else:
+        elif selector == "integer":
+            tick(page, "propriete-integer_only")
+        elif selector != "block":
             page.fill(selector, value)
     page.click("text=Enregistrer le champ")
     page.wait_for_selector(f'#liste-champs li[data-name="{name}"]')
     page.wait_for_selector("text=Champ enregistré.")
+    if "block" in props:
+        page.click("#champs-du-bloc")
+        page.wait_for_selector("text=Champs du bloc répétable")
+        for index, (inner_kind, inner_label, inner_name, inner_props) in enumerate(props["block"]):
+            add_field(page, inner_kind, inner_label, inner_name, inner_props, existing=index == 0)
+        inner = page.locator("#liste-champs li[data-name]").evaluate_all(
+            "items => items.map(i => i.dataset.name)"
+        )
+        assert inner == [n for _, _, n, _ in props["block"]]
+        page.click("text=Revenir aux champs du formulaire")
+        page.wait_for_selector("text=Champs du formulaire")
 
 
 def file_request(page, base, slug, *, horaires=None):
@@ -124,6 +139,7 @@ def test_sceaux_designs_the_terrace_service_and_issy_imports_it(
     world = designed_world()
     base = live_server.url
     page = new_page()
+    page.set_default_timeout(60_000)  # a loaded test machine; nothing here waits on purpose
     signed_in_page(page, base, world.designer)
 
     # when Sceaux's designer creates the service from scratch

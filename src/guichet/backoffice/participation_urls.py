@@ -2,8 +2,13 @@
 
 from django.urls import path
 
-from guichet.backoffice.participation import consultations, ideas
-from guichet.backoffice.participation import moderation, opinion, petitions  # P2
+from guichet.backoffice.participation import (
+    consultations,
+    ideas,
+    moderation,
+    opinion,
+    petitions,
+)
 
 app_name = "participation_agents"
 urlpatterns = [

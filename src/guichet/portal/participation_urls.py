@@ -2,8 +2,7 @@
 
 from django.urls import path
 
-from guichet.portal.participation import consultations, ideas
-from guichet.portal.participation import opinion, petitions  # P2
+from guichet.portal.participation import consultations, ideas, opinion, petitions
 
 app_name = "participation"
 urlpatterns = [

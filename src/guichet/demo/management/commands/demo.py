@@ -129,7 +129,8 @@ class Command(BaseCommand):
         if briefs.briefings:
             console.print(
                 f"Pilotage : {briefs.planted} plaintes plantées, sujets émergents « "
-                + " », « ".join(briefs.emerging) + f" », {briefs.briefings} notes aux élus."
+                + " », « ".join(briefs.emerging)
+                + f" », {briefs.briefings} notes aux élus."
             )
 
         base = f"http://{bind}"

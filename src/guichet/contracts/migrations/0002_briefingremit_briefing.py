@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('authorities', '0007_opinion_petitions_moderation'),
+        ('authorities', '0007_elected_role'),
         ('catalogue', '0005_service_open_data'),
         ('contracts', '0001_initial'),
         ('people', '0005_rights_erasure'),

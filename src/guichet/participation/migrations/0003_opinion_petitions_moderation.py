@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("authorities", "0007_opinion_petitions_moderation"),
+        ("authorities", "0007_elected_role"),
         ("participation", "0002_idea_comment_attachment_idealink_merge_mergesource_and_more"),
         ("people", "0005_rights_erasure"),
         ("territory", "0003_area"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 from datetime import timedelta
 
 import pytest
@@ -159,3 +160,18 @@ def test_only_the_authoritys_choices_are_published(demo_world, db):
     assert "Ville de Tours" not in agencies and agencies
     with pytest.raises(ValueError, match="champs non modifiables"):
         actions.update_dataset(dataset=dataset, actor=actions.SYSTEM, slug="autre")
+
+
+def test_a_consolidated_set_nobody_publishes_is_empty_but_valid(demo_world, db):
+    # given no authority publishing its requests any more
+    Dataset.objects.filter(kind="requests", authority__isnull=False).update(publish=False)
+    platform = Dataset.objects.get(slug="plateforme-requests")
+    assert actions.scope_of(platform) == []
+    # when the consolidated set is published
+    publication = actions.publish(dataset=platform)
+    # then it is an empty table, with its header, an empty collection and its schema
+    assert publication.status == Publication.Status.PUBLISHED and publication.row_count == 0
+    files = _bytes(publication)
+    assert files["csv"].decode().startswith("service_request_id,requested_date,")
+    assert json.loads(files["geojson"]) == {"type": "FeatureCollection", "features": []}
+    assert "0 demande écartée sur 0" in publication.summary

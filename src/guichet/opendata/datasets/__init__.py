@@ -15,6 +15,7 @@ from itertools import islice
 
 import polars as pl
 import psycopg
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -70,7 +71,10 @@ def stream_frames(
         while batch := list(islice(iterator, chunk)):
             yield pl.DataFrame(batch, schema=columns, orient="row")
         return
-    sql, params = rows.query.sql_with_params()
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # `authority_id__in=[]`: nothing to read
+        return
     outer = ", ".join(
         f"(extract(epoch from c{i}) * 1000000)::bigint"
         if dtype == pl.Datetime

@@ -6,7 +6,7 @@ from ninja import NinjaAPI, Swagger
 
 from guichet.api import errors
 from guichet.api.caller import AUTH
-from guichet.api.v1 import catalogue, journal, realtime, requests
+from guichet.api.v1 import catalogue, journal, participation, realtime, requests
 from guichet.api.v1 import contracts as contract_indicators
 
 DESCRIPTION = """API de Guichet pour les applications des collectivités et le back-office.
@@ -47,3 +47,4 @@ api.add_router("", requests.router)
 api.add_router("", journal.router)
 api.add_router("", realtime.router)
 api.add_router("", contract_indicators.router)
+api.add_router("", participation.router)

@@ -122,3 +122,9 @@ def resolve(world, request, note: str = "Trou rebouché le matin même."):
     return cases.change_status(
         request=request, to="resolved", actor=actor, role="manager", note=note
     )
+
+
+def keyed(world, authority: str = "sceaux") -> dict[str, dict[str, str]]:
+    """`client.get(url, **keyed(world))`: a GET with the authority's read key (full view)."""
+    key = world.sceaux_read_key if authority == "sceaux" else world.tours_key
+    return {"headers": {"X-API-Key": key}}

@@ -12,7 +12,7 @@ from guichet.api import keys
 from guichet.cases.models import Request
 from guichet.catalogue.validation import FormValidationError, validate_submission
 
-from .factories import SCEAUX_POINT, SYSTEM, service
+from .factories import SCEAUX_POINT, SYSTEM, keyed, service
 from .schemas import CREATED, ERRORS, SERVICE_REQUESTS, check_json, check_xml, xml_record
 
 POTHOLE = {"service_code": "signalement-voirie", "attribute[nature]": "nid_de_poule"}
@@ -39,11 +39,12 @@ def post(client, world, fmt="json", **fields):
     return client.post(f"/open311/v2/requests.{fmt}", data)
 
 
-def read_back(client, reference: str, fmt: str = "json") -> dict:
+def read_back(client, world, reference: str, fmt: str = "json") -> dict:
+    """The request as Sceaux's own application reads it (with its key: the full view)."""
     url = f"/open311/v2/requests/{reference}.{fmt}"
     if fmt == "xml":
-        return xml_record(check_xml(client.get(url), "service_requests")[0])
-    return check_json(client.get(url), SERVICE_REQUESTS)[0]
+        return xml_record(check_xml(client.get(url, **keyed(world)), "service_requests")[0])
+    return check_json(client.get(url, **keyed(world)), SERVICE_REQUESTS)[0]
 
 
 def stored(text: str) -> str:
@@ -69,7 +70,7 @@ def test_description_and_address_read_back_as_sent(client, world, description, a
     reference = check_json(response, CREATED)[0]["service_request_id"]
     # when it is read back in JSON and XML, then both texts are what was sent
     for fmt in ("json", "xml"):
-        found = read_back(client, reference, fmt)
+        found = read_back(client, world, reference, fmt)
         assert found["description"] == stored(description)
         assert found["address"] == stored(address)
 
@@ -99,12 +100,12 @@ def test_a_form_without_long_text_keeps_the_description_and_reads_it_back(client
     assert request.form_data["description"] == "Grosse branche\r\ncassée"
     assert request.summary == "Grosse branche cassée"
     # and read back as sent, not replaced by the service's name
-    assert read_back(client, reference)["description"] == "Grosse branche\r\ncassée"
+    assert read_back(client, world, reference)["description"] == "Grosse branche\r\ncassée"
 
 
 def test_a_report_without_description_reads_back_without_one(client, world):
     response = post(client, world, **TREE, **SCEAUX_POINT)
-    found = read_back(client, response.json()[0]["service_request_id"])
+    found = read_back(client, world, response.json()[0]["service_request_id"])
     assert found["description"] is None
     assert found["service_name"] == service("arbre-dangereux").name
 
@@ -120,7 +121,7 @@ def test_an_address_alone_places_a_service_that_asks_for_a_map_point(client, wor
     assert request.commune == world.sceaux_commune
     assert (request.latitude, request.longitude) == (None, None)
     assert "emplacement" not in request.form_data
-    found = read_back(client, request.reference)
+    found = read_back(client, world, request.reference)
     assert (found["lat"], found["long"], found["address"]) == (
         None, None, "2 rue Houdan, 92330 Sceaux",
     )  # fmt: skip

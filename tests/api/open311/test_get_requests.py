@@ -8,7 +8,7 @@ from guichet.cases import actions as cases
 from guichet.core import clock
 from guichet.core.journal import Actor
 
-from .factories import file_on_web, resolve, service
+from .factories import file_on_web, keyed, resolve, service
 from .schemas import (
     ERRORS,
     EXTENDED_SERVICE_REQUESTS,
@@ -25,8 +25,8 @@ LIST = "/open311/v2/requests.{fmt}?jurisdiction_id=sceaux"
 def test_a_resolved_request_is_closed_with_the_agent_note_as_status_notes(client, world):
     # given a pothole report filed on the web and resolved by Sceaux with a note
     request = resolve(world, file_on_web(world), note="Trou rebouché.")
-    # when a client lists Sceaux's requests in JSON
-    data = check_json(client.get(LIST.format(fmt="json")), SERVICE_REQUESTS)
+    # when Sceaux's application lists Sceaux's requests in JSON, with its key
+    data = check_json(client.get(LIST.format(fmt="json"), **keyed(world)), SERVICE_REQUESTS)
     # then the request is there, closed, with the note and every date in W3C format
     found = next(r for r in data if r["service_request_id"] == request.reference)
     assert found["status"] == "closed"
@@ -41,8 +41,8 @@ def test_a_resolved_request_is_closed_with_the_agent_note_as_status_notes(client
 def test_the_xml_list_carries_the_same_requests(client, world):
     # given two web reports in Sceaux
     first, second = file_on_web(world), file_on_web(world)
-    # when listed in XML
-    tree = check_xml(client.get(LIST.format(fmt="xml")), "service_requests")
+    # when listed in XML with Sceaux's key
+    tree = check_xml(client.get(LIST.format(fmt="xml"), **keyed(world)), "service_requests")
     # then each <request> has the spec's fields, newest first
     records = [xml_record(r) for r in tree]
     assert [r["service_request_id"] for r in records] == [second.reference, first.reference]
@@ -152,9 +152,9 @@ def test_pagination_pages_through_the_list(client, world):
 def test_extensions_add_answers_history_and_channel(client, world):
     # given a resolved web report
     request = resolve(world, file_on_web(world), note="Réparé.")
-    # when a client asks for the extensions
+    # when Sceaux's application asks for the extensions
     url = f"/open311/v2/requests/{request.reference}.json?extensions=true"
-    data = check_json(client.get(url), EXTENDED_SERVICE_REQUESTS)
+    data = check_json(client.get(url, **keyed(world)), EXTENDED_SERVICE_REQUESTS)
     # then the public answers, the public history and the channel come along
     found = data[0]
     assert {"code": "nature", "name": "Nature du problème", "value": "nid_de_poule"} in found[
@@ -170,14 +170,15 @@ def test_extensions_add_answers_history_and_channel(client, world):
 def test_media_url_points_to_the_first_photo(client, world):
     # given a report filed with a photo
     request = file_on_web(world, photo=True)
-    # when a client reads it
+    # when Sceaux's application reads it
     data = check_json(
-        client.get(f"/open311/v2/requests/{request.reference}.json"), SERVICE_REQUESTS
+        client.get(f"/open311/v2/requests/{request.reference}.json", **keyed(world)),
+        SERVICE_REQUESTS,
     )
-    # then media_url is an absolute URL serving the image
+    # then media_url is an absolute URL serving the image to that key
     media_url = data[0]["media_url"]
     assert media_url == f"http://testserver/open311/v2/requests/{request.reference}/media"
-    image = client.get(media_url)
+    image = client.get(media_url, **keyed(world))
     assert image.status_code == 200
     assert image["Content-Type"] == "image/png"
     assert b"".join(image.streaming_content).startswith(b"\x89PNG")

@@ -4,7 +4,7 @@ import pytest
 
 from guichet.cases.models import Request
 
-from .factories import SCEAUX_POINT, TOURS_POINT
+from .factories import SCEAUX_POINT, TOURS_POINT, keyed
 from .schemas import CREATED, ERRORS, SERVICE_REQUESTS, check_json, check_xml
 
 
@@ -142,8 +142,9 @@ def test_missing_service_code_is_a_400_and_an_unknown_one_a_404(client, world):
 def test_the_created_request_reads_back_as_open(client, world):
     # given a report just posted
     reference = post(client, world, **POTHOLE, **SCEAUX_POINT).json()[0]["service_request_id"]
-    # when the client reads it
-    data = check_json(client.get(f"/open311/v2/requests/{reference}.json"), SERVICE_REQUESTS)
+    # when the client reads it with its key
+    url = f"/open311/v2/requests/{reference}.json"
+    data = check_json(client.get(url, **keyed(world)), SERVICE_REQUESTS)
     # then it is open, handled by Sceaux, at the posted point
     assert data[0]["status"] == "open"
     assert data[0]["agency_responsible"] == "Ville de Sceaux"

@@ -13,8 +13,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
 from guichet.api import keys, security
-from guichet.api.models import Scope
-from guichet.api.open311 import selectors
+from guichet.api.models import ApiKey, Scope
+from guichet.api.open311 import anonymous, selectors
 from guichet.api.open311.actions import file_free_text_request, file_service_request
 from guichet.api.open311.formats import (
     DEFAULT_FORMAT,
@@ -109,6 +109,7 @@ def service_definition(http_request, code: str, *, fmt: str) -> HttpResponse:
 def requests(http_request, *, fmt: str) -> HttpResponse:
     if http_request.method == "POST":
         return _create(http_request, fmt)
+    reader = _reader(http_request)
     authority = _jurisdiction(http_request)
     params = http_request.GET
     page = _counted(params, "page", default=1, most=10**6)
@@ -129,7 +130,7 @@ def requests(http_request, *, fmt: str) -> HttpResponse:
         found = found.filter(pk__lte=snapshot)
     rows = list(found[(page - 1) * page_size : page * page_size + 1])
     response = _render_requests(
-        http_request, rows[:page_size], fmt, extensions=_flag(params, "extensions")
+        http_request, rows[:page_size], fmt, extensions=_flag(params, "extensions"), reader=reader
     )
     if len(rows) > page_size:
         following = params.copy()
@@ -141,12 +142,13 @@ def requests(http_request, *, fmt: str) -> HttpResponse:
 
 @open311("GET")
 def request_detail(http_request, reference: str, *, fmt: str) -> HttpResponse:
+    reader = _reader(http_request)
     authority = _jurisdiction(http_request, required=False)
     found = selectors.request_by_reference(reference, authority)
     if found is None:
         raise Open311Error(404, f"Demande introuvable : « {reference[:40]} ».")
     extensions = _flag(http_request.GET, "extensions")
-    return _render_requests(http_request, [found], fmt, extensions=extensions)
+    return _render_requests(http_request, [found], fmt, extensions=extensions, reader=reader)
 
 
 @open311("GET")
@@ -162,8 +164,15 @@ def token(http_request, token: str, *, fmt: str) -> HttpResponse:
 
 
 def media(http_request, reference: str):
-    """The first photo of a public request (the `media_url` of the spec)."""
+    """The first photo of a public request (the `media_url` of the spec), for a key of the
+    request's authority only: a photo may show a face or a number plate."""
+    try:
+        reader = _reader(http_request)
+    except Open311Error as error:
+        return render_error(error, DEFAULT_FORMAT)
     found = selectors.request_by_reference(reference)
+    if reader is None or found is None or found.authority_id != reader.authority_id:
+        raise Http404("Aucune photo pour cette demande.")
     photo = selectors.first_photo(found) if found is not None else None
     if photo is None:
         raise Http404("Aucune photo pour cette demande.")
@@ -230,16 +239,51 @@ def _create(http_request, fmt: str) -> HttpResponse:
     return render(body, fmt, root="service_requests", status=201)
 
 
-def _render_requests(http_request, rows, fmt: str, *, extensions: bool) -> HttpResponse:
+def _render_requests(
+    http_request, rows, fmt: str, *, extensions: bool, reader: ApiKey | None
+) -> HttpResponse:
+    """The full view of the reader's own requests; the anonymised view of any other."""
+
     def media_url(reference: str) -> str:
         return http_request.build_absolute_uri(reverse("open311:media", args=[reference]))
 
+    mine = {r.pk for r in rows if reader is not None and r.authority_id == reader.authority_id}
     extras = selectors.extras_for(rows, media_url=media_url, with_notes=extensions)
+    others = [r for r in rows if r.pk not in mine]
+    points = anonymous.points_of(others) if others else {}
     return render(
-        [request_out(r, extras, extensions=extensions) for r in rows],
+        [
+            request_out(r, extras, extensions=extensions)
+            if r.pk in mine
+            else anonymous.anonymous_out(r, points[r.pk], extras, extensions=extensions)
+            for r in rows
+        ],
         fmt,
         root="service_requests",
     )
+
+
+def _reader(http_request) -> ApiKey | None:
+    """The key a GET carries in a header (never in the URL), or None for the public view.
+
+    A key that is sent but unknown, revoked or without the `read` scope is a 403, so a
+    client never mistakes the anonymised view for the full one.
+    """
+    raw_key = security.raw_key_from(http_request)
+    if not raw_key:
+        return None
+    api_key = keys.authenticate(raw_key)
+    if api_key is None:
+        raise Open311Error(403, "api_key invalide ou révoquée.")
+    if not api_key.allows(Scope.READ):
+        raise Open311Error(403, "Cette api_key ne permet pas de lire les demandes.")
+    try:
+        security.check_rate(api_key)
+    except security.RateLimited as limited:
+        error = Open311Error(429, limited.message)
+        error.headers.update(limited.headers)
+        raise error from None
+    return api_key
 
 
 def _jurisdiction(http_request, *, required: bool = True, params=None) -> Authority | None:

@@ -23,6 +23,7 @@ from guichet.journeys.engine import case_figures
 from guichet.journeys.topics import selectors as topics
 
 MANAGERS_ONLY = "Ces pages de pilotage sont réservées aux responsables et administrateurs."
+TOP_COMMUNES = 5
 SEGMENTS = {"category": "catégorie d'usager", "channel": "canal", "service": "service",
             "commune": "commune"}  # fmt: skip
 
@@ -76,12 +77,36 @@ def topic_detail(request, pk: int):
         description="Nombre de demandes, messages et commentaires rattachés à ce sujet, par "
         "semaine ; les valeurs sont dans le tableau sous le graphique.",
     )  # fmt: skip
+    by_commune, commune_chart = _by_commune_over_time(topic, weeks, commune_rows)
     context = {
         "title": f"Sujet — {topic.label}", "nav": "dashboards", "topic": topic, "chart": chart,
-        "weekly": weekly, "communes": communes,
+        "weekly": weekly, "communes": communes, "commune_chart": commune_chart,
+        "by_commune": by_commune,
     }  # fmt: skip
-    tables = {weekly.key: weekly, communes.key: communes}
+    tables = {weekly.key: weekly, communes.key: communes, by_commune.key: by_commune}
     return csv_or_page(request, tables, "backoffice/steering/topic.html", context)
+
+
+def _by_commune_over_time(topic, weeks: list[str], commune_rows: list[list]):
+    """The topic's weekly volume in its busiest communes (the others summed), as a chart
+    and its data table."""
+    shown = commune_rows[:TOP_COMMUNES]
+    series = {name: [topic.by_commune[code].get(w, 0) for w in weeks]
+              for code, name, *_ in shown}  # fmt: skip
+    rest = [row[0] for row in commune_rows[TOP_COMMUNES:]]
+    if rest:
+        series["Autres communes"] = [sum(topic.by_commune[c].get(w, 0) for c in rest)
+                                     for w in weeks]  # fmt: skip
+    table = Table("communes-semaines", f"Textes par semaine et par commune — {topic.label}",
+                  ["Semaine (lundi)", *series],
+                  [[w, *(values[i] for values in series.values())]
+                   for i, w in enumerate(weeks)])  # fmt: skip
+    chart = charts.lines(
+        f"Textes par semaine et par commune : {topic.label}", weeks, series,
+        description="Nombre de textes rattachés à ce sujet, par semaine, dans les communes "
+        "où il revient le plus ; les valeurs sont dans le tableau sous le graphique.",
+    ) if series else None  # fmt: skip
+    return table, chart
 
 
 @agent_required

@@ -42,7 +42,10 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("register", "Registre des traitements", "backoffice:register", "view_dashboards"),
     Entry("designer", "Concepteur de démarches", "backoffice:designer:services", "design_services"),
     Entry("briefings", "Notes aux élus", "steering:briefings", "read_briefings"),
+    Entry("contracts", "Contrats de délégation", "contracts:list", "view_dashboards"),
 )
+# Entries also shown to every ranked agent of an operator (its contracts are its work).
+FOR_OPERATORS = frozenset({"contracts"})
 
 
 def entries_for(user) -> list[Entry]:
@@ -51,5 +54,12 @@ def entries_for(user) -> list[Entry]:
         return []
     if user.is_superuser:
         return list(ENTRIES)
-    roles = set(memberships_of(user).values_list("role", flat=True))
-    return [e for e in ENTRIES if any(role_permits(role, e.permission) for role in roles)]
+    held = set(memberships_of(user).values_list("role", "authority__kind"))
+    roles = {role for role, _ in held}
+    # a ranked role (every one reads requests; a designer or an élu does not)
+    operator = any(k == "operator" and role_permits(r, "view_requests") for r, k in held)
+    return [
+        e for e in ENTRIES
+        if any(role_permits(role, e.permission) for role in roles)
+        or (operator and e.nav in FOR_OPERATORS)
+    ]  # fmt: skip

@@ -233,3 +233,24 @@ def test_the_demo_consultation_has_its_participants_proposals_and_merges(w):
     assert all(i.supports_count == i.supports.count() for i in demo)
     assert build_participation().ideas == 0  # idempotent: the second run adds nothing
     assert not Notification.objects.exists()  # a replayed past tells nobody
+
+
+def test_a_blocked_author_can_neither_propose_comment_nor_support_until_unblocked(w):
+    from guichet.participation.actions import moderation
+    from guichet.participation.eligibility import NotAllowed
+
+    proposed = idea(w)
+    by = Actor.system()
+    moderation.block(authority=w.consultation.authority, person=w.david, by=by, reason="Insultes")
+    for call, kw in [
+        (idea, {"w": w, "person": w.david}),
+        (act.comment_idea, {"idea": proposed, "person": w.david, "text": "Bonne idée"}),
+        (act.support_idea, {"idea": proposed, "person": w.david}),
+    ]:
+        with pytest.raises(NotAllowed, match="suspendu vos contributions") as caught:
+            call(**kw)
+        assert caught.value.needs == "blocked"
+    moderation.unblock(authority=w.consultation.authority, person=w.david, by=by)
+    act.support_idea(idea=proposed, person=w.david)
+    proposed.refresh_from_db()
+    assert proposed.supports_count == 1

@@ -25,7 +25,7 @@ from django.utils.formats import date_format
 
 from guichet.authorities.models import Authority
 from guichet.authorities.rules import covered_communes
-from guichet.participation import phases
+from guichet.participation import moderation, phases
 from guichet.participation.models.consultations import Consultation, Declaration, Level, Scope
 from guichet.participation.phases import Action
 from guichet.participation.selectors.consultations import current_phase
@@ -107,6 +107,12 @@ def check(
         )
     if not lives_or_works_in(person, target):
         raise NotAllowed(_residence_message(target), needs="residence")
+    authority = target.authority if isinstance(target, Consultation) else target
+    if moderation.is_blocked(person, authority):
+        raise NotAllowed(
+            "Les modérateurs ont suspendu vos contributions sur cette collectivité.",
+            needs="blocked",
+        )
 
 
 def may(person: Person | None, target: Consultation | Authority, action: str, **kw: Any) -> bool:

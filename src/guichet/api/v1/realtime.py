@@ -130,6 +130,18 @@ def open_requests(request, filters: Query[FiltersIn]):
 @router.get(
     "/donnees-ouvertes/signalements.geojson",
     response={200: FeatureCollectionOut, **E},
+    # The body is served as GeoJSON's own media type (RFC 7946); say so in the document.
+    openapi_extra={
+        "responses": {
+            200: {
+                "content": {
+                    "application/geo+json": {
+                        "schema": {"$ref": "#/components/schemas/FeatureCollectionOut"}
+                    }
+                }
+            }
+        }
+    },
     summary="Signalements en cours (GeoJSON)",
     description=(
         "Sans clé. Les signalements en cours des services publiés sur la carte, en GeoJSON : "

@@ -259,3 +259,13 @@ def test_the_menu_offers_the_contracts_to_operators_agents_and_managers(world):
     for user in (world.handler, world.outsider, world.manager, world.admin):
         entry = f'href="{BASE}" aria-current="page">Contrats de délégation</a>'
         assert entry in menu(user), user.username
+
+
+def test_the_list_and_the_contract_page_lead_the_manager_to_the_forms_and_not_the_operator(world):
+    manager, operator = _client(world.manager), _client(world.operator_manager)
+    listing, detail = BASE, f"{BASE}{world.contract.pk}/"
+    assert f'href="{BASE}nouveau/"' in manager.get(listing).content.decode()
+    edit_link = f'href="{BASE}{world.contract.pk}/modifier/"'
+    assert edit_link in manager.get(detail).content.decode()
+    assert "Nouveau contrat" not in operator.get(listing).content.decode()
+    assert edit_link not in operator.get(detail).content.decode()

@@ -10,7 +10,7 @@ from calendar import monthrange
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -51,10 +51,11 @@ def _decimal(value: Any, field: str, errors: dict[str, str], *, optional: bool =
         return None
     try:
         number = Decimal(str(value).replace(",", ".").strip())
-    except (InvalidOperation, ValueError):
+        too_big = not number.is_finite() or abs(number) > MAX_AMOUNT
+    except (ArithmeticError, ValueError):  # InvalidOperation, Overflow (e.g. 1e999999999)
         errors[field] = "Saisissez un nombre (par exemple 95 ou 12,5)."
         return None
-    if not number.is_finite() or abs(number) > MAX_AMOUNT:
+    if too_big:
         errors[field] = "Ce nombre est trop grand."
         return None
     return number.quantize(Decimal("0.01"))

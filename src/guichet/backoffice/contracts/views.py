@@ -15,9 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from guichet.authorities.access import can
 from guichet.backoffice.analytics import Table, csv_response
 from guichet.backoffice.contracts import figures as page_figures
 from guichet.backoffice.contracts import tasks
+from guichet.backoffice.contracts.editing import PERMISSION, delegating_authorities
 from guichet.backoffice.views._common import agent_required, forbidden
 from guichet.contracts import actions
 from guichet.contracts.access import access_contract, contracts_for, side_of, valid_id
@@ -54,7 +56,8 @@ def _csv(request, tables: dict[str, Table]):
 def contract_list(request):
     return render(
         request, "backoffice/contracts/list.html",
-        {"title": "Contrats de délégation", "nav": "contracts", "contracts": contracts_for(request.user)},
+        {"title": "Contrats de délégation", "nav": "contracts", "contracts": contracts_for(request.user),
+         "may_create": bool(delegating_authorities(request.user))},
     )  # fmt: skip
 
 
@@ -79,6 +82,7 @@ def contract_detail(request, pk: int):
         "remarks": contract.remarks.select_related("indicator", "commune", "author_authority"),
         "reports": contract.reports.all()[:10],
         "may_remark": side_of(request.user, contract) is not None,
+        "may_edit": can(request.user, contract.authority_id, PERMISSION),
         "kinds": Remark.Kind.choices,
         "errors": {},
     }

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
+from itertools import repeat
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import polars as pl
 from django.conf import settings
 from h3.api import basic_int as h3i
 
@@ -39,6 +41,23 @@ def k_threshold() -> int:
 def cell_of(lat: float, lon: float, resolution: int = FINEST) -> int:
     """The H3 cell (as an integer) of a point at `resolution`."""
     return h3i.latlng_to_cell(lat, lon, resolution)
+
+
+def cells_of(lat: pl.Series, lon: pl.Series, resolution: int = FINEST) -> np.ndarray:
+    """The H3 cell (uint64, 0 where a coordinate is null) of each point of two columns.
+
+    h3 has no vectorised `latlng_to_cell`: one C call per point through `map` (about 0.6 µs),
+    without a Python frame per row."""
+    present = (lat.is_not_null() & lon.is_not_null()).to_numpy()
+    cells = np.zeros(len(present), dtype=np.uint64)
+    count = int(present.sum())
+    if count:
+        lats = lat.to_numpy()[present].astype(np.float64).tolist()
+        lons = lon.to_numpy()[present].astype(np.float64).tolist()
+        cells[present] = np.fromiter(
+            map(h3i.latlng_to_cell, lats, lons, repeat(resolution)), dtype=np.uint64, count=count
+        )
+    return cells
 
 
 def generalise_cells(

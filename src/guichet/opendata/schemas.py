@@ -247,10 +247,42 @@ def _first(mask: pl.Series) -> int | None:
     return int(hits[0]) if len(hits) else None
 
 
+def _violations(f: Field) -> list[tuple[pl.Expr, str]]:
+    """(expression true on a violating row, message) for each constraint of a field."""
+    column = pl.col(f.name)
+    checks: list[tuple[pl.Expr, str]] = []
+    if f.required:
+        checks.append((column.is_null(), "valeur obligatoire absente"))
+    if f.enum:
+        checks.append(
+            (~column.is_in(list(f.enum)), "valeur hors de la liste : " + ", ".join(f.enum))
+        )
+    if f.pattern and f.type in ("string", "yearmonth"):
+        checks.append((~column.str.contains(f.pattern), f"format attendu : {f.pattern}"))
+    if f.minimum is not None:
+        checks.append((column < f.minimum, f"valeur inférieure au minimum {f.minimum:g}"))
+    if f.maximum is not None:
+        checks.append((column > f.maximum, f"valeur supérieure au maximum {f.maximum:g}"))
+    if f.type == "number":
+        checks.append((column.is_nan() | column.is_infinite(), "nombre non fini"))
+    return checks
+
+
 def check_batch(fields: list[Field], frame: pl.DataFrame, first_row: int) -> None:
     """Raise SchemaViolation for the first cell of `frame` that breaks `fields`; `first_row`
-    is the 1-based number of the frame's first row in the whole table."""
+    is the 1-based number of the frame's first row in the whole table.
+
+    Every constraint of every column is evaluated in one Polars query (one boolean per
+    constraint: any violating row?); only a failing batch is then walked column by column to
+    find the first violating cell."""
     names = [f.name for f in fields]
+    if frame.columns == names and all(frame.schema[f.name] == _POLARS[f.type] for f in fields):
+        flags = [
+            mask.fill_null(False).any().alias(f"{i}")
+            for i, (mask, _message) in enumerate(m for f in fields for m in _violations(f))
+        ]
+        if not flags or not any(frame.select(flags).row(0)):
+            return
     if frame.columns != names:
         missing = [n for n in names if n not in frame.columns]
         extra = [n for n in frame.columns if n not in names]
@@ -265,21 +297,7 @@ def check_batch(fields: list[Field], frame: pl.DataFrame, first_row: int) -> Non
             raise SchemaViolation(
                 f.name, first_row + (bad or 0), f"type attendu : {f.type}, reçu {column.dtype}"
             )
-        checks: list[tuple[pl.Series, str]] = []
-        if f.required:
-            checks.append((column.is_null(), "valeur obligatoire absente"))
-        if f.enum:
-            checks.append(
-                (~column.is_in(list(f.enum)), "valeur hors de la liste : " + ", ".join(f.enum))
-            )
-        if f.pattern and f.type in ("string", "yearmonth"):
-            checks.append((~column.str.contains(f.pattern), f"format attendu : {f.pattern}"))
-        if f.minimum is not None:
-            checks.append((column < f.minimum, f"valeur inférieure au minimum {f.minimum:g}"))
-        if f.maximum is not None:
-            checks.append((column > f.maximum, f"valeur supérieure au maximum {f.maximum:g}"))
-        if f.type == "number":
-            checks.append((column.is_nan() | column.is_infinite(), "nombre non fini"))
+        checks = [(frame.select(mask).to_series(), message) for mask, message in _violations(f)]
         for mask, message in checks:
             bad = _first(mask)
             if bad is not None:

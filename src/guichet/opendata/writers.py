@@ -10,6 +10,7 @@ groups (pyarrow). CSV and GeoJSON are hashed while written; Parquet once closed.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -117,22 +118,25 @@ class TableWriter:
         if not frame.height:
             return
         schemas.check_batch(self.fields, frame, self.rows + 1)
-        self.csv.write(frame.write_csv(include_header=False, date_format="%Y-%m-%d").encode())
+        buffer = io.BytesIO()  # bytes straight from Polars: no Python string, no re-encoding
+        frame.write_csv(buffer, include_header=False, date_format="%Y-%m-%d")
+        self.csv.write(buffer.getvalue())
         if self.geojson is not None and self.geometry is not None:
             names = [f.name for f in self.fields]
-            features = (
-                frame.with_columns(self.geometry(frame).alias("__geometry"))
-                .select(
-                    pl.concat_str(
-                        pl.lit('{"type":"Feature","geometry":'), pl.col("__geometry"),
-                        pl.lit(',"properties":'), pl.struct(names).struct.json_encode(),
-                        pl.lit("}"),
-                    )
+            features = frame.with_columns(self.geometry(frame).alias("__geometry")).select(
+                pl.concat_str(
+                    pl.lit('{"type":"Feature","geometry":'), pl.col("__geometry"),
+                    pl.lit(',"properties":'), pl.struct(names).struct.json_encode(),
+                    pl.lit("}"),
                 )
-                .to_series()
             )  # fmt: skip
+            # one feature a line, each followed by ",\n": written as unquoted CSV lines
+            buffer = io.BytesIO()
+            features.write_csv(
+                buffer, include_header=False, quote_style="never", line_terminator=",\n"
+            )
             separator = b"\n" if self.rows == 0 else b",\n"
-            self.geojson.write(separator + features.str.join(",\n").item().encode())
+            self.geojson.write(separator + buffer.getvalue()[:-2])
         self.parquet.write_table(frame.to_arrow().cast(self.arrow_schema))
         self.rows += frame.height
 

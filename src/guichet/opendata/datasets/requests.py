@@ -65,17 +65,7 @@ class Plan:
             # one integer per (service, commune, month) group: 20 + 26 + 17 bits
             keys.append((services << 43) | (commune_ids << 17) | months)
             communes.append(commune_ids)
-            lat, lon = frame["latitude"].to_list(), frame["longitude"].to_list()
-            cells.append(
-                np.fromiter(
-                    (
-                        anonymise.cell_of(y, x) if y is not None and x is not None else 0
-                        for y, x in zip(lat, lon, strict=True)
-                    ),
-                    dtype=np.uint64,
-                    count=frame.height,
-                )
-            )
+            cells.append(anonymise.cells_of(frame["latitude"], frame["longitude"]))
         self.total = int(sum(len(i) for i in ids))
         all_ids = np.concatenate(ids) if ids else np.zeros(0, np.int64)
         all_keys = np.concatenate(keys) if keys else np.zeros(0, np.int64)
@@ -145,6 +135,7 @@ def _batches(
         published_requests(authority_ids).filter(id__lte=last).order_by("id"), _PASS_TWO, chunk
     )
     names = [f.name for f in REQUESTS]
+    published = _published_columns(services, authorities, communes, now)
     for raw in frames:
         found, cells = plan.locate(raw["id"].to_numpy())
         raw = raw.filter(pl.Series(found))
@@ -157,40 +148,7 @@ def _batches(
             .replace_strict(parents, default=None, return_dtype=pl.String)
             .alias("parent_service_request_id"),
         ).with_columns(_cell_columns(cells, cell_cache))
-        closed = pl.col("public_status").is_in(_CLOSED)
-        finished = pl.coalesce("resolved_at", "closed_at")
-        frame = frame.select(
-            pl.col("reference").alias("service_request_id"),
-            paris_day("received_at").alias("requested_date"),
-            paris_day("updated_at").alias("updated_date"),
-            pl.when(closed).then(finished).dt.convert_time_zone("Europe/Paris").dt.date()
-            .alias("closed_date"),
-            pl.when(closed).then(pl.lit("closed")).otherwise(pl.lit("open")).alias("status"),
-            pl.col("public_status").alias("generic_status"),
-            lookup("service_id", services, 0, pl.String).alias("service_code"),
-            lookup("service_id", services, 1, pl.String).alias("service_name"),
-            lookup("service_id", services, 2, pl.String).alias("service_category"),
-            lookup("authority_id", authorities, 0, pl.String).alias("agency_responsible"),
-            lookup("authority_id", authorities, 1, pl.String).alias("agency_siren"),
-            pl.col("channel"),
-            lookup("commune_id", communes, 0, pl.String).alias("commune_insee"),
-            lookup("commune_id", communes, 1, pl.String).alias("epci_siren"),
-            pl.col("h3_cell").cast(pl.String),
-            pl.col("h3_resolution").cast(pl.Int64),
-            pl.col("lat").cast(pl.Float64),
-            pl.col("long").cast(pl.Float64),
-            lookup("service_id", services, 3, pl.Int64).alias("sla_working_days"),
-            paris_day("due_at").alias("expected_date"),
-            pl.when(pl.col("due_at").is_null())
-            .then(None)
-            .when(finished.is_not_null())
-            .then(finished <= pl.col("due_at"))
-            .when(pl.col("due_at") < pl.lit(now).cast(_UTC))
-            .then(pl.lit(False))
-            .otherwise(None)
-            .alias("on_time"),
-            pl.col("parent_service_request_id"),
-        )  # fmt: skip
+        frame = frame.select(published)
         frame = frame.select(names).cast(polars_schema(REQUESTS))
         stats.see_period(frame["requested_date"].min(), frame["requested_date"].max())
         levels = stats.location_levels
@@ -198,6 +156,45 @@ def _batches(
         levels["h3"] = levels.get("h3", 0) + int(cells_published)
         levels["commune"] = levels.get("commune", 0) + frame.height - int(cells_published)
         yield frame
+
+
+def _published_columns(services: dict, authorities: dict, communes: dict, now) -> list[pl.Expr]:
+    """The published columns from a pass-two frame (with its cell columns), built once: the
+    lookups' mappings are not rebuilt for every batch."""
+    closed = pl.col("public_status").is_in(_CLOSED)
+    finished = pl.coalesce("resolved_at", "closed_at")
+    return [
+        pl.col("reference").alias("service_request_id"),
+        paris_day("received_at").alias("requested_date"),
+        paris_day("updated_at").alias("updated_date"),
+        pl.when(closed).then(finished).dt.convert_time_zone("Europe/Paris").dt.date()
+        .alias("closed_date"),
+        pl.when(closed).then(pl.lit("closed")).otherwise(pl.lit("open")).alias("status"),
+        pl.col("public_status").alias("generic_status"),
+        lookup("service_id", services, 0, pl.String).alias("service_code"),
+        lookup("service_id", services, 1, pl.String).alias("service_name"),
+        lookup("service_id", services, 2, pl.String).alias("service_category"),
+        lookup("authority_id", authorities, 0, pl.String).alias("agency_responsible"),
+        lookup("authority_id", authorities, 1, pl.String).alias("agency_siren"),
+        pl.col("channel"),
+        lookup("commune_id", communes, 0, pl.String).alias("commune_insee"),
+        lookup("commune_id", communes, 1, pl.String).alias("epci_siren"),
+        pl.col("h3_cell").cast(pl.String),
+        pl.col("h3_resolution").cast(pl.Int64),
+        pl.col("lat").cast(pl.Float64),
+        pl.col("long").cast(pl.Float64),
+        lookup("service_id", services, 3, pl.Int64).alias("sla_working_days"),
+        paris_day("due_at").alias("expected_date"),
+        pl.when(pl.col("due_at").is_null())
+        .then(None)
+        .when(finished.is_not_null())
+        .then(finished <= pl.col("due_at"))
+        .when(pl.col("due_at") < pl.lit(now).cast(_UTC))
+        .then(pl.lit(False))
+        .otherwise(None)
+        .alias("on_time"),
+        pl.col("parent_service_request_id"),
+    ]  # fmt: skip
 
 
 def _parent_references(raw: pl.DataFrame, plan: Plan) -> dict[int, str]:

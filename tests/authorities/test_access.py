@@ -30,6 +30,7 @@ EXPECTED = {
         "view_dashboards",
         "manage_routing",
         "broadcast",
+        "read_briefings",  # every briefing of their authority (ADR 0039)
     },
     Role.ADMINISTRATOR: set(PERMISSIONS),
 }

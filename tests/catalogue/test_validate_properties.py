@@ -100,7 +100,9 @@ def _number(draw, name):
     value = draw(number)
     spelled = draw(st.sampled_from([value, str(value), f"{value},0", Decimal(value)]))
     if not integer_only and draw(st.booleans()) and value < high:
-        spelled = draw(st.sampled_from([f"{value},5", value + 0.5]))
+        # value + ½, French-spelled ("-1,5" would be value − ½ when value is negative)
+        half_up = Decimal(value) + Decimal("0.5")
+        spelled = draw(st.sampled_from([str(half_up).replace(".", ","), value + 0.5]))
     return {"min_value": low, "max_value": high, "integer_only": integer_only}, draw(
         _maybe_missing(st.just(spelled))
     )

@@ -320,7 +320,13 @@ def test_the_deployment_check_is_clean_with_the_documented_production_variables(
 
 # E-mails are not pages: their clients need style="" attributes (shown to agents only in the
 # preview's frame, under its own policy).
-E_MAIL_TEMPLATES = {"notifications/templates/notifications/email.html"}
+# Never served as pages, so outside the CSP: e-mails (their clients need inline styles) and
+# the PDF report's source, which WeasyPrint reads from the server.
+E_MAIL_TEMPLATES = {
+    "notifications/templates/notifications/email.html",
+    "contracts/templates/contracts/briefing_email.html",
+    "backoffice/templates/backoffice/contracts/report.html",
+}
 REFUSED_IN_TEMPLATES = re.compile(
     r"""\sstyle\s*=|\son[a-z]+\s*=\s*["']|<style(?![^>]*nonce=)|<script(?![^>]*\b(src|nonce)=)"""
     r"""(?![^>]*type="application/json")""",

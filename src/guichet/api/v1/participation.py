@@ -70,8 +70,10 @@ IDEMPOTENT = {
     ]
 }  # fmt: skip
 VOTES = {"agree": 1, "disagree": -1, "pass": 0}
-REPORTABLE = {"idea": "participation.idea", "comment": "participation.comment",
-              "statement": "participation.statement", "petition": "participation.petition"}  # fmt: skip
+# The API's kind → the model label moderation looks contributions up by ("participation.idea").
+REPORTABLE = {
+    kind: f"participation.{kind}" for kind in ("idea", "comment", "statement", "petition")
+}
 NEEDS_CODES = {"identity": "identite_insuffisante", "residence": "hors_territoire",
                "phase": "etape_fermee", "blocked": "auteur_bloque"}  # fmt: skip
 
